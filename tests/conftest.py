@@ -1,0 +1,337 @@
+"""Shared fixtures: the app on a real database (SQLite or PostgreSQL), a client, a CLI runner,
+users and a logged-in session, a real SMTP server, and Debian's Chromium."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.message import Message
+from pathlib import Path
+
+import bcrypt
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import create_engine, text
+
+from website import create_app
+from website.config import TestConfig
+from website.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+IN_CI = os.environ.get("CI", "").lower() == "true"
+POSTGRES_ADMIN_URL = os.environ.get(
+    "POSTGRES_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def missing(reason: str) -> None:
+    """Skip with a clear reason on a newcomer's machine; under CI=true nothing may skip."""
+    if IN_CI:
+        pytest.fail(f"CI=true and a required service is missing: {reason}")
+    pytest.skip(reason)
+
+
+def port_open(host: str, port: int) -> bool:
+    """True when something listens on host:port."""
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# --- the database -------------------------------------------------------------------------
+
+def pytest_report_header(config: pytest.Config) -> str:
+    """Say which database this run uses."""
+    return f"database: {os.environ.get('TEST_DATABASE', 'sqlite')}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A fresh database for this run: an SQLite file, or a new PostgreSQL database."""
+    if os.environ.get("TEST_DATABASE", "sqlite") != "postgresql":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        return
+    if not port_open("127.0.0.1", 5432):
+        missing("PostgreSQL is not running at 127.0.0.1:5432")
+    name = f"test_{secrets.token_hex(6)}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def make_app(database_url: str, **overrides: object) -> Flask:
+    """An app on the test database, with settings overridden for one test."""
+    config = TestConfig()
+    config.SQLALCHEMY_DATABASE_URI = database_url
+    for key, value in overrides.items():
+        setattr(config, key, value)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def migrated(database_url: str) -> str:
+    """The schema, built by the project's own Alembic migrations (so they are tested too)."""
+    from flask_migrate import upgrade
+
+    app = make_app(database_url)
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+        db.engine.dispose()
+    return database_url
+
+
+def empty_all_tables() -> None:
+    """Delete every row, children first (published versions included: tests only)."""
+    with db.engine.begin() as conn:
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+@pytest.fixture
+def app(migrated: str) -> Iterator[Flask]:
+    """The app on a clean database holding the first policy version."""
+    from website.policy.service import ensure_first_version
+
+    app = make_app(migrated)
+    with app.app_context():
+        empty_all_tables()
+        ensure_first_version()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client (CSRF off unless a test switches it on)."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    """Runs `flask` commands against the app."""
+    return app.test_cli_runner()
+
+
+# --- users ------------------------------------------------------------------------------
+
+PASSWORD = "correct horse battery"
+
+
+class Users:
+    """Creates users straight in the database."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+
+    def create(
+        self, email: str = "ada@example.com", password: str = PASSWORD, name: str = "Ada Lovelace",
+        admin: bool = False, **fields: str,
+    ) -> int:
+        """Insert a user and return their id."""
+        from website.accounts.models import User
+
+        hashed = bcrypt.hashpw(password.encode(), bcrypt.gensalt(4)).decode()
+        with self.app.app_context():
+            user = User(email=email, password_hash=hashed, name=name, is_admin=admin, **fields)
+            db.session.add(user)
+            db.session.commit()
+            return user.id
+
+
+@pytest.fixture
+def users(app: Flask) -> Users:
+    """Make users for a test."""
+    return Users(app)
+
+
+class AuthActions:
+    """Log a test client in as a user without going through the login form."""
+
+    def __init__(self, app: Flask, client: FlaskClient, users: Users) -> None:
+        self.app, self.client, self.users = app, client, users
+
+    def login(self, user_id: int | None = None, admin: bool = False) -> int:
+        """Put the user's session token in the client's session; create the user if needed."""
+        from website.accounts.models import User
+
+        if user_id is None:
+            email = "admin@example.com" if admin else "ada@example.com"
+            user_id = self.users.create(email=email, admin=admin)
+        with self.app.app_context():
+            token = db.session.get(User, user_id).session_token
+        with self.client.session_transaction() as session:
+            session["_user_id"] = token
+            session["_fresh"] = True
+        return user_id
+
+    def logout(self) -> None:
+        """Forget the session."""
+        with self.client.session_transaction() as session:
+            session.clear()
+
+
+@pytest.fixture
+def auth(app: Flask, client: FlaskClient, users: Users) -> AuthActions:
+    """`auth.login()` logs the client in as Ada; `auth.login(admin=True)` as an admin."""
+    return AuthActions(app, client, users)
+
+
+# --- a real SMTP server -----------------------------------------------------------------
+
+@dataclass
+class SmtpServer:
+    """An aiosmtpd server on a free port that keeps what it receives."""
+
+    port: int
+    messages: list[Message] = field(default_factory=list)
+    controller: object = None
+
+    def to(self, address: str) -> list[Message]:
+        """Messages addressed to one recipient."""
+        return [m for m in self.messages if address in m["To"]]
+
+    def start(self) -> None:
+        """Start (or restart) listening."""
+        from aiosmtpd.controller import Controller
+
+        server = self
+
+        class Handler:
+            async def handle_DATA(self, smtp, session, envelope):  # noqa: ANN001, ANN201, N802
+                server.messages.append(message_from_bytes(envelope.original_content))
+                return "250 Message accepted for delivery"
+
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        """Stop listening: connections are refused until start() again."""
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
+def body_text(message: Message) -> str:
+    """The plain-text part of an email."""
+    for part in message.walk():
+        if part.get_content_type() == "text/plain":
+            return part.get_payload(decode=True).decode()
+    return ""
+
+
+@pytest.fixture
+def smtp(app: Flask) -> Iterator[SmtpServer]:
+    """A real SMTP server; the app is configured to send to it."""
+    server = SmtpServer(port=free_port())
+    server.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port)
+    yield server
+    server.stop()
+
+
+# --- a live server and a real browser ---------------------------------------------------
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    """The app served over HTTP on a free port, in a thread; yields its base URL."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", free_port(), app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's Chromium, driven by Playwright (never a downloaded browser)."""
+    if not Path(CHROMIUM).exists():
+        missing("Chromium is not installed (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing("playwright is not installed (pip install -e '.[test]')")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    """A fresh browser context and page (no cookies) for one test."""
+    context = browser.new_context()
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+AXE = ROOT / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core's script, installed from npm on first use."""
+    if not AXE.exists():
+        import subprocess
+
+        prefix = AXE.parents[2]
+        prefix.mkdir(parents=True, exist_ok=True)
+        result = subprocess.run(
+            ["npm", "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(prefix),
+             "axe-core@4"], capture_output=True, text=True, check=False,
+        )
+        if result.returncode != 0 or not AXE.exists():
+            missing(f"axe-core could not be installed from npm: {result.stderr[-300:]}")
+    return AXE.read_text()
+
+
+def axe_violations(page: object, axe_source: str) -> list[dict]:
+    """Serious and critical axe-core violations on the page as loaded."""
+    # Evaluated through the debugging protocol: the site's CSP allows no inline script.
+    page.evaluate(axe_source)
+    result = page.evaluate("async () => await axe.run(document)")
+    return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The Redis on this machine (database 15, flushed)."""
+    if not port_open("127.0.0.1", 6379):
+        missing("Redis is not running at 127.0.0.1:6379")
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    return REDIS_URL

@@ -1,0 +1,90 @@
+"""The public policy pages."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from website.policy.service import publish_version
+
+
+def publish(app, markdown: str, effective: date, **kwargs) -> int:
+    with app.app_context():
+        return publish_version(markdown, effective, **kwargs).number
+
+
+def test_current_policy_page(client):
+    response = client.get("/privacy")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Version 1" in page
+    assert "effective 11 August 2025" in page
+    assert 'id="your-rights"' in page
+    assert 'href="#your-rights"' in page
+    assert 'href="/privacy/versions"' in page
+    assert '<link rel="alternate" type="text/markdown" href="/privacy/versions/1.md"' in page
+    assert "We do not sell personal data." in page
+
+
+def test_privacy_answers_conditional_requests(client):
+    first = client.get("/privacy")
+    assert first.headers["ETag"] and first.headers["Last-Modified"]
+    again = client.get("/privacy", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    assert again.get_data() == b""
+
+
+def test_markdown_source(client):
+    response = client.get("/privacy/versions/1.md")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/markdown; charset=utf-8"
+    assert "## Your Rights" in response.get_data(as_text=True)
+
+
+def test_unknown_version_is_404(client):
+    assert client.get("/privacy/versions/99").status_code == 404
+    assert client.get("/privacy/versions/99.md").status_code == 404
+
+
+def test_old_version_is_marked_and_links_to_current(app, client):
+    publish(app, "## Your Rights\n\nYou may ask us anything.\n", date(2025, 9, 1), summary="New")
+    page = client.get("/privacy/versions/1").get_data(as_text=True)
+    assert "This is not the current version." in page
+    assert 'href="/privacy"' in page
+    current = client.get("/privacy").get_data(as_text=True)
+    assert "Version 2" in current and "You may ask us anything." in current
+
+
+def test_future_version_is_upcoming_not_current(app, client):
+    upcoming = date.today() + timedelta(days=10)
+    publish(app, "## Later\n\nNot yet.\n", upcoming, summary="Coming soon")
+    assert "Version 1" in client.get("/privacy").get_data(as_text=True)
+    listing = client.get("/privacy/versions").get_data(as_text=True)
+    assert "upcoming" in listing and "Coming soon" in listing
+    assert "This version is upcoming" in client.get("/privacy/versions/2").get_data(as_text=True)
+
+
+def test_same_effective_date_highest_number_wins(app, client):
+    publish(app, "## A\n\nSecond.\n", date(2025, 8, 11))
+    assert "Version 2" in client.get("/privacy").get_data(as_text=True)
+
+
+def test_diff_marks_insertions_and_deletions(app, client):
+    publish(app, "## Your Rights\n\nYou may request deletion today.\n", date(2025, 9, 1))
+    response = client.get("/privacy/diff?from=1&to=2")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "<ins>" in page and "<del>" in page
+    assert "today." in page
+
+
+def test_diff_bad_query_is_400_and_unknown_version_404(client):
+    for query in ("", "?from=1", "?from=a&to=1", "?from=1&to=-2", "?from=%00&to=1"):
+        response = client.get(f"/privacy/diff{query}")
+        assert response.status_code == 400, query
+        assert "Give two version numbers" in response.get_data(as_text=True)
+    assert client.get("/privacy/diff?from=1&to=42").status_code == 404
+
+
+def test_versions_list(client):
+    page = client.get("/privacy/versions").get_data(as_text=True)
+    assert "Version 1" in page and "2025-08-11" in page and "current" in page

@@ -1,0 +1,132 @@
+"""The privacy site: application factory."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from website.config import ROOT, Config, ProductionConfig, instance_secret_key
+from website.extensions import csrf, db, limiter, login, migrate
+
+
+def create_app(config: Config | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints, error pages, commands."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=os.environ.get("INSTANCE_PATH") or str(ROOT / "instance"),
+    )
+    configure(app, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_request_hooks(app)
+    register_first_start(app)
+    return app
+
+
+def configure(app: Flask, config: Config | None) -> None:
+    """Load settings; fill in the defaults that depend on the instance folder."""
+    if config is None:
+        production = os.environ.get("APP_ENV", "").lower() == "production"
+        config = ProductionConfig() if production else Config()
+    app.config.from_object(config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config["SECRET_KEY"]:
+        if app.config["PRODUCTION"]:
+            raise RuntimeError("SECRET_KEY must be set in production (APP_ENV=production).")
+        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        path = os.path.join(app.instance_path, "site.db")
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    proxies = int(os.environ.get("TRUSTED_PROXIES", "0") or 0)
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:  # noqa: ANN001
+    # WAL lets readers and one writer work at once; the timeout waits out a busy writer.
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extensions created in `website.extensions`."""
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login.init_app(app)
+    from website import models  # noqa: F401 - every table known to Alembic and create_all
+    from website.accounts.service import load_user
+
+    login.user_loader(load_user)
+    login.login_view = "accounts.login"
+    login.login_message = "Please log in to see that page."
+    login.login_message_category = "info"
+
+
+def register_blueprints(app: Flask) -> None:
+    """One blueprint per area of the site."""
+    from website.accounts.views import bp as accounts_bp
+    from website.admin.views import bp as admin_bp
+    from website.consent.views import bp as consent_bp
+    from website.pages.views import bp as pages_bp
+    from website.policy.views import bp as policy_bp
+    from website.rights.views import bp as rights_bp
+    from website.support.views import bp as support_bp
+
+    for bp in (pages_bp, policy_bp, consent_bp, accounts_bp, support_bp, rights_bp):
+        app.register_blueprint(bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Error pages in the site's look, never a stack trace."""
+    from website.errors import register_errorhandlers as register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    """`flask policy`, `flask users`, `flask outbox`, `flask retention`."""
+    from website.accounts.cli import users_cli
+    from website.mail.cli import outbox_cli
+    from website.policy.cli import policy_cli
+    from website.retention import retention_cli
+
+    for group in (policy_cli, users_cli, outbox_cli, retention_cli):
+        app.cli.add_command(group)
+
+
+def register_request_hooks(app: Flask) -> None:
+    """Security headers, template globals, consent state, after-request mail."""
+    from website.security import register_security
+
+    register_security(app)
+    from website.consent.service import register_consent
+
+    register_consent(app)
+    from website.mail.service import register_mail
+
+    register_mail(app)
+
+
+def register_first_start(app: Flask) -> None:
+    """Import content/policy.md as version 1 when the database is migrated but empty."""
+    from website.policy.service import ensure_first_version
+
+    if not app.config["TESTING"]:
+        with app.app_context():
+            ensure_first_version()

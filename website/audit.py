@@ -1,0 +1,46 @@
+"""The audit trail: every admin action, from the web or the CLI. Append-only."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, String, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from website.extensions import db, utcnow
+
+
+class AuditEntry(db.Model):
+    """Who did what, to what, when."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    actor: Mapped[str] = mapped_column(String(254), default="")
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    target: Mapped[str] = mapped_column(String(200), default="")
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+def record_audit(
+    action: str,
+    target: str = "",
+    details: dict[str, Any] | None = None,
+    actor_id: int | None = None,
+    actor: str = "",
+) -> AuditEntry:
+    """Add an audit entry to the current transaction (the caller commits)."""
+    entry = AuditEntry(
+        action=action, target=target, details=details or {}, actor_id=actor_id, actor=actor
+    )
+    db.session.add(entry)
+    return entry
+
+
+def recent_audit(limit: int = 50, offset: int = 0) -> list[AuditEntry]:
+    """The newest audit entries first."""
+    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit).offset(offset)
+    return list(db.session.scalars(query))

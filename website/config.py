@@ -1,0 +1,115 @@
+"""Configuration from the environment (a `.env` file is read too)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def env_flag(name: str, default: bool) -> bool:
+    """Read a true/false environment variable."""
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    """Read a whole-number environment variable."""
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """Return the development key kept in the instance folder, creating it once."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    """Settings read from environment variables when the app is created."""
+
+    TESTING = False
+    PRODUCTION = False
+
+    def __init__(self) -> None:
+        self.SECRET_KEY = os.environ.get("SECRET_KEY") or None
+        self.SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or None
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+        self.MAIL_PORT = env_int("MAIL_PORT", 25)
+        self.MAIL_USE_TLS = env_flag("MAIL_USE_TLS", False)
+        self.MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+        self.MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+        self.MAIL_DEFAULT_SENDER = os.environ.get(
+            "MAIL_DEFAULT_SENDER", "Privacy team <privacy@localhost>"
+        )
+        self.MAIL_TIMEOUT = env_int("MAIL_TIMEOUT", 10)
+        # Deliver right after the request in a background thread; the CLI catches what is left.
+        self.MAIL_SEND_AFTER_REQUEST = env_flag("MAIL_SEND_AFTER_REQUEST", True)
+        self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_ENABLED = env_flag("RATELIMIT_ENABLED", True)
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/")
+        self.SESSION_COOKIE_SECURE = env_flag("SESSION_COOKIE_SECURE", self.PRODUCTION)
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self.PREFERRED_URL_SCHEME = "https" if self.SESSION_COOKIE_SECURE else "http"
+        self.MAX_CONTENT_LENGTH = 1024 * 1024
+        self.MAX_FORM_MEMORY_SIZE = 512 * 1024
+        self.WTF_CSRF_TIME_LIMIT = None
+        self.BCRYPT_ROUNDS = env_int("BCRYPT_ROUNDS", 12)
+        self.POLICY_SOURCE = str(ROOT / "content" / "policy.md")
+        self.POLICY_FIRST_EFFECTIVE = date(2025, 8, 11)
+        self.CONSENT_MAX_AGE_DAYS = env_int("CONSENT_MAX_AGE_DAYS", 182)
+        self.POLICY_NOTICE_DAYS = env_int("POLICY_NOTICE_DAYS", 30)
+        self.GPC_LAST_UPDATE = os.environ.get("GPC_LAST_UPDATE", "2026-11-27")
+        self.SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", "mailto:spectraalw@gmail.com")
+        # Retention periods in days (the policy's promises; see website/retention.py).
+        self.RETENTION_DAYS = {
+            "page_views": env_int("RETENTION_PAGE_VIEWS_DAYS", 730),
+            "unverified_rights_requests": env_int("RETENTION_UNVERIFIED_RIGHTS_DAYS", 30),
+            "closed_support_requests": env_int("RETENTION_CLOSED_SUPPORT_DAYS", 730),
+            "closed_rights_requests": env_int("RETENTION_CLOSED_RIGHTS_DAYS", 730),
+            "consent_proof": env_int("RETENTION_CONSENT_PROOF_DAYS", 1095),
+            "sent_email": env_int("RETENTION_SENT_EMAIL_DAYS", 90),
+            "expired_tokens": env_int("RETENTION_EXPIRED_TOKENS_DAYS", 1),
+        }
+        self.RETENTION_BATCH_SIZE = env_int("RETENTION_BATCH_SIZE", 1000)
+
+
+class ProductionConfig(Config):
+    """Production: secure cookies, and no start without a real SECRET_KEY."""
+
+    PRODUCTION = True
+
+
+class TestConfig(Config):
+    """Tests: cheap bcrypt, mail only by the CLI or explicit calls, no rate limits by default."""
+
+    TESTING = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.SECRET_KEY = "test-secret-key"  # noqa: S105 - a fixed key for tests only
+        self.SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or None
+        self.BCRYPT_ROUNDS = 4
+        self.RATELIMIT_ENABLED = False
+        self.RATELIMIT_STORAGE_URI = "memory://"
+        self.MAIL_SERVER = None
+        self.MAIL_SEND_AFTER_REQUEST = False
+        self.SITE_URL = "http://localhost"
+        self.SESSION_COOKIE_SECURE = False
+        # Most tests post forms directly; the CSRF tests switch this back on.
+        self.WTF_CSRF_ENABLED = False

@@ -1,0 +1,40 @@
+"""Proof of consent (append-only) and first-party page views."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from website.extensions import db, utcnow
+
+
+class ConsentRecord(db.Model):
+    """One cookie-consent decision, kept as proof. Rows are only ever added."""
+
+    __tablename__ = "consent_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consent_id: Mapped[str] = mapped_column(String(64), index=True)
+    granted: Mapped[list[str]] = mapped_column(JSON, default=list)
+    refused: Mapped[list[str]] = mapped_column(JSON, default=list)
+    policy_version: Mapped[int | None]
+    source: Mapped[str] = mapped_column(String(20))
+    browser_family: Mapped[str] = mapped_column(String(40), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+
+
+class PageView(db.Model):
+    """A first-party analytics event, stored only with analytics consent. No IP address."""
+
+    __tablename__ = "page_views"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    path: Mapped[str] = mapped_column(String(500))
+    visitor_id: Mapped[str] = mapped_column(String(64), index=True)
+    referrer_host: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

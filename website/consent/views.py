@@ -1,0 +1,5 @@
+"""The cookie page, its JSON twin, and the consent form's target."""
+
+from flask import Blueprint
+
+bp = Blueprint("consent", __name__)

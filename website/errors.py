@@ -1,0 +1,88 @@
+"""Error pages in the site's look: a clear message, never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, render_template, request
+from sqlalchemy.exc import InterfaceError, OperationalError
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
+
+from website.extensions import db
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: ("Bad request", "The request could not be understood. Please go back and try again."),
+    403: ("Forbidden", "You do not have permission to see this page."),
+    404: ("Page not found", "There is no page at this address."),
+    405: ("Method not allowed", "This page cannot be used that way."),
+    410: ("Gone", "This link has expired or has already been used."),
+    413: ("Too large", "What you sent is too large. Please shorten it and try again."),
+    429: ("Too many requests", "You have made too many requests. Please wait and try again."),
+    500: ("Something went wrong", "An unexpected error happened. It has been logged."),
+    503: (
+        "Temporarily unavailable",
+        "The site cannot reach its database just now. Please try again in a minute.",
+    ),
+}
+
+
+def wants_json() -> bool:
+    """True when the client asked for JSON rather than a page."""
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes[
+        "text/html"
+    ]
+
+
+def render_error(code: int, description: str | None = None) -> tuple[Response | str, int]:
+    """The error page (or JSON) for an HTTP status code."""
+    title, message = MESSAGES.get(code, (f"Error {code}", "The request failed."))
+    if description and code in (400, 404, 410):
+        message = description
+    if wants_json():
+        return {"error": title, "message": message}, code
+    return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def handle_http_exception(error: HTTPException) -> tuple[Response | str, int] | HTTPException:
+    """Every HTTP error through the one error template."""
+    if error.code is None or error.code < 400:
+        return error
+    # A description given to abort() is a message for the visitor; the class default is not.
+    custom = error.description != type(error).description
+    description = error.description if custom else None
+    result = render_error(error.code, description)
+    if error.code == 405 and error.valid_methods:
+        body, code = result
+        return body, code, {"Allow": ", ".join(error.valid_methods)}  # type: ignore[return-value]
+    return result
+
+
+def handle_database_down(error: Exception) -> tuple[Response | str, int]:
+    """A database that does not answer gives 503; the pool reconnects when it is back."""
+    log.warning("database unavailable: %s", error.__class__.__name__)
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection is already broken; nothing more to do
+        db.session.close()
+    return render_error(503)
+
+
+def handle_unexpected(error: Exception) -> tuple[Response | str, int]:
+    """Log the failure with its trace; the visitor sees only a plain page."""
+    if isinstance(error, HTTPException):
+        return handle_http_exception(error)  # type: ignore[return-value]
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    db.session.rollback()
+    return render_error(500)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Install the handlers."""
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(OperationalError, handle_database_down)
+    app.register_error_handler(InterfaceError, handle_database_down)
+    app.register_error_handler(ServiceUnavailable, handle_http_exception)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,16 @@
+"""`flask outbox send`."""
+
+import click
+from flask.cli import AppGroup
+
+from website.mail.service import send_pending
+
+outbox_cli = AppGroup("outbox", help="The email outbox.")
+
+
+@outbox_cli.command("send")
+@click.option("--limit", default=1000, show_default=True, help="At most this many emails.")
+def send_command(limit: int) -> None:
+    """Deliver queued email; what fails stays queued with its attempt count."""
+    sent, failed = send_pending(limit=limit)
+    click.echo(f"sent {sent}, failed {failed}")

@@ -1,0 +1,24 @@
+"""Every model, imported in one place so Alembic and the tests see all tables."""
+
+from website.accounts.models import PasswordResetToken, User
+from website.audit import AuditEntry
+from website.consent.models import ConsentRecord, PageView
+from website.mail.models import OutboxEmail
+from website.policy.models import PolicyDraft, PolicyVersion
+from website.rights.models import RightsRequest, RightsRequestEvent
+from website.support.models import SupportReply, SupportRequest
+
+__all__ = [
+    "AuditEntry",
+    "ConsentRecord",
+    "OutboxEmail",
+    "PageView",
+    "PasswordResetToken",
+    "PolicyDraft",
+    "PolicyVersion",
+    "RightsRequest",
+    "RightsRequestEvent",
+    "SupportReply",
+    "SupportRequest",
+    "User",
+]

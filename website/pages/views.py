@@ -1,0 +1,77 @@
+"""Home, health check and the files robots and browsers look for."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, Response, current_app, render_template, url_for
+from sqlalchemy import text
+
+from website.extensions import db, utcnow
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.get("/")
+def home() -> str:
+    """What the site is, and the ways in."""
+    return render_template("pages/home.html")
+
+
+@bp.get("/healthz")
+def healthz() -> tuple[dict[str, str], int]:
+    """200 when the database answers, else 503."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any failure to reach the database means "down"
+        db.session.rollback()
+        return {"status": "unavailable"}, 503
+    return {"status": "ok"}, 200
+
+
+@bp.get("/robots.txt")
+def robots() -> Response:
+    """Allow the public pages; keep crawlers out of accounts and admin."""
+    site = current_app.config["SITE_URL"]
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /account",
+        "Disallow: /rights/verify/",
+        "Disallow: /rights/status/",
+        "Disallow: /password/",
+        "Allow: /",
+        f"Sitemap: {site}/sitemap.xml",
+        "",
+    ]
+    return Response("\n".join(lines), mimetype="text/plain")
+
+
+@bp.get("/sitemap.xml")
+def sitemap() -> Response:
+    """The public pages, with every published policy version."""
+    from website.policy.service import published_versions
+
+    site = current_app.config["SITE_URL"]
+    paths = list(SITEMAP_PAGES)
+    paths += [url_for("policy.version", number=v.number) for v in published_versions()]
+    body = render_template("pages/sitemap.xml", urls=[site + p for p in paths])
+    return Response(body, mimetype="application/xml")
+
+
+SITEMAP_PAGES = ("/", "/privacy", "/privacy/versions", "/cookies", "/support", "/rights")
+
+
+@bp.get("/.well-known/gpc.json")
+def gpc() -> dict[str, object]:
+    """We honour the Global Privacy Control signal."""
+    return {"gpc": True, "lastUpdate": current_app.config["GPC_LAST_UPDATE"]}
+
+
+@bp.get("/.well-known/security.txt")
+def security_txt() -> Response:
+    """RFC 9116: where to report vulnerabilities and compromised API keys."""
+    expires = (utcnow() + timedelta(days=365)).strftime("%Y-%m-%dT00:00:00Z")
+    site = current_app.config["SITE_URL"]
+    body = render_template("pages/security.txt", site=site, expires=expires)
+    return Response(body, mimetype="text/plain")

@@ -1,0 +1,62 @@
+"""Policy versions (published, immutable) and drafts."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, event
+from sqlalchemy.orm import Mapped, mapped_column, object_session
+
+from website.extensions import db, utcnow
+
+
+class PolicyVersion(db.Model):
+    """One published version of the privacy policy. Never changed once written."""
+
+    __tablename__ = "policy_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    markdown: Mapped[str] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text)
+    toc: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    summary: Mapped[str] = mapped_column(String(500), default="")
+    material: Mapped[bool] = mapped_column(default=False)
+    effective_on: Mapped[date] = mapped_column(index=True)
+    published_at: Mapped[datetime] = mapped_column(default=utcnow)
+    published_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+
+
+class ImmutableVersionError(RuntimeError):
+    """Raised when code tries to change or delete a published policy version."""
+
+
+@event.listens_for(PolicyVersion, "before_update")
+def _refuse_update(mapper: Any, connection: Any, target: PolicyVersion) -> None:
+    # Published versions are the legal record: a fix is a new version, never an edit.
+    session = object_session(target)
+    if session is not None and session.is_modified(target, include_collections=False):
+        raise ImmutableVersionError(f"policy version {target.number} is published and immutable")
+
+
+@event.listens_for(PolicyVersion, "before_delete")
+def _refuse_delete(mapper: Any, connection: Any, target: PolicyVersion) -> None:
+    raise ImmutableVersionError(f"policy version {target.number} is published and immutable")
+
+
+class PolicyDraft(db.Model):
+    """A revision an admin is still writing."""
+
+    __tablename__ = "policy_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    markdown: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(String(500), default="")
+    effective_on: Mapped[date | None]
+    material: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -1,0 +1,77 @@
+"""The public policy pages: current version, every version, its Markdown, and diffs."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, make_response, render_template, request
+
+from website.policy import service
+from website.policy.diff import diff_html
+from website.policy.models import PolicyVersion
+
+bp = Blueprint("policy", __name__)
+
+
+def conditional(response: Response, version: PolicyVersion) -> Response:
+    """ETag over the page as sent and Last-Modified from publication; answer 304 when fresh."""
+    response.last_modified = version.published_at
+    response.cache_control.private = True
+    response.cache_control.no_cache = True
+    response.vary.add("Cookie")
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+def version_or_404(number: int) -> PolicyVersion:
+    """The published version, or a 404 page."""
+    version = service.get_version(number)
+    if version is None:
+        abort(404)
+    return version
+
+
+@bp.get("/privacy")
+def current() -> Response:
+    """The policy in force today."""
+    version = service.current_version()
+    if version is None:
+        abort(503)
+    html = render_template("policy/version.html", version=version, current=version)
+    return conditional(make_response(html), version)
+
+
+@bp.get("/privacy/versions")
+def versions() -> str:
+    """Every published version, with upcoming ones marked."""
+    current = service.current_version()
+    return render_template(
+        "policy/versions.html", versions=service.published_versions(), current=current
+    )
+
+
+@bp.get("/privacy/versions/<int:number>")
+def version(number: int) -> Response:
+    """One version; marked clearly when it is not the one in force."""
+    version = version_or_404(number)
+    current = service.current_version()
+    html = render_template("policy/version.html", version=version, current=current)
+    return conditional(make_response(html), version)
+
+
+@bp.get("/privacy/versions/<int:number>.md")
+def version_markdown(number: int) -> Response:
+    """The version's Markdown source."""
+    version = version_or_404(number)
+    response = Response(version.markdown, content_type="text/markdown; charset=utf-8")
+    return conditional(response, version)
+
+
+@bp.get("/privacy/diff")
+def diff() -> str:
+    """What changed from version A to version B, words marked in place."""
+    numbers = [request.args.get(key, "") for key in ("from", "to")]
+    if not all(n.isascii() and n.isdigit() and len(n) < 10 for n in numbers):
+        abort(400, "Give two version numbers, for example /privacy/diff?from=1&to=2.")
+    old, new = (version_or_404(int(n)) for n in numbers)
+    return render_template(
+        "policy/diff.html", old=old, new=new, diff=diff_html(old.markdown, new.markdown)
+    )

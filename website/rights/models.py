@@ -1,0 +1,63 @@
+"""Data-rights requests (GDPR Art. 15-21) and their history."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from website.extensions import db, utcnow
+
+
+class RightsRequest(db.Model):
+    """A request to exercise a data-protection right, verified by email before it counts."""
+
+    __tablename__ = "rights_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    request_type: Mapped[str] = mapped_column(String(20), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    details: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="received", index=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    verify_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    verify_expires_at: Mapped[datetime | None]
+    verified_at: Mapped[datetime | None]
+    # Hash of the owner's status-page token (the link in the emails).
+    access_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    due_on: Mapped[date | None] = mapped_column(index=True)
+    extended_due_on: Mapped[date | None]
+    extension_reason: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    approved_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None] = mapped_column(index=True)
+    export_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    export_expires_at: Mapped[datetime | None]
+
+    events: Mapped[list[RightsRequestEvent]] = relationship(
+        back_populates="request", cascade="all, delete-orphan", order_by="RightsRequestEvent.id"
+    )
+
+
+class RightsRequestEvent(db.Model):
+    """One change of a rights request: who, when, from which status to which, and why."""
+
+    __tablename__ = "rights_request_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("rights_requests.id", ondelete="CASCADE"), index=True
+    )
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    from_status: Mapped[str] = mapped_column(String(20), default="")
+    to_status: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    request: Mapped[RightsRequest] = relationship(back_populates="events")

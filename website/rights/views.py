@@ -1,0 +1,5 @@
+"""Data-rights requests."""
+
+from flask import Blueprint
+
+bp = Blueprint("rights", __name__)

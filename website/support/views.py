@@ -1,0 +1,5 @@
+"""Support requests."""
+
+from flask import Blueprint
+
+bp = Blueprint("support", __name__)
