@@ -1,0 +1,67 @@
+"""A database that stops answering gives 503 pages, and the site recovers by itself."""
+
+from __future__ import annotations
+
+import secrets
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.conftest import POSTGRES_ADMIN_URL, make_app, missing, port_open
+from website.extensions import db
+from website.policy.service import ensure_first_version
+
+
+@pytest.fixture
+def postgres_database():
+    """A database of its own on the PostgreSQL server (this test cuts its connections)."""
+    if not port_open("127.0.0.1", 5432):
+        missing("PostgreSQL is not running at 127.0.0.1:5432")
+    name = f"test_down_{secrets.token_hex(4)}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield name, admin
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def cut_connections(admin, name: str, allow: bool) -> None:
+    """Refuse (or allow again) new connections to the database and end the open ones."""
+    with admin.connect() as conn:
+        conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {str(allow).lower()}'))
+        if not allow:
+            conn.execute(
+                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+                {"n": name},
+            )
+
+
+def test_lost_database_gives_503_then_recovers(postgres_database):
+    from flask_migrate import upgrade
+
+    name, admin = postgres_database
+    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    app = make_app(url)
+    with app.app_context():
+        upgrade()
+        ensure_first_version()
+    client = app.test_client()
+    assert client.get("/privacy").status_code == 200
+
+    cut_connections(admin, name, allow=False)
+    for path in ("/privacy", "/privacy/versions", "/privacy/versions/1"):
+        response = client.get(path)
+        assert response.status_code == 503, path
+        page = response.get_data(as_text=True)
+        assert "Temporarily unavailable" in page
+        assert "Traceback" not in page and "psycopg" not in page and name not in page
+    assert client.get("/healthz").status_code == 503
+
+    cut_connections(admin, name, allow=True)
+    assert client.get("/healthz").json == {"status": "ok"}
+    page = client.get("/privacy").get_data(as_text=True)
+    assert "Version 1" in page
+    with app.app_context():
+        db.engine.dispose()

@@ -1,0 +1,120 @@
+"""Home, health, robots, sitemap, well-known files, security headers and error pages."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import make_app
+from website.config import ProductionConfig
+
+
+def test_home_links_to_every_area(client):
+    page = client.get("/").get_data(as_text=True)
+    for path in ("/privacy", "/cookies", "/support", "/rights"):
+        assert f'href="{path}"' in page
+    assert "Cookie settings" in page
+    assert '<a class="skip-link" href="#main">' in page and '<main id="main"' in page
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json == {"status": "ok"}
+
+
+def test_robots_and_sitemap(client):
+    robots = client.get("/robots.txt").get_data(as_text=True)
+    assert "Disallow: /admin/" in robots and "Sitemap: http://localhost/sitemap.xml" in robots
+    sitemap = client.get("/sitemap.xml")
+    assert sitemap.mimetype == "application/xml"
+    body = sitemap.get_data(as_text=True)
+    assert "<loc>http://localhost/privacy</loc>" in body
+    assert "<loc>http://localhost/privacy/versions/1</loc>" in body
+
+
+def test_well_known_files(client):
+    assert client.get("/.well-known/gpc.json").json == {"gpc": True, "lastUpdate": "2026-11-27"}
+    security = client.get("/.well-known/security.txt")
+    assert security.mimetype == "text/plain"
+    text = security.get_data(as_text=True)
+    assert "Contact: mailto:" in text and "Expires: " in text and "compromised API key" in text
+
+
+@pytest.mark.parametrize("path", ["/", "/privacy", "/healthz", "/nowhere", "/static/css/site.css"])
+def test_security_headers_on_every_response(client, path):
+    headers = client.get(path).headers
+    csp = headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert "camera=()" in headers["Permissions-Policy"]
+    assert "Strict-Transport-Security" not in headers
+
+
+def test_hsts_over_https(client):
+    response = client.get("/", base_url="https://localhost")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=63072000")
+
+
+def test_no_inline_scripts_on_pages(client):
+    for path in ("/", "/privacy", "/privacy/versions"):
+        page = client.get(path).get_data(as_text=True)
+        for chunk in page.split("<script")[1:]:
+            assert chunk.lstrip().startswith("src=") or " src=" in chunk.split(">", 1)[0]
+
+
+def test_not_found_page_in_the_site_look(client):
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert "Page not found" in page and "Cookie settings" in page
+
+
+def test_method_not_allowed(client):
+    response = client.post("/healthz")
+    assert response.status_code == 405
+    assert "Method not allowed" in response.get_data(as_text=True)
+
+
+def test_unexpected_error_is_a_plain_500_without_trace(migrated):
+    app = make_app(migrated)
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("secret detail: password=hunter2")
+
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500
+    page = response.get_data(as_text=True)
+    assert "Something went wrong" in page
+    assert "hunter2" not in page and "Traceback" not in page and "RuntimeError" not in page
+
+
+def test_production_refuses_to_start_without_secret_key(monkeypatch, migrated):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    config = ProductionConfig()
+    config.SQLALCHEMY_DATABASE_URI = migrated
+    with pytest.raises(RuntimeError, match="SECRET_KEY must be set"):
+        from website import create_app
+
+        create_app(config)
+
+
+def test_development_key_is_generated_into_the_instance_folder(monkeypatch, tmp_path, migrated):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    first = make_app(migrated, SECRET_KEY=None)
+    second = make_app(migrated, SECRET_KEY=None)
+    key_file = Path(tmp_path) / "secret_key"
+    assert key_file.exists() and oct(os.stat(key_file).st_mode)[-3:] == "600"
+    assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"] == key_file.read_text()
+    assert len(first.config["SECRET_KEY"]) == 64
+
+
+def test_session_cookie_flags(app):
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert ProductionConfig().SESSION_COOKIE_SECURE is True
