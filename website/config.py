@@ -60,6 +60,8 @@ class Config:
         self.RATELIMIT_HEADERS_ENABLED = True
         self.SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/")
         self.SESSION_COOKIE_SECURE = env_flag("SESSION_COOKIE_SECURE", self.PRODUCTION)
+        # Redirect plain HTTP to HTTPS (behind a load balancer, set TRUSTED_PROXIES too).
+        self.FORCE_HTTPS = env_flag("FORCE_HTTPS", self.PRODUCTION)
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
@@ -111,5 +113,6 @@ class TestConfig(Config):
         self.MAIL_SEND_AFTER_REQUEST = False
         self.SITE_URL = "http://localhost"
         self.SESSION_COOKIE_SECURE = False
+        self.FORCE_HTTPS = False
         # Most tests post forms directly; the CSRF tests switch this back on.
         self.WTF_CSRF_ENABLED = False

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, redirect, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -36,10 +36,18 @@ def set_security_headers(response: Response) -> Response:
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
     if request.is_secure:
-        headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+        headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains; preload")
     return response
 
 
+def redirect_to_https() -> Response | None:
+    """With FORCE_HTTPS, send plain-HTTP visitors to the HTTPS address (health checks excepted)."""
+    if request.is_secure or not current_app.config["FORCE_HTTPS"] or request.path == "/healthz":
+        return None
+    return redirect(request.url.replace("http://", "https://", 1), code=301)
+
+
 def register_security(app: Flask) -> None:
-    """Install the header hook."""
+    """Install the HTTPS redirect and the header hook."""
+    app.before_request(redirect_to_https)
     app.after_request(set_security_headers)

@@ -118,3 +118,12 @@ def test_session_cookie_flags(app):
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
     assert ProductionConfig().SESSION_COOKIE_SECURE is True
+
+
+def test_force_https_redirects_plain_http_but_not_health_checks(migrated):
+    client = make_app(migrated, FORCE_HTTPS=True).test_client()
+    response = client.get("/privacy?x=1")
+    assert response.status_code == 301
+    assert response.headers["Location"] == "https://localhost/privacy?x=1"
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/privacy", base_url="https://localhost").status_code == 200
