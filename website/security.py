@@ -19,6 +19,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
+HSTS = "max-age=63072000; includeSubDomains; preload"
+
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=(), interest-cohort=()"
@@ -36,13 +38,15 @@ def set_security_headers(response: Response) -> Response:
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
     if request.is_secure:
-        headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains; preload")
+        headers.setdefault("Strict-Transport-Security", HSTS)
     return response
 
 
 def redirect_to_https() -> Response | None:
     """With FORCE_HTTPS, send plain-HTTP visitors to the HTTPS address (health checks excepted)."""
-    if request.is_secure or not current_app.config["FORCE_HTTPS"] or request.path == "/healthz":
+    if request.is_secure or not current_app.config["FORCE_HTTPS"]:
+        return None
+    if request.path == "/healthz":
         return None
     return redirect(request.url.replace("http://", "https://", 1), code=301)
 
