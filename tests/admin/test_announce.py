@@ -110,3 +110,14 @@ def test_consent_given_before_a_material_change_is_outdated(app):
         assert consent_outdated(3) is False
         publish_version(TEXT + "\nLater.\n", date.today() + timedelta(days=5), "m", material=True)
         assert consent_outdated(3) is False  # not in force yet
+
+
+def test_cli_import_of_a_material_version_is_announced_and_audited(app, runner, users, tmp_path):
+    users.create(email="ada@example.com")
+    source = tmp_path / "policy.md"
+    source.write_text(TEXT, encoding="utf-8")
+    result = runner.invoke(
+        args=["policy", "import", str(source), "--summary", "Profiling", "--material"]
+    )
+    assert result.exit_code == 0, result.output
+    assert [e.to_address for e in outbox(app)] == ["ada@example.com"]
