@@ -44,3 +44,20 @@ def recent_audit(limit: int = 50, offset: int = 0) -> list[AuditEntry]:
     """The newest audit entries first."""
     query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit).offset(offset)
     return list(db.session.scalars(query))
+
+
+def audit_page(
+    action: str = "", page: int = 1, per_page: int = 50
+) -> tuple[list[AuditEntry], bool]:
+    """One page of entries, newest first, optionally of one action; and whether more follow."""
+    query = select(AuditEntry).order_by(AuditEntry.id.desc())
+    if action:
+        query = query.where(AuditEntry.action == action)
+    rows = list(db.session.scalars(query.limit(per_page + 1).offset((page - 1) * per_page)))
+    return rows[:per_page], len(rows) > per_page
+
+
+def audit_actions() -> list[str]:
+    """Every action name that appears in the log, for the filter."""
+    query = select(AuditEntry.action).distinct().order_by(AuditEntry.action)
+    return list(db.session.scalars(query))

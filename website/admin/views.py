@@ -3,12 +3,25 @@
 from flask import Blueprint, render_template
 
 from website.accounts.guards import admin_required
+from website.policy.drafts import policy_overview
 
 bp = Blueprint("admin", __name__)
+
+ADMIN_PAGES = (
+    ("/admin/policy", "Policy", "Draft, preview and publish policy versions."),
+    ("/admin/support", "Support queue", "Open support requests, urgent ones first."),
+    ("/admin/rights", "Rights queue", "Data-rights requests by due date."),
+    ("/admin/consents", "Consents", "Cookie-consent statistics."),
+    ("/admin/analytics", "Analytics", "First-party page views."),
+    ("/admin/audit", "Audit log", "Every admin action, newest first."),
+)
 
 
 @bp.get("/")
 @admin_required
 def dashboard() -> str:
     """The admin dashboard: each feature contributes its own tile."""
-    return render_template("admin/dashboard.html")
+    return render_template("admin/dashboard.html", pages=ADMIN_PAGES, policy=policy_overview())
+
+
+from website.admin import audit, policy  # noqa: E402,F401

@@ -75,3 +75,4 @@ def diff() -> str:
     return render_template(
         "policy/diff.html", old=old, new=new, diff=diff_html(old.markdown, new.markdown)
     )
+from website.policy import notice  # noqa: E402,F401

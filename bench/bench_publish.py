@@ -1,0 +1,66 @@
+"""How long publishing a material change takes with many registered users.
+
+Usage: .venv/bin/python bench/bench_publish.py [USERS] [DATABASE_URL]
+(defaults: 100000 users, a fresh SQLite file under bench/out/). It prints the time of the
+publish request's work (render, store, queue one email per user) and the outbox count.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import bcrypt
+from flask_migrate import upgrade
+from sqlalchemy import func, insert, select
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from website import create_app  # noqa: E402
+from website.accounts.models import User  # noqa: E402
+from website.config import TestConfig  # noqa: E402
+from website.extensions import db  # noqa: E402
+from website.mail.models import OutboxEmail  # noqa: E402
+from website.policy.service import ensure_first_version, publish_version  # noqa: E402
+
+
+def main() -> None:
+    """Seed the users, publish one material version, print the figures."""
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    out = ROOT / "bench" / "out"
+    out.mkdir(parents=True, exist_ok=True)
+    default = f"sqlite:///{out / f'publish-{secrets.token_hex(4)}.db'}"
+    url = sys.argv[2] if len(sys.argv) > 2 else default
+    config = TestConfig()
+    config.SQLALCHEMY_DATABASE_URI = url
+    app = create_app(config)
+    hashed = bcrypt.hashpw(b"bench", bcrypt.gensalt(4)).decode()
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+        ensure_first_version()
+        for start in range(0, count, 10_000):
+            rows = [
+                {"email": f"bench{n}-{secrets.token_hex(3)}@example.com", "password_hash": hashed,
+                 "session_token": secrets.token_urlsafe(24)}
+                for n in range(start, min(start + 10_000, count))
+            ]
+            db.session.execute(insert(User), rows)
+        db.session.commit()
+        users = db.session.scalar(select(func.count()).select_from(User))
+    with app.test_request_context("/admin/policy/drafts/1", method="POST"):
+        started = time.perf_counter()
+        publish_version("## Changed\n\nA material change.\n", date.today(), "Bench", True)
+        elapsed = time.perf_counter() - started
+        queued = db.session.scalar(select(func.count()).select_from(OutboxEmail))
+    print(f"database: {url.split(':', 1)[0]}")
+    print(f"registered users: {users}")
+    print(f"publish (render + store + queue emails): {elapsed:.2f} s")
+    print(f"outbox emails queued: {queued}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+"""In Chromium: draft -> preview (sanitised, diff) -> publish material -> a returning visitor's
+notice; and axe-core finds no serious or critical problem on the admin pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import axe_violations
+from website.accounts.models import User
+from website.extensions import db
+from website.policy.service import today
+
+pytestmark = pytest.mark.browser
+
+
+def session_cookie(app, user_id: int, live_server: str) -> dict[str, str]:
+    """A logged-in session for the user, as a browser cookie (there is no login form here yet)."""
+    client = app.test_client()
+    with app.app_context():
+        token = db.session.get(User, user_id).session_token
+    with client.session_transaction() as session:
+        session["_user_id"] = token
+        session["_fresh"] = True
+    return {"name": "session", "value": client.get_cookie("session").value, "url": live_server}
+
+
+def assert_accessible(page, axe_source: str) -> None:
+    problems = axe_violations(page, axe_source)
+    summary = [(p["id"], p["help"], [n["target"] for n in p["nodes"]]) for p in problems]
+    assert problems == [], summary
+
+
+def test_publish_flow_and_returning_visitors_notice(
+    app, users, live_server, browser, page, axe_source
+):
+    app.config["WTF_CSRF_ENABLED"] = True
+    admin_id = users.create(email="admin@example.com", admin=True)
+    reader_id = users.create(email="reader@example.com")
+    page.context.add_cookies([session_cookie(app, admin_id, live_server)])
+
+    page.goto(f"{live_server}/admin/")
+    assert page.get_by_role("heading", name="Admin", exact=True).is_visible()
+    assert_accessible(page, axe_source)
+
+    page.goto(f"{live_server}/admin/policy")
+    assert_accessible(page, axe_source)
+    page.get_by_role("link", name="Start a new draft").click()
+    editor = page.get_by_label("Policy text (Markdown)")
+    assert "## Your Rights" in editor.input_value()
+    text = editor.input_value().replace(
+        "## Your Rights", "## Your Rights\n\nYou may object to profiling at any time."
+    )
+    editor.fill(text + '\n<script>alert("x")</script>\n')
+    page.get_by_label("Summary of changes").fill("You may object to profiling.")
+    page.get_by_role("button", name="Create draft").click()
+    page.wait_for_url("**/admin/policy/drafts/*")
+
+    page.get_by_role("button", name="Save and preview").click()
+    preview = page.locator(".draft-preview")
+    assert preview.get_by_text("You may object to profiling at any time.").is_visible()
+    assert preview.locator("script").count() == 0
+    assert page.locator(".draft-diff ins", has_text="object to profiling").count() >= 1
+    assert_accessible(page, axe_source)
+
+    page.get_by_label("Effective date").fill(today().isoformat())
+    page.get_by_label("Material change", exact=False).check()
+    page.get_by_role("button", name="Publish").click()
+    page.wait_for_url(f"{live_server}/admin/policy")
+    assert page.get_by_text("Version 2 published").is_visible()
+
+    page.goto(f"{live_server}/admin/audit")
+    newest = page.locator("tbody tr").first
+    assert newest.get_by_text("policy.publish").is_visible()
+    assert newest.get_by_text("admin@example.com").is_visible()
+    assert_accessible(page, axe_source)
+
+    visitor = browser.new_context()
+    try:
+        visitor.add_cookies([session_cookie(app, reader_id, live_server)])
+        reader = visitor.new_page()
+        reader.goto(f"{live_server}/")
+        notice = reader.get_by_role("region", name="Privacy policy change")
+        assert notice.get_by_text(f"Our privacy policy changed on {today():%-d %B %Y}").is_visible()
+        assert_accessible(reader, axe_source)
+        notice.get_by_role("link", name="see what changed").click()
+        reader.wait_for_url("**/privacy/diff?from=1&to=2")
+        assert reader.locator("ins", has_text="object to profiling").count() >= 1
+        reader.get_by_role("button", name="Dismiss").click()
+        reader.wait_for_url("**/privacy/diff?from=1&to=2")
+        assert reader.get_by_role("region", name="Privacy policy change").count() == 0
+        reader.goto(f"{live_server}/privacy")
+        assert reader.get_by_role("region", name="Privacy policy change").count() == 0
+    finally:
+        visitor.close()

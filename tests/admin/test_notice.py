@@ -1,0 +1,90 @@
+"""The on-site notice of a material change: returning visitors, diff link, dismissible, 30 days."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from website.policy.service import publish_version
+
+TEXT = "## Your Rights\n\nYou may now also object to profiling.\n"
+NOTICE = "Our privacy policy changed on"
+
+
+def publish(app, effective: date, material: bool = True) -> int:
+    with app.app_context():
+        return publish_version(TEXT, effective, "Profiling", material).number
+
+
+def returning(client) -> None:
+    """A browser that was here before (it holds a cookie of ours, e.g. the consent cookie)."""
+    client.set_cookie("consent", "abc")
+
+
+def test_returning_visitor_sees_the_notice_with_the_diff_link(app, client):
+    publish(app, date.today())
+    returning(client)
+    page = client.get("/").get_data(as_text=True)
+    assert f"{NOTICE} {date.today():%-d %B %Y}" in page
+    assert 'href="/privacy/diff?from=1&amp;to=2"' in page
+    assert client.get("/privacy/diff?from=1&to=2").status_code == 200
+
+
+def test_logged_in_user_is_returning(app, client, auth):
+    publish(app, date.today())
+    auth.login()
+    assert NOTICE in client.get("/privacy").get_data(as_text=True)
+
+
+def test_first_time_visitor_sees_no_notice(app, client):
+    publish(app, date.today())
+    assert NOTICE not in client.get("/").get_data(as_text=True)
+
+
+def test_no_notice_for_a_minor_or_upcoming_change(app, client):
+    returning(client)
+    publish(app, date.today(), material=False)
+    publish(app, date.today() + timedelta(days=3))
+    assert NOTICE not in client.get("/").get_data(as_text=True)
+
+
+def test_notice_is_gone_after_thirty_days(app, client):
+    returning(client)
+    publish(app, date.today() - timedelta(days=30))
+    assert NOTICE not in client.get("/").get_data(as_text=True)
+    publish(app, date.today() - timedelta(days=29))
+    assert NOTICE in client.get("/").get_data(as_text=True)
+
+
+def test_dismissing_hides_it_for_that_version_only(app, client):
+    publish(app, date.today())
+    returning(client)
+    response = client.post("/policy/notice/dismiss", data={"version": "2", "next": "/privacy"})
+    assert response.status_code == 303 and response.headers["Location"] == "/privacy"
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("policy_notice=2;") and "HttpOnly" in cookie
+    assert "Max-Age=2592000" in cookie and "SameSite=Lax" in cookie
+    assert NOTICE not in client.get("/privacy").get_data(as_text=True)
+    publish(app, date.today())
+    assert NOTICE in client.get("/privacy").get_data(as_text=True)
+
+
+def test_dismiss_never_redirects_off_site(client):
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:x"):
+        response = client.post("/policy/notice/dismiss", data={"version": "2", "next": target})
+        assert response.headers["Location"] == "/"
+
+
+def test_dismiss_form_works_with_csrf_on(app, client):
+    app.config["WTF_CSRF_ENABLED"] = True
+    publish(app, date.today())
+    returning(client)
+    page = client.get("/").get_data(as_text=True)
+    form = page.split('action="/policy/notice/dismiss"', 1)[1].split("</form>", 1)[0]
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    assert client.post("/policy/notice/dismiss", data={"version": "2"}).status_code == 400
+    response = client.post(
+        "/policy/notice/dismiss", data={"version": "2", "next": "/", "csrf_token": token}
+    )
+    assert response.status_code == 303
+    assert NOTICE not in client.get("/").get_data(as_text=True)

@@ -1,0 +1,103 @@
+"""Admin forms."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, StringField, TextAreaField
+from wtforms.validators import Length, ValidationError
+
+from website.policy.drafts import DraftFields
+from website.policy.service import today
+
+MAX_MARKDOWN_BYTES = 200 * 1024
+MAX_SUMMARY = 500
+DRAFT_ACTIONS = ("save", "preview", "publish", "discard")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_iso_date(text: str) -> date | None:
+    """A YYYY-MM-DD date, or None when the text is not one."""
+    if not _ISO_DATE.match(text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+class DraftForm(FlaskForm):
+    """A policy draft: its Markdown and what publishing it would say."""
+
+    # Ids are prefixed: the preview's heading anchors (e.g. "summary") must not clash with them.
+    markdown = TextAreaField(
+        "Policy text (Markdown)",
+        id="draft-markdown",
+        description="Headings with ##, lists with -, links as [text](https://...).",
+    )
+    summary = StringField(
+        "Summary of changes",
+        id="draft-summary",
+        validators=[Length(max=MAX_SUMMARY, message="Keep the summary to 500 characters.")],
+        description="Shown in the version list and in the announcement. Needed to publish.",
+    )
+    effective = StringField(
+        "Effective date",
+        id="draft-effective",
+        description="YYYY-MM-DD. Today or later: a published date never rewrites the past.",
+    )
+    material = BooleanField(
+        "Material change: show a notice, email every registered user and ask for cookie "
+        "consent again",
+        id="draft-material",
+    )
+
+    def validate_markdown(self, field: TextAreaField) -> None:
+        """The text is required and at most 200 kB."""
+        if not (field.data or "").strip():
+            raise ValidationError("Write the policy text.")
+        if len(field.data.encode("utf-8")) > MAX_MARKDOWN_BYTES:
+            raise ValidationError("The policy text is over 200 kB. Shorten it.")
+
+    def validate_effective(self, field: StringField) -> None:
+        """Empty, or a real date written YYYY-MM-DD."""
+        text = (field.data or "").strip()
+        if text and parse_iso_date(text) is None:
+            raise ValidationError("Give the date as YYYY-MM-DD, for example 2026-01-31.")
+
+    def validate_for_publish(self) -> bool:
+        """The checks publishing adds: a summary and an effective date from today on."""
+        if not self.validate():
+            return False
+        ok = True
+        if not (self.summary.data or "").strip():
+            self.summary.errors = [*self.summary.errors, "Summarise the changes to publish."]
+            ok = False
+        effective = self.effective_on
+        if not (self.effective.data or "").strip():
+            self.effective.errors = [*self.effective.errors, "Give the date it takes effect."]
+            ok = False
+        elif effective is not None and effective < today():
+            self.effective.errors = [
+                *self.effective.errors,
+                f"The effective date cannot be in the past (today is {today().isoformat()}): "
+                "publishing a past date would rewrite what visitors were shown.",
+            ]
+            ok = False
+        return ok
+
+    @property
+    def effective_on(self) -> date | None:
+        """The effective date typed, parsed (None when empty or malformed)."""
+        return parse_iso_date((self.effective.data or "").strip())
+
+    def fields(self) -> DraftFields:
+        """What was typed, as the drafts service takes it."""
+        return DraftFields(
+            markdown=(self.markdown.data or "").replace("\r\n", "\n"),
+            summary=(self.summary.data or "").strip(),
+            effective_on=self.effective_on,
+            material=bool(self.material.data),
+        )

@@ -1,0 +1,117 @@
+"""Admin: policy versions and drafts (write, preview, diff, publish, discard)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from website.accounts.guards import admin_required
+from website.admin.forms import DRAFT_ACTIONS, DraftForm
+from website.admin.views import bp
+from website.policy import drafts
+from website.policy.models import PolicyDraft
+from website.policy.service import current_version, published_versions
+
+
+def acting_admin() -> drafts.Actor:
+    """The logged-in admin, for the audit log."""
+    return drafts.Actor(id=current_user.id, email=current_user.email)
+
+
+def editor(form: DraftForm, draft: PolicyDraft | None, status: int = 200, **extra: object):
+    """The draft editor page (new draft when `draft` is None)."""
+    page = render_template(
+        "admin/policy_draft.html", form=form, draft=draft, current=current_version(), **extra
+    )
+    return page, status
+
+
+@bp.get("/policy")
+@admin_required
+def policy() -> str:
+    """Every published version and every draft."""
+    return render_template(
+        "admin/policy.html",
+        versions=published_versions(),
+        drafts=drafts.list_drafts(),
+        current=current_version(),
+    )
+
+
+@bp.get("/policy/drafts/new")
+@admin_required
+def new_draft():
+    """A new draft's editor, starting from the Markdown of the version in force."""
+    form = DraftForm(formdata=None, markdown=drafts.starting_markdown())
+    return editor(form, None)
+
+
+@bp.post("/policy/drafts")
+@admin_required
+def create_draft() -> Response | tuple[str, int]:
+    """Create a draft from the posted fields; 303 to its page."""
+    form = DraftForm()
+    if not form.validate():
+        return editor(form, None, 400)
+    draft = drafts.create_draft(form.fields(), acting_admin())
+    flash("Draft created.", "success")
+    return redirect(f"/admin/policy/drafts/{draft.id}", 303)
+
+
+@bp.get("/policy/drafts/<int:draft_id>")
+@admin_required
+def draft(draft_id: int):
+    """One draft in the editor."""
+    draft = drafts.get_draft(draft_id) or abort(404, "There is no such draft.")
+    form = DraftForm(
+        formdata=None,
+        markdown=draft.markdown,
+        summary=draft.summary,
+        effective=draft.effective_on.isoformat() if draft.effective_on else "",
+        material=draft.material,
+    )
+    return editor(form, draft)
+
+
+@bp.post("/policy/drafts/<int:draft_id>")
+@admin_required
+def update_draft(draft_id: int):
+    """Save, preview, publish or discard a draft (field `action`)."""
+    draft = drafts.get_draft(draft_id) or abort(
+        404, "There is no such draft: it was published or discarded."
+    )
+    action = request.form.get("action", "save")
+    if action not in DRAFT_ACTIONS:
+        abort(400, "Choose save, preview, publish or discard.")
+    form = DraftForm()
+    if action == "discard":
+        drafts.discard_draft(draft, acting_admin())
+        flash("Draft discarded.", "success")
+        return redirect("/admin/policy", 303)
+    if action == "publish":
+        return publish(form, draft)
+    if not form.validate():
+        return editor(form, draft, 400)
+    drafts.save_draft(draft, form.fields(), acting_admin())
+    if action == "preview":
+        return editor(form, draft, preview=drafts.preview(form.fields().markdown))
+    flash("Draft saved.", "success")
+    return redirect(f"/admin/policy/drafts/{draft.id}", 303)
+
+
+def publish(form: DraftForm, draft: PolicyDraft):
+    """Publish the draft as typed; 303 to the version list."""
+    if not form.validate_for_publish():
+        return editor(form, draft, 400)
+    try:
+        version = drafts.publish_draft(draft.id, form.fields(), acting_admin())
+    except drafts.DraftGoneError:
+        abort(404, "This draft was published or discarded meanwhile: nothing was published.")
+    note = " Registered users will be emailed." if version.material else ""
+    flash(
+        f"Version {version.number} published, effective {version.effective_on.isoformat()}."
+        + note,
+        "success",
+    )
+    return redirect("/admin/policy", 303)

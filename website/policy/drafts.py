@@ -1,0 +1,163 @@
+"""Policy drafts: what an admin writes before it becomes a published, immutable version."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+
+from website.audit import record_audit
+from website.extensions import db
+from website.policy.diff import diff_html, diff_stats
+from website.policy.models import PolicyDraft, PolicyVersion
+from website.policy.render import RenderedPolicy, render_policy
+from website.policy.service import current_version, publish_version, published_versions
+
+
+class DraftGoneError(LookupError):
+    """The draft was published or discarded meanwhile (by another admin, or another tab)."""
+
+
+@dataclass(frozen=True)
+class DraftFields:
+    """What the admin typed: the draft's text and its publishing details."""
+
+    markdown: str
+    summary: str = ""
+    effective_on: date | None = None
+    material: bool = False
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting, for the audit log."""
+
+    id: int | None
+    email: str
+
+
+@dataclass(frozen=True)
+class Preview:
+    """A draft as visitors would see it, and what changed against the version in force."""
+
+    rendered: RenderedPolicy
+    against: PolicyVersion | None
+    diff: str
+    inserted: int
+    deleted: int
+
+
+@dataclass(frozen=True)
+class PolicyOverview:
+    """The policy tile of the admin dashboard."""
+
+    current: PolicyVersion | None
+    latest: PolicyVersion | None
+    drafts: int
+
+
+def list_drafts() -> list[PolicyDraft]:
+    """Every draft, the most recently edited first."""
+    query = select(PolicyDraft).order_by(PolicyDraft.updated_at.desc(), PolicyDraft.id.desc())
+    return list(db.session.scalars(query))
+
+
+def get_draft(draft_id: int) -> PolicyDraft | None:
+    """One draft by id."""
+    return db.session.get(PolicyDraft, draft_id)
+
+
+def starting_markdown() -> str:
+    """A new draft starts from the Markdown of the version in force."""
+    version = current_version()
+    return version.markdown if version else ""
+
+
+def create_draft(fields: DraftFields, actor: Actor) -> PolicyDraft:
+    """Store a new draft and audit it."""
+    draft = PolicyDraft(created_by_id=actor.id)
+    _apply(draft, fields)
+    db.session.add(draft)
+    db.session.flush()
+    _audit("policy.draft_create", draft, fields, actor)
+    db.session.commit()
+    return draft
+
+
+def save_draft(draft: PolicyDraft, fields: DraftFields, actor: Actor) -> PolicyDraft:
+    """Overwrite a draft with what the admin typed, and audit it."""
+    _apply(draft, fields)
+    _audit("policy.draft_save", draft, fields, actor)
+    db.session.commit()
+    return draft
+
+
+def discard_draft(draft: PolicyDraft, actor: Actor) -> None:
+    """Delete a draft for good, and audit it."""
+    draft_id = draft.id
+    fields = DraftFields(draft.markdown, draft.summary, draft.effective_on, draft.material)
+    _audit("policy.draft_discard", draft, fields, actor)
+    db.session.execute(delete(PolicyDraft).where(PolicyDraft.id == draft_id))
+    db.session.commit()
+
+
+def preview(markdown: str) -> Preview:
+    """Render the text exactly as /privacy would, and diff it against the version in force."""
+    against = current_version()
+    old = against.markdown if against else ""
+    inserted, deleted = diff_stats(old, markdown)
+    return Preview(render_policy(markdown), against, diff_html(old, markdown), inserted, deleted)
+
+
+def publish_draft(draft_id: int, fields: DraftFields, actor: Actor) -> PolicyVersion:
+    """Publish the draft as the next version and remove it, in one transaction."""
+    if fields.effective_on is None:
+        raise ValueError("a published version needs an effective date")
+    # Deleting first makes two admins publishing one draft at once produce one version only.
+    removed = db.session.execute(delete(PolicyDraft).where(PolicyDraft.id == draft_id))
+    if removed.rowcount != 1:
+        db.session.rollback()
+        raise DraftGoneError(draft_id)
+    try:
+        return publish_version(
+            fields.markdown,
+            fields.effective_on,
+            fields.summary,
+            fields.material,
+            actor_id=actor.id,
+            actor=actor.email,
+        )
+    except IntegrityError as error:
+        # Another version took the next number in the same instant: nothing was stored.
+        db.session.rollback()
+        raise DraftGoneError(draft_id) from error
+
+
+def policy_overview() -> PolicyOverview:
+    """The version in force, the newest published one (maybe upcoming), and the draft count."""
+    versions = published_versions()
+    drafts = db.session.scalar(select(func.count()).select_from(PolicyDraft)) or 0
+    return PolicyOverview(current_version(), versions[0] if versions else None, drafts)
+
+
+def _apply(draft: PolicyDraft, fields: DraftFields) -> None:
+    draft.markdown = fields.markdown
+    draft.summary = fields.summary.strip()
+    draft.effective_on = fields.effective_on
+    draft.material = fields.material
+
+
+def _audit(action: str, draft: PolicyDraft, fields: DraftFields, actor: Actor) -> None:
+    details: dict[str, Any] = {
+        "effective": fields.effective_on.isoformat() if fields.effective_on else None,
+        "material": fields.material,
+        "summary": fields.summary.strip(),
+        "characters": len(fields.markdown),
+    }
+    record_audit(
+        action, target=f"policy draft {draft.id}", details=details, actor_id=actor.id,
+        actor=actor.email,
+    )

@@ -1,0 +1,79 @@
+"""The on-site notice of a material policy change, and its no-JavaScript dismiss button.
+
+Who sees it: a *returning* visitor, meaning a logged-in user or a browser that already holds a
+cookie from this site (session, consent or login cookie). A first request carries no cookie from
+us, so a brand-new visitor is not told that a policy they never read has changed. The notice
+shows while the latest material version has been in force for less than POLICY_NOTICE_DAYS, and
+until the visitor dismisses it: the `policy_notice` cookie (necessary: it only remembers the
+version number dismissed) hides it for that version.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask import current_app, g, redirect, request
+from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.wrappers import Response
+
+from website.extensions import db
+from website.policy.announce import MaterialNotice, current_notice
+from website.policy.views import bp
+
+NOTICE_COOKIE = "policy_notice"
+
+
+def is_returning_visitor() -> bool:
+    """A logged-in user, or a browser that sends back any cookie of ours."""
+    if current_user.is_authenticated:
+        return True
+    return any(name != NOTICE_COOKIE for name in request.cookies)
+
+
+@bp.app_template_global("policy_notice")
+def notice_for_request() -> MaterialNotice | None:
+    """The notice this visitor should see on this page, if any (computed once per request)."""
+    if "policy_notice" not in g:
+        g.policy_notice = None
+        if request.endpoint != "policy.dismiss_notice" and is_returning_visitor():
+            notice = notice_or_none()
+            if notice is not None and request.cookies.get(NOTICE_COOKIE) != str(notice.number):
+                g.policy_notice = notice
+    return g.policy_notice
+
+
+def notice_or_none() -> MaterialNotice | None:
+    """The current notice; None when the database cannot say (the 503 page must still render)."""
+    try:
+        return current_notice()
+    except SQLAlchemyError:
+        db.session.rollback()
+        return None
+
+
+def safe_next(target: str | None) -> str:
+    """A local path to go back to; anything else goes to the home page."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else "/"
+
+
+@bp.post("/policy/notice/dismiss")
+def dismiss_notice() -> Response:
+    """Hide the notice of this material version (field `version`), then go back to `next`."""
+    response = redirect(safe_next(request.form.get("next")), 303)
+    version = request.form.get("version", "")
+    if version.isascii() and version.isdigit() and len(version) < 10:
+        days = current_app.config["POLICY_NOTICE_DAYS"]
+        response.set_cookie(
+            NOTICE_COOKIE,
+            str(int(version)),
+            max_age=int(timedelta(days=days).total_seconds()),
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
