@@ -4,7 +4,7 @@ from website.accounts.models import PasswordResetToken, User
 from website.audit import AuditEntry
 from website.consent.models import ConsentRecord, PageView
 from website.mail.models import OutboxEmail
-from website.policy.models import PolicyDraft, PolicyVersion
+from website.policy.models import PolicyAnnouncement, PolicyDraft, PolicyVersion
 from website.rights.models import RightsRequest, RightsRequestEvent
 from website.support.models import SupportReply, SupportRequest
 
@@ -14,6 +14,7 @@ __all__ = [
     "OutboxEmail",
     "PageView",
     "PasswordResetToken",
+    "PolicyAnnouncement",
     "PolicyDraft",
     "PolicyVersion",
     "RightsRequest",

@@ -121,3 +121,30 @@ def test_cli_import_of_a_material_version_is_announced_and_audited(app, runner, 
     )
     assert result.exit_code == 0, result.output
     assert [e.to_address for e in outbox(app)] == ["ada@example.com"]
+
+
+def test_large_announcements_are_queued_in_resumable_batches(app, client, auth, users, monkeypatch):
+    from website.policy import announce
+
+    monkeypatch.setattr(announce, "ANNOUNCEMENT_BATCH", 2)
+    for n in range(4):
+        users.create(email=f"user{n}@example.com")
+    publish_from_admin(client, auth, material=True)  # 5 users with the admin
+    assert len(outbox(app)) == 2
+    with app.app_context():
+        assert announce.continue_announcements() == 3
+        assert announce.continue_announcements() == 0
+    recipients = sorted(e.to_address for e in outbox(app))
+    assert recipients == sorted(["admin@example.com"] + [f"user{n}@example.com" for n in range(4)])
+
+
+def test_later_registrations_are_not_in_the_announcement(app, client, auth, users, monkeypatch):
+    from website.policy import announce
+
+    monkeypatch.setattr(announce, "ANNOUNCEMENT_BATCH", 1)
+    users.create(email="early@example.com")
+    publish_from_admin(client, auth, material=True)
+    users.create(email="late@example.com")
+    with app.app_context():
+        announce.continue_announcements()
+    assert sorted(e.to_address for e in outbox(app)) == ["admin@example.com", "early@example.com"]

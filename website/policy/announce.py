@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app, g, render_template
-from sqlalchemy import DateTime, Integer, String, Text, insert, literal, select
+from sqlalchemy import DateTime, Integer, String, Text, func, insert, literal, select, update
 
 from website.accounts.models import User
 from website.extensions import db, utcnow
 from website.mail.models import OutboxEmail
-from website.policy.models import PolicyVersion
+from website.policy.models import PolicyAnnouncement, PolicyVersion
 from website.policy.service import current_version, latest_material_version, today
 
 
@@ -37,8 +37,11 @@ def diff_path(version: PolicyVersion) -> str:
     return f"/privacy/diff?from={previous.number}&to={version.number}"
 
 
+ANNOUNCEMENT_BATCH = 10_000
+
+
 def announce_material_change(version: PolicyVersion) -> None:
-    """Queue one email per registered user, in the caller's transaction, with one statement."""
+    """Queue the announcement in the caller's transaction: the first batch now, the rest later."""
     config = current_app.config
     context = {
         "version": version,
@@ -47,28 +50,96 @@ def announce_material_change(version: PolicyVersion) -> None:
         "site_url": config["SITE_URL"],
     }
     changes = "changes" if context["upcoming"] else "changed"
-    subject = f"Our privacy policy {changes} on {version.effective_on.strftime('%-d %B %Y')}"
-    # Rendered once: the email is the same for everyone (no name), so 100,000 users cost one
-    # INSERT ... SELECT in the database instead of 100,000 renders and round trips.
-    body_text = render_template("mail/policy_changed.txt", **context)
-    body_html = render_template("mail/policy_changed.html", **context)
+    # Rendered once: the email is the same for everyone (no name), so each batch is one
+    # INSERT ... SELECT in the database instead of a render and a round trip per user.
+    announcement = PolicyAnnouncement(
+        version_number=version.number,
+        subject=f"Our privacy policy {changes} on {version.effective_on.strftime('%-d %B %Y')}",
+        body_text=render_template("mail/policy_changed.txt", **context),
+        body_html=render_template("mail/policy_changed.html", **context),
+        last_user_id=0,
+        up_to_user_id=db.session.scalar(select(func.max(User.id))) or 0,
+    )
+    db.session.add(announcement)
+    db.session.flush()
+    queue_next_batch(announcement)
+    g.mail_queued = True
+
+
+def queue_next_batch(announcement: PolicyAnnouncement) -> int:
+    """Queue the email for the next batch of users (in the caller's transaction); how many."""
+    upper = db.session.scalar(
+        select(func.max(User.id)).where(
+            User.id.in_(
+                select(User.id)
+                .where(User.id > announcement.last_user_id, User.id <= announcement.up_to_user_id)
+                .order_by(User.id)
+                .limit(ANNOUNCEMENT_BATCH)
+            )
+        )
+    )
+    if upper is None:
+        announcement.finished_at = utcnow()
+        return 0
     now = utcnow()
     rows = select(
         User.email,
-        literal(subject, String),
-        literal(body_text, Text),
-        literal(body_html, Text),
+        literal(announcement.subject, String),
+        literal(announcement.body_text, Text),
+        literal(announcement.body_html, Text),
         literal(now, DateTime),
         literal(now, DateTime),
         literal(0, Integer),
         literal("", String),
-    ).order_by(User.id)
+    ).where(User.id > announcement.last_user_id, User.id <= upper)
     columns = [
         "to_address", "subject", "body_text", "body_html",
         "created_at", "next_attempt_at", "attempts", "last_error",
     ]
     db.session.execute(insert(OutboxEmail).from_select(columns, rows))
-    g.mail_queued = True
+    # INSERT ... SELECT reports no row count on every driver: count the batch instead.
+    in_batch = (User.id > announcement.last_user_id) & (User.id <= upper)
+    queued = db.session.scalar(select(func.count()).select_from(User).where(in_batch))
+    # Moving the cursor only from the value this worker read makes a racing worker's update
+    # match no row, so each user is queued exactly once.
+    moved = db.session.execute(
+        update(PolicyAnnouncement)
+        .where(
+            PolicyAnnouncement.id == announcement.id,
+            PolicyAnnouncement.last_user_id == announcement.last_user_id,
+        )
+        .values(last_user_id=upper, finished_at=utcnow() if upper >= announcement.up_to_user_id
+                else None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if moved != 1:
+        raise StaleAnnouncementError(announcement.version_number)
+    return queued
+
+
+class StaleAnnouncementError(RuntimeError):
+    """Another worker queued this batch first."""
+
+
+def continue_announcements(max_batches: int = 1000) -> int:
+    """Queue the batches still owed by unfinished announcements, one commit each; how many."""
+    queued = 0
+    for _ in range(max_batches):
+        announcement = db.session.scalar(
+            select(PolicyAnnouncement)
+            .where(PolicyAnnouncement.finished_at.is_(None))
+            .order_by(PolicyAnnouncement.id)
+            .limit(1)
+        )
+        if announcement is None:
+            break
+        try:
+            queued += queue_next_batch(announcement)
+            db.session.commit()
+        except StaleAnnouncementError:
+            db.session.rollback()
+        db.session.expire_all()
+    return queued
 
 
 def current_notice(on: date | None = None) -> MaterialNotice | None:

@@ -60,3 +60,20 @@ class PolicyDraft(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class PolicyAnnouncement(db.Model):
+    """The email announcing a material revision, queued to users in batches (resumable)."""
+
+    __tablename__ = "policy_announcements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_number: Mapped[int] = mapped_column(Integer, unique=True)
+    subject: Mapped[str] = mapped_column(String(300))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    # Users with last_user_id < id <= up_to_user_id still have to be queued.
+    last_user_id: Mapped[int] = mapped_column(Integer, default=0)
+    up_to_user_id: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(index=True)
