@@ -133,8 +133,10 @@ def submit_request(
     """Store a new request; email the confirmation link (or verify at once for the account owner).
 
     Returns the request and the raw verification token (None when verified at once)."""
+    now = utcnow()
     request = RightsRequest(
         reference=new_reference("RR"),
+        created_at=now,
         request_type=request_type,
         name=name,
         email=email,
@@ -151,7 +153,7 @@ def submit_request(
     token = secrets.token_urlsafe(32)
     days = current_app.config["RETENTION_DAYS"]["unverified_rights_requests"]
     request.verify_token_hash = token_hash(token)
-    request.verify_expires_at = utcnow() + timedelta(days=days)
+    request.verify_expires_at = now + timedelta(days=days)
     verify_url = f"{current_app.config['SITE_URL']}/rights/verify/{token}"
     notify(request, "Please confirm your data-rights request", "rights_verify",
            verify_url=verify_url, valid_days=days)
