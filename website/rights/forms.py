@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_wtf import FlaskForm
 from wtforms import (
     PasswordField,
@@ -15,6 +17,8 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length
 
 from website.rights.service import TYPES
 
+# Werkzeug keeps a byte that is not UTF-8 as "%XX" (uppercase hex, 80-FF) in form values.
+UNREADABLE = re.compile(r"\ufffd|%[89A-F][0-9A-F]")
 DETAILS_MAX = 5000
 REASON_MAX = 5000
 
@@ -22,7 +26,7 @@ REASON_MAX = 5000
 def readable_text(form: FlaskForm, field: StringField) -> None:
     """Reject text that could not be read as UTF-8, or that holds control characters."""
     value = field.data or ""
-    if "\ufffd" in value:
+    if UNREADABLE.search(value):
         raise ValidationError("Some characters could not be read. Please type them again.")
     if any(ord(ch) < 32 and ch not in "\r\n\t" for ch in value):
         raise ValidationError("Please remove the control characters from this text.")

@@ -55,6 +55,16 @@ def _filters(request_type: str, status: str) -> list:
     return conditions
 
 
+def _ids(conditions: list, order: list, offset: int, limit: int) -> list[int]:
+    # Ids first: an index-only scan even for a deep page; the rows are fetched by id after.
+    query = select(RightsRequest.id).where(*conditions).order_by(*order)
+    return list(db.session.scalars(query.offset(offset).limit(limit)))
+
+
+def _count(conditions: list) -> int:
+    return db.session.scalar(select(func.count(RightsRequest.id)).where(*conditions)) or 0
+
+
 def queue_page(request_type: str = "", status: str = "open", page: int = 1) -> QueuePage:
     """One page of requests, soonest due first; requests with no due date come last."""
     if request_type and request_type not in TYPES:
@@ -62,21 +72,26 @@ def queue_page(request_type: str = "", status: str = "open", page: int = 1) -> Q
     if status not in STATUS_FILTERS:
         raise ValueError("unknown status")
     conditions = _filters(request_type, status)
-    total = db.session.scalar(select(func.count(RightsRequest.id)).where(*conditions)) or 0
+    total = _count(conditions)
     pages = max(1, -(-total // PER_PAGE))
     page = min(max(page, 1), pages)
-    # Only unconfirmed requests lack a due date; they matter only in the "all" view.
-    order = [EFFECTIVE_DUE, RightsRequest.id]
-    if status == "all":
-        order.insert(0, EFFECTIVE_DUE.is_(None))
-    query = (
-        select(RightsRequest)
-        .where(*conditions)
-        .order_by(*order)
-        .limit(PER_PAGE)
-        .offset((page - 1) * PER_PAGE)
-    )
-    items = list(db.session.scalars(query))
+    offset = (page - 1) * PER_PAGE
+    by_due = [EFFECTIVE_DUE, RightsRequest.id]
+    if status in ("open", "completed", "rejected", "in_progress", "verified"):
+        ids = _ids(conditions, by_due, offset, PER_PAGE)  # every one of these has a due date
+    else:
+        # Unconfirmed requests have no due date: listed after the dated ones, oldest first.
+        # Two index-ordered segments, the same on SQLite (NULLs first) and PostgreSQL (last).
+        dated = [*conditions, EFFECTIVE_DUE.is_not(None)]
+        dated_total = _count(dated)
+        ids = _ids(dated, by_due, offset, PER_PAGE) if offset < dated_total else []
+        if len(ids) < PER_PAGE:
+            undated = [*conditions, EFFECTIVE_DUE.is_(None)]
+            ids += _ids(undated, [RightsRequest.id], max(0, offset - dated_total),
+                        PER_PAGE - len(ids))
+    found = {r.id: r for r in db.session.scalars(
+        select(RightsRequest).where(RightsRequest.id.in_(ids)))} if ids else {}
+    items = [found[i] for i in ids if i in found]
     return QueuePage(items, total, page, pages, request_type, status)
 
 

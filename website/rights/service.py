@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 import secrets
 from datetime import date, timedelta
 from typing import Any
@@ -50,6 +51,7 @@ EXPORT_DAYS = 7
 MAX_EXTENSION_MONTHS = 2
 # Types whose outcome an admin writes by hand (the others do real work when completed).
 MANUAL_TYPES = ("correction", "restriction", "objection")
+REFERENCE_SHAPE = re.compile(r"RR-[0-9A-Z]{4,16}")
 
 
 class RightsError(ValueError):
@@ -96,8 +98,8 @@ def status_url(request: RightsRequest) -> str:
 
 
 def get_by_reference(reference: str) -> RightsRequest | None:
-    """The request with this reference, or None."""
-    if len(reference) > 20:
+    """The request with this reference, or None (also for anything not shaped like one)."""
+    if not REFERENCE_SHAPE.fullmatch(reference):
         return None
     return db.session.scalar(select(RightsRequest).where(RightsRequest.reference == reference))
 

@@ -60,6 +60,10 @@ def owned_or_404(reference: str, token: str | None = None) -> RightsRequest:
 def new_request() -> Response | str:
     """The rights request form."""
     form = RightsRequestForm()
+    if request.method == "POST" and not request.form and request.content_length:
+        # The body could not be decoded as UTF-8 at all: Werkzeug parsed nothing.
+        return render_template("rights/new.html", form=form, types=service.TYPES,
+                               unreadable=True), 400
     if request.method == "POST" and form.website.data:
         return redirect(url_for("rights.requested"), 303)
     if form.validate_on_submit():
