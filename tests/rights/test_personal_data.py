@@ -141,6 +141,11 @@ def test_account_delete_leaves_no_personal_datum(app, client, users, auth):
         assert len(consents) == 2 and all(c.user_id is None for c in consents)
         kept = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "account.deleted"))
         assert kept.target == f"user:{user_id}"
+        # Their open rights request can no longer be answered: it is closed, not left queued.
+        from website.rights.models import RightsRequest
+
+        [left] = db.session.scalars(select(RightsRequest))
+        assert left.status == "completed" and left.outcome.startswith("Closed")
     # Logged out: the session no longer opens the account.
     with client.session_transaction() as session:
         assert "_user_id" not in session
@@ -207,3 +212,19 @@ def test_access_request_export_download_expires_and_is_logged(rights, app, clien
     assert owner.get(url).status_code == 410
     assert "Download your data" not in owner.get(
         f"/rights/status/{reference}").get_data(as_text=True)
+
+
+def test_account_page_partial_lists_the_users_requests(rights, app, client, auth):
+    auth.login()  # ada@example.com
+    rights.submit(email="ada@example.com", name="Ada Lovelace", request_type="portability")
+    reference = stored(app).reference
+    with app.test_request_context():
+        from flask import render_template_string
+        from flask_login import login_user
+
+        with app.app_context():
+            user = db.session.scalar(select(User).where(User.email == "ada@example.com"))
+            login_user(user)
+            html = render_template_string('{% include "rights/_account.html" %}')
+    assert f'href="/rights/status/{reference}"' in html
+    assert "Portability" in html and 'href="/account/export"' in html

@@ -36,7 +36,7 @@ from website.audit import AuditEntry
 from website.consent.models import ConsentRecord
 from website.extensions import db, utcnow
 from website.mail.models import OutboxEmail
-from website.rights.models import RightsRequest
+from website.rights.models import RightsRequest, RightsRequestEvent
 from website.support.models import SupportRequest
 
 ERASED = "[erased]"
@@ -249,7 +249,17 @@ KEPT = [
 ]
 
 
-def erase_personal_data(email: str, actor_id: int | None = None) -> ErasureReport:
+def _close_erased(item: RightsRequest, actor_id: int | None) -> None:
+    # Nobody can be told about it any more, so it is closed rather than left in the queue.
+    note = "Closed: the personal data it concerned was erased."
+    item.events.append(RightsRequestEvent(actor_id=actor_id, from_status=item.status,
+                                          to_status="completed", note=note))
+    item.status, item.outcome, item.closed_at = "completed", note, utcnow()
+
+
+def erase_personal_data(
+    email: str, actor_id: int | None = None, current_request: RightsRequest | None = None
+) -> ErasureReport:
     """Erase or anonymise everything held about this address; the caller commits (one step)."""
     report = ErasureReport(kept=list(KEPT))
     user = _user_for(email)
@@ -269,6 +279,8 @@ def erase_personal_data(email: str, actor_id: int | None = None) -> ErasureRepor
         item.name = item.details = ERASED
         item.email = email_fingerprint(email)
         item.user_id = None
+        if item.status not in ("completed", "rejected") and item is not current_request:
+            _close_erased(item, actor_id)
     report.rights_requests = len(rights)
     report.emails = db.session.execute(
         delete(OutboxEmail).where(or_(

@@ -124,7 +124,7 @@ def approve_deletion(request: RightsRequest, actor: User) -> tuple[ErasureReport
         "reference, type, status and dates, as proof that we answered it, for 24 months."
     )
     request.approved_at = utcnow()
-    report = erase_personal_data(address, actor.id)
+    report = erase_personal_data(address, actor.id, current_request=request)
     _close(request, actor, "completed", outcome)
     _audit("approve_deletion", request, actor, account_deleted=report.account_deleted,
            support_requests=report.support_requests, rights_requests=report.rights_requests)
