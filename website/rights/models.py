@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from website.extensions import db, utcnow
@@ -61,3 +61,13 @@ class RightsRequestEvent(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     request: Mapped[RightsRequest] = relationship(back_populates="events")
+
+
+# The admin queue sorts by the due date in force; these match migration rights_1.
+_EFFECTIVE_DUE = func.coalesce(RightsRequest.extended_due_on, RightsRequest.due_on)
+Index("ix_rights_requests_queue", _EFFECTIVE_DUE, RightsRequest.id, RightsRequest.status,
+      RightsRequest.request_type)
+Index("ix_rights_requests_queue_status", RightsRequest.status, _EFFECTIVE_DUE, RightsRequest.id,
+      RightsRequest.request_type)
+Index("ix_rights_requests_queue_type", RightsRequest.request_type, _EFFECTIVE_DUE,
+      RightsRequest.id, RightsRequest.status)

@@ -1,0 +1,108 @@
+"""Admin: the rights-request queue and the actions on one request."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from website.accounts.guards import admin_required
+from website.admin.views import bp
+from website.rights import service, workflow
+from website.rights.forms import ActionForm, CompleteForm, ExtendForm, RejectForm
+from website.rights.models import RightsRequest
+from website.rights.queue import STATUS_FILTERS, queue_page, urgency
+
+
+def request_or_404(reference: str) -> RightsRequest:
+    """The request with this reference, or 404."""
+    item = service.get_by_reference(reference)
+    if item is None:
+        abort(404, "There is no rights request with this reference.")
+    return item
+
+
+@bp.get("/rights")
+@admin_required
+def rights_queue() -> str:
+    """Open requests first by due date; filters by type and status; 50 a page."""
+    request_type = request.args.get("type", "")
+    status = request.args.get("status", "open")
+    page_arg = request.args.get("page", "1")
+    if request_type and request_type not in service.TYPES:
+        abort(400, "Unknown request type. Choose one from the list.")
+    if status not in STATUS_FILTERS:
+        abort(400, "Unknown status. Choose one from the list.")
+    if not (page_arg.isascii() and page_arg.isdigit() and len(page_arg) < 7):
+        abort(400, "The page number must be a whole number.")
+    page = queue_page(request_type, status, int(page_arg))
+    return render_template(
+        "admin/rights_queue.html", page=page, types=service.TYPES, statuses=service.STATUSES,
+        status_filters=STATUS_FILTERS, urgency=urgency,
+    )
+
+
+def detail_page(item: RightsRequest, **forms: object) -> str:
+    """The detail page with every action form."""
+    forms.setdefault("action_form", ActionForm())
+    forms.setdefault("complete_form", CompleteForm())
+    forms.setdefault("reject_form", RejectForm())
+    forms.setdefault("extend_form", ExtendForm())
+    return render_template(
+        "admin/rights_detail.html", item=item, types=service.TYPES, statuses=service.STATUSES,
+        due=service.effective_due(item), urgency=urgency(item), open_statuses=service.OPEN,
+        **forms,
+    )
+
+
+@bp.get("/rights/<reference>")
+@admin_required
+def rights_detail(reference: str) -> str:
+    """One request: its data, history and the actions allowed now."""
+    return detail_page(request_or_404(reference))
+
+
+@bp.post("/rights/<reference>/<action>")
+@admin_required
+def rights_action(reference: str, action: str) -> Response | tuple[str, int]:
+    """Start, complete, reject, extend or approve deletion."""
+    item = request_or_404(reference)
+    forms = {"start": ActionForm, "complete": CompleteForm, "reject": RejectForm,
+             "extend": ExtendForm, "approve_deletion": ActionForm}
+    if action not in forms:
+        abort(404)
+    form = forms[action]()
+    if not form.validate_on_submit():
+        key = "action_form" if forms[action] is ActionForm else f"{action}_form"
+        flash("The action was not done: please correct the form.", "error")
+        return detail_page(item, **{key: form}), 400
+    try:
+        message = run_action(item, action, form)
+    except service.RightsError as error:
+        flash(str(error), "error")
+        return detail_page(item), 400
+    flash(message, "success")
+    return redirect(url_for("admin.rights_detail", reference=reference), 303)
+
+
+def run_action(item: RightsRequest, action: str, form: object) -> str:
+    """Call the workflow for one action; return the message for the admin."""
+    admin = current_user._get_current_object()  # type: ignore[attr-defined]
+    if action == "start":
+        workflow.start(item, admin)
+        return "The request is in progress; the owner has been told."
+    if action == "complete":
+        workflow.complete(item, admin, form.outcome.data or "")
+        return "The request is completed; the owner has been told."
+    if action == "reject":
+        workflow.reject(item, admin, form.reason.data)
+        return "The request is rejected; the owner has the reason and their right to complain."
+    if action == "extend":
+        workflow.extend(item, admin, int(form.months.data), form.reason.data)
+        return "The due date is extended; the owner has been told why."
+    report, email_id = workflow.approve_deletion(item, admin)
+    workflow.send_and_forget(email_id)
+    return (
+        f"Erased: account {'deleted' if report.account_deleted else 'none found'}, "
+        f"{report.support_requests} support request(s) anonymised, "
+        f"{report.consent_records} consent record(s) unlinked, {report.emails} email(s) deleted."
+    )

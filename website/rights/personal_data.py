@@ -1,0 +1,304 @@
+"""Everything held about one email address: the export (Art. 15/20) and the erasure (Art. 17).
+
+The export is one JSON document. Its keys:
+
+- ``format``: "privacy-centre-export/1", so a reader can tell the layout.
+- ``generated_at``: when the export was made (UTC, ISO 8601).
+- ``email``: the address the export is about.
+- ``account``: the registered account (name, organisation, email, phone, address, created_at,
+  last_login_at, is_admin), or null when there is none.
+- ``password_reset_requests``: password-reset links asked for (created_at, expires_at, used_at;
+  never the token).
+- ``support_requests``: every support request sent from that address or account, with its
+  replies (reference, created_at, status, category, name, organisation, email, phone, subject,
+  message, closed_at, replies: [{created_at, body}]).
+- ``rights_requests``: every data-rights request, with its history.
+- ``consent_records``: cookie-consent decisions made while logged in to the account.
+- ``emails``: messages we sent or will send to that address (created_at, sent_at, subject).
+- ``processing``: for each key above, the purposes, recipients and retention period (Art. 15(1)).
+- ``source``, ``your_rights``: where the data came from, and what the owner may do about it.
+- ``keys``: this description, in short.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import bcrypt
+from flask import current_app
+from sqlalchemy import delete, func, or_, select, update
+
+from website.accounts.models import PasswordResetToken, User
+from website.audit import AuditEntry
+from website.consent.models import ConsentRecord
+from website.extensions import db, utcnow
+from website.mail.models import OutboxEmail
+from website.rights.models import RightsRequest, RightsRequestEvent
+from website.support.models import SupportRequest
+
+ERASED = "[erased]"
+FORMAT = "privacy-centre-export/1"
+KEYS = {
+    "account": "Your registered account, or null when you have none.",
+    "password_reset_requests": "Password-reset links you asked for (never the secret token).",
+    "support_requests": "Every support request sent from your address or account, with replies.",
+    "rights_requests": "Every data-rights request you made, with its history.",
+    "consent_records": "Cookie choices you made while logged in (proof of consent).",
+    "emails": "Emails we sent or are about to send to your address.",
+    "processing": "Why we hold each kind of data, who receives it, and how long we keep it.",
+}
+RECIPIENTS = ["our hosting provider", "our email delivery provider"]
+
+
+def _days(key: str) -> int:
+    return current_app.config["RETENTION_DAYS"][key]
+
+
+def processing() -> dict[str, dict[str, Any]]:
+    """Art. 15(1)(a, c, d): purposes, recipients and retention of each kind of data."""
+    return {
+        "account": {
+            "purposes": ["To provide and maintain the service and authenticate API access.",
+                         "To send service announcements and security notifications."],
+            "legal_basis": "contract performance",
+            "recipients": RECIPIENTS,
+            "retention": "As long as the account exists; erased when you delete it.",
+        },
+        "password_reset_requests": {
+            "purposes": ["To let you reset a forgotten password securely."],
+            "legal_basis": "contract performance",
+            "recipients": RECIPIENTS,
+            "retention": f"Deleted {_days('expired_tokens')} day(s) after the link expires.",
+        },
+        "support_requests": {
+            "purposes": ["To respond to support requests."],
+            "legal_basis": "contract performance and legitimate interests",
+            "recipients": RECIPIENTS,
+            "retention": f"{_days('closed_support_requests')} days after the request is closed.",
+        },
+        "rights_requests": {
+            "purposes": ["To handle your data-protection requests.",
+                         "For legal and compliance purposes (proof we answered)."],
+            "legal_basis": "legal obligation",
+            "recipients": RECIPIENTS,
+            "retention": (
+                f"Unconfirmed: {_days('unverified_rights_requests')} days; "
+                f"closed: {_days('closed_rights_requests')} days after closing."
+            ),
+        },
+        "consent_records": {
+            "purposes": ["To prove the cookie choices you made (legal and compliance purposes)."],
+            "legal_basis": "legal obligation",
+            "recipients": ["our hosting provider"],
+            "retention": (
+                f"As long as the consent stands, plus {_days('consent_proof')} days as proof."
+            ),
+        },
+        "emails": {
+            "purposes": ["To send you the messages about your account and requests."],
+            "legal_basis": "contract performance",
+            "recipients": RECIPIENTS,
+            "retention": f"{_days('sent_email')} days after sending.",
+        },
+    }
+
+
+def _when(value: datetime | date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _user_for(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
+
+
+def verify_password(user: User, password: str) -> bool:
+    """True when the password matches the user's bcrypt hash."""
+    if not password or not user.password_hash:
+        return False
+    try:
+        return bcrypt.checkpw(password.encode(), user.password_hash.encode())
+    except ValueError:
+        return False
+
+
+def _support_requests(email: str, user_id: int | None) -> list[SupportRequest]:
+    condition = func.lower(SupportRequest.email) == email.lower()
+    if user_id is not None:
+        condition = or_(condition, SupportRequest.user_id == user_id)
+    query = select(SupportRequest).where(condition).order_by(SupportRequest.id)
+    return list(db.session.scalars(query))
+
+
+def _rights_requests(email: str, user_id: int | None) -> list[RightsRequest]:
+    condition = func.lower(RightsRequest.email) == email.lower()
+    if user_id is not None:
+        condition = or_(condition, RightsRequest.user_id == user_id)
+    query = select(RightsRequest).where(condition).order_by(RightsRequest.id)
+    return list(db.session.scalars(query))
+
+
+def _account(user: User | None) -> dict[str, Any] | None:
+    if user is None:
+        return None
+    return {
+        "name": user.name, "organisation": user.organisation, "email": user.email,
+        "phone": user.phone, "address": user.address, "is_admin": user.is_admin,
+        "created_at": _when(user.created_at), "last_login_at": _when(user.last_login_at),
+    }
+
+
+def _support(item: SupportRequest) -> dict[str, Any]:
+    return {
+        "reference": item.reference, "created_at": _when(item.created_at),
+        "status": item.status, "category": item.category, "name": item.name,
+        "organisation": item.organisation, "email": item.email, "phone": item.phone,
+        "subject": item.subject, "message": item.message, "closed_at": _when(item.closed_at),
+        "replies": [{"created_at": _when(r.created_at), "body": r.body} for r in item.replies],
+    }
+
+
+def _rights(item: RightsRequest) -> dict[str, Any]:
+    return {
+        "reference": item.reference, "request_type": item.request_type, "status": item.status,
+        "name": item.name, "email": item.email, "details": item.details,
+        "created_at": _when(item.created_at), "verified_at": _when(item.verified_at),
+        "due_on": _when(item.due_on), "extended_due_on": _when(item.extended_due_on),
+        "extension_reason": item.extension_reason, "outcome": item.outcome,
+        "closed_at": _when(item.closed_at),
+        "history": [
+            {"at": _when(e.created_at), "from_status": e.from_status,
+             "to_status": e.to_status, "note": e.note}
+            for e in item.events
+        ],
+    }
+
+
+def export_personal_data(email: str) -> dict[str, Any]:
+    """Everything held about this email address, as one documented JSON-ready dict."""
+    user = _user_for(email)
+    user_id = user.id if user else None
+    resets = consents = []
+    if user is not None:
+        resets = list(db.session.scalars(
+            select(PasswordResetToken).where(PasswordResetToken.user_id == user.id)
+            .order_by(PasswordResetToken.id)))
+        consents = list(db.session.scalars(
+            select(ConsentRecord).where(ConsentRecord.user_id == user.id)
+            .order_by(ConsentRecord.id)))
+    emails = db.session.scalars(
+        select(OutboxEmail).where(func.lower(OutboxEmail.to_address) == email.lower())
+        .order_by(OutboxEmail.id))
+    return {
+        "format": FORMAT,
+        "generated_at": _when(utcnow()),
+        "email": email,
+        "account": _account(user),
+        "password_reset_requests": [
+            {"created_at": _when(t.created_at), "expires_at": _when(t.expires_at),
+             "used_at": _when(t.used_at)} for t in resets],
+        "support_requests": [_support(s) for s in _support_requests(email, user_id)],
+        "rights_requests": [_rights(r) for r in _rights_requests(email, user_id)],
+        "consent_records": [
+            {"consent_id": c.consent_id, "granted": c.granted, "refused": c.refused,
+             "policy_version": c.policy_version, "source": c.source,
+             "created_at": _when(c.created_at)} for c in consents],
+        "emails": [
+            {"created_at": _when(m.created_at), "sent_at": _when(m.sent_at),
+             "subject": m.subject} for m in emails],
+        "processing": processing(),
+        "source": "You gave us this data: by registering, writing to us, or using the site.",
+        "your_rights": (
+            "You may ask for access, correction, deletion, portability, restriction or objection "
+            "at /rights, and complain to a data-protection authority (such as the ICO)."
+        ),
+        "keys": KEYS,
+    }
+
+
+def email_fingerprint(email: str) -> str:
+    """A one-way hash of an address: a later request can be matched without storing it."""
+    return "sha256:" + hashlib.sha256(email.strip().lower().encode()).hexdigest()
+
+
+@dataclass
+class ErasureReport:
+    """What an erasure removed and what it kept."""
+
+    account_deleted: bool = False
+    password_reset_tokens: int = 0
+    support_requests: int = 0
+    support_replies: int = 0
+    consent_records: int = 0
+    emails: int = 0
+    rights_requests: int = 0
+    audit_entries: int = 0
+    kept: list[tuple[str, str]] = field(default_factory=list)
+
+
+KEPT = [
+    ("Your data-rights requests: reference, type, status and dates only",
+     "The law requires us to prove we answered them; we keep them 24 months after closing, "
+     "with your name and details erased and your address replaced by a one-way fingerprint."),
+    ("Your cookie-consent records, no longer linked to you",
+     "They prove what a browser agreed to; nothing in them identifies you any more."),
+    ("Your support requests, with every personal detail replaced by “[erased]”",
+     "Only the reference, category, status and dates remain, for our support statistics."),
+]
+
+
+def _close_erased(item: RightsRequest, actor_id: int | None) -> None:
+    # Nobody can be told about it any more, so it is closed rather than left in the queue.
+    note = "Closed: the personal data it concerned was erased."
+    item.events.append(RightsRequestEvent(actor_id=actor_id, from_status=item.status,
+                                          to_status="completed", note=note))
+    item.status, item.outcome, item.closed_at = "completed", note, utcnow()
+
+
+def erase_personal_data(
+    email: str, actor_id: int | None = None, current_request: RightsRequest | None = None
+) -> ErasureReport:
+    """Erase or anonymise everything held about this address; the caller commits (one step)."""
+    report = ErasureReport(kept=list(KEPT))
+    user = _user_for(email)
+    user_id = user.id if user else None
+    lower = email.lower()
+    supports = _support_requests(email, user_id)
+    for item in supports:
+        item.name = item.organisation = item.email = item.phone = ERASED
+        item.subject = item.message = ERASED
+        item.user_id = None
+        for reply in item.replies:
+            reply.body = ERASED
+            report.support_replies += 1
+    report.support_requests = len(supports)
+    rights = _rights_requests(email, user_id)
+    for item in rights:
+        item.name = item.details = ERASED
+        item.email = email_fingerprint(email)
+        item.user_id = None
+        if item.status not in ("completed", "rejected") and item is not current_request:
+            _close_erased(item, actor_id)
+    report.rights_requests = len(rights)
+    report.emails = db.session.execute(
+        delete(OutboxEmail).where(or_(
+            func.lower(OutboxEmail.to_address) == lower,
+            func.lower(OutboxEmail.body_text).contains(lower, autoescape=True),
+        ))
+    ).rowcount
+    report.audit_entries = db.session.execute(
+        update(AuditEntry).where(func.lower(AuditEntry.actor) == lower).values(actor=ERASED)
+    ).rowcount
+    if user is not None:
+        report.consent_records = db.session.execute(
+            update(ConsentRecord).where(ConsentRecord.user_id == user.id).values(user_id=None)
+        ).rowcount
+        report.password_reset_tokens = db.session.execute(
+            delete(PasswordResetToken).where(PasswordResetToken.user_id == user.id)
+        ).rowcount
+        db.session.delete(user)
+        report.account_deleted = True
+    db.session.flush()
+    return report

@@ -1,0 +1,259 @@
+"""Data-rights requests: submit, verify by email, follow, and the admin's transitions."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+from datetime import date, timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import func, or_, select
+
+from website.accounts.models import User
+from website.audit import record_audit
+from website.extensions import db, utcnow
+from website.mail.service import queue_email
+from website.references import new_reference
+from website.rights.dates import add_months, one_calendar_month_after
+from website.rights.models import RightsRequest, RightsRequestEvent
+
+# One plain sentence per right, shown on the form and in the emails.
+TYPES: dict[str, tuple[str, str]] = {
+    "access": ("Access", "Get a copy of the personal data we hold about you."),
+    "correction": (
+        "Correction", "Have personal data about you that is wrong or incomplete put right."
+    ),
+    "deletion": ("Deletion", "Have your account and the personal data we hold about you erased."),
+    "portability": (
+        "Portability",
+        "Receive your data in a structured, machine-readable file you can take elsewhere.",
+    ),
+    "restriction": (
+        "Restriction",
+        "Have us stop using your data, apart from storing it, while a concern is settled.",
+    ),
+    "objection": ("Objection", "Object to our use of your data for our legitimate interests."),
+}
+STATUSES: dict[str, str] = {
+    "received": "Received (waiting for email confirmation)",
+    "verified": "Verified",
+    "in_progress": "In progress",
+    "completed": "Completed",
+    "rejected": "Rejected",
+}
+OPEN = ("verified", "in_progress")
+CLOSED = ("completed", "rejected")
+EXPORT_DAYS = 7
+MAX_EXTENSION_MONTHS = 2
+# Types whose outcome an admin writes by hand (the others do real work when completed).
+MANUAL_TYPES = ("correction", "restriction", "objection")
+REFERENCE_SHAPE = re.compile(r"RR-[0-9A-Z]{4,16}")
+
+
+class RightsError(ValueError):
+    """An action that is not allowed on the request in its current state."""
+
+
+def token_hash(token: str) -> str:
+    """The SHA-256 of a token: only this is stored."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _keyed_token(purpose: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(key, purpose.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def access_token(request: RightsRequest) -> str:
+    """The owner's status-page token: derived from the secret key, so every email repeats it."""
+    token = _keyed_token(f"rights-access:{request.reference}")
+    request.access_token_hash = token_hash(token)
+    return token
+
+
+def export_token(request: RightsRequest) -> str:
+    """The token of the export link; it changes whenever a new export window opens."""
+    return _keyed_token(f"rights-export:{request.reference}:{request.export_expires_at}")
+
+
+def same_email(a: str, b: str) -> bool:
+    """Email addresses compared the way people type them (case does not matter)."""
+    return a.strip().lower() == b.strip().lower()
+
+
+def effective_due(request: RightsRequest) -> date | None:
+    """The due date in force: the extended one when there is one."""
+    return request.extended_due_on or request.due_on
+
+
+def status_url(request: RightsRequest) -> str:
+    """The absolute status-page link with the owner's token, for emails."""
+    path = f"/rights/status/{request.reference}?token={access_token(request)}"
+    return current_app.config["SITE_URL"] + path
+
+
+def get_by_reference(reference: str) -> RightsRequest | None:
+    """The request with this reference, or None (also for anything not shaped like one)."""
+    if not REFERENCE_SHAPE.fullmatch(reference):
+        return None
+    return db.session.scalar(select(RightsRequest).where(RightsRequest.reference == reference))
+
+
+def add_event(request: RightsRequest, to_status: str, note: str, actor_id: int | None) -> None:
+    """Append one line to the request's history (who, when, from which status, what)."""
+    request.events.append(
+        RightsRequestEvent(
+            actor_id=actor_id, from_status=request.status, to_status=to_status, note=note
+        )
+    )
+    request.status = to_status
+
+
+def notify(request: RightsRequest, subject: str, template: str, **context: Any) -> None:
+    """Email the owner about a change (in the same transaction as the change)."""
+    queue_email(
+        request.email,
+        f"{subject} [{request.reference}]",
+        template,
+        request=request,
+        type_label=TYPES[request.request_type][0],
+        status_label=STATUSES[request.status],
+        due=effective_due(request),
+        status_url=status_url(request),
+        **context,
+    )
+
+
+def submit_request(
+    request_type: str, name: str, email: str, details: str, user: User | None = None
+) -> tuple[RightsRequest, str | None]:
+    """Store a new request; email the confirmation link (or verify at once for the account owner).
+
+    Returns the request and the raw verification token (None when verified at once)."""
+    now = utcnow()
+    request = RightsRequest(
+        reference=new_reference("RR"),
+        created_at=now,
+        request_type=request_type,
+        name=name,
+        email=email,
+        details=details,
+        status="received",
+    )
+    request.events.append(RightsRequestEvent(from_status="", to_status="received", note=""))
+    db.session.add(request)
+    if user is not None and same_email(user.email, email):
+        request.user_id = user.id
+        mark_verified(request, user.id, "Verified at once: submitted while logged in as the owner.")
+        db.session.commit()
+        return request, None
+    token = secrets.token_urlsafe(32)
+    days = current_app.config["RETENTION_DAYS"]["unverified_rights_requests"]
+    request.verify_token_hash = token_hash(token)
+    request.verify_expires_at = now + timedelta(days=days)
+    verify_url = f"{current_app.config['SITE_URL']}/rights/verify/{token}"
+    notify(request, "Please confirm your data-rights request", "rights_verify",
+           verify_url=verify_url, valid_days=days)
+    db.session.commit()
+    return request, token
+
+
+def mark_verified(request: RightsRequest, actor_id: int | None, note: str) -> None:
+    """Received -> verified: the one-month clock starts today."""
+    today = utcnow().date()
+    request.verified_at = utcnow()
+    request.due_on = one_calendar_month_after(today)
+    if request.user_id is None:
+        owner = db.session.scalar(
+            select(User).where(func.lower(User.email) == request.email.lower())
+        )
+        request.user_id = owner.id if owner else None
+    add_event(request, "verified", note, actor_id)
+    notify(request, "Your data-rights request is confirmed", "rights_verified")
+
+
+def verify(token: str) -> tuple[str, RightsRequest | None]:
+    """Confirm by the emailed token: ("ok" | "unknown" | "expired" | "used", request)."""
+    if not token or len(token) > 100:
+        return "unknown", None
+    request = db.session.scalar(
+        select(RightsRequest).where(RightsRequest.verify_token_hash == token_hash(token))
+    )
+    if request is None:
+        return "unknown", None
+    if request.verified_at is not None or request.status != "received":
+        return "used", request
+    if request.verify_expires_at is None or request.verify_expires_at < utcnow():
+        return "expired", request
+    mark_verified(request, None, "Confirmed by the emailed link.")
+    db.session.commit()
+    return "ok", request
+
+
+def owner_can_view(
+    request: RightsRequest | None, user: Any, session_references: list[str], token: str | None
+) -> bool:
+    """True only for the verified owner: their token, their session, or their account."""
+    if request is None or request.verified_at is None:
+        return False
+    if token and request.access_token_hash:
+        if hmac.compare_digest(token_hash(token), request.access_token_hash):
+            return True
+    if request.reference in session_references:
+        return True
+    if user is not None and getattr(user, "is_authenticated", False):
+        return request.user_id == user.id or same_email(user.email, request.email)
+    return False
+
+
+def requests_for_user(user: User) -> list[RightsRequest]:
+    """The user's own rights requests, newest first (by account or by email address)."""
+    query = (
+        select(RightsRequest)
+        .where(or_(RightsRequest.user_id == user.id,
+                   func.lower(RightsRequest.email) == user.email.lower()))
+        .order_by(RightsRequest.created_at.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+def export_available(request: RightsRequest) -> bool:
+    """True while the owner may download the export of a completed access/portability request."""
+    return bool(
+        request.export_token_hash
+        and request.export_expires_at
+        and request.export_expires_at > utcnow()
+    )
+
+
+def export_token_valid(request: RightsRequest, token: str) -> bool:
+    """True when the token opens this request's export now."""
+    if not export_available(request) or not token:
+        return False
+    return hmac.compare_digest(token_hash(token), request.export_token_hash or "")
+
+
+def log_export_download(request: RightsRequest) -> None:
+    """Write the download into the request's history and the audit log."""
+    request.events.append(
+        RightsRequestEvent(from_status=request.status, to_status=request.status,
+                           note="The owner downloaded the data export.")
+    )
+    record_audit("rights.export_downloaded", request.reference, {})
+    db.session.commit()
+
+
+def extension_allowed_until(request: RightsRequest) -> date | None:
+    """The last day an extension may be made: the original due date."""
+    return request.due_on
+
+
+def extended_due_date(request: RightsRequest, months: int) -> date:
+    """The new due date: counted from verification, one month plus the extension."""
+    start = (request.verified_at or utcnow()).date()
+    return add_months(start, 1 + months)

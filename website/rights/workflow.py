@@ -1,0 +1,169 @@
+"""The admin's actions on a rights request. Each one is one transaction: the change, its
+history line, the owner's email and the audit entry are committed together."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from datetime import timedelta
+
+from sqlalchemy import delete
+
+from website.accounts.models import User
+from website.audit import record_audit
+from website.extensions import db, utcnow
+from website.mail.models import OutboxEmail
+from website.mail.service import claim, deliver, queue_email
+from website.rights.models import RightsRequest
+from website.rights.personal_data import ErasureReport, erase_personal_data
+from website.rights.service import (
+    EXPORT_DAYS,
+    MANUAL_TYPES,
+    MAX_EXTENSION_MONTHS,
+    OPEN,
+    TYPES,
+    RightsError,
+    add_event,
+    effective_due,
+    export_token,
+    extended_due_date,
+    notify,
+    status_url,
+    token_hash,
+)
+
+log = logging.getLogger(__name__)
+
+
+def _audit(action: str, request: RightsRequest, actor: User, **details: object) -> None:
+    # The target is the reference, never the owner's address or name (they may be erased later).
+    record_audit(f"rights.{action}", request.reference, dict(details),
+                 actor_id=actor.id, actor=actor.email)
+
+
+def _require_open(request: RightsRequest) -> None:
+    if request.status not in OPEN:
+        raise RightsError("Only a verified or in-progress request can be changed.")
+
+
+def start(request: RightsRequest, actor: User) -> None:
+    """Verified -> in progress."""
+    if request.status != "verified":
+        raise RightsError("Only a verified request can be started.")
+    add_event(request, "in_progress", "Work on the request has started.", actor.id)
+    notify(request, "We are working on your data-rights request", "rights_update")
+    _audit("start", request, actor, from_status="verified", to_status="in_progress")
+    db.session.commit()
+
+
+def complete(request: RightsRequest, actor: User, outcome: str) -> None:
+    """Close with an outcome; access and portability open the export download for 7 days."""
+    _require_open(request)
+    outcome = outcome.strip()
+    if request.request_type == "deletion":
+        raise RightsError("A deletion request is completed by approving the deletion.")
+    if request.request_type in MANUAL_TYPES and not outcome:
+        raise RightsError("Write the outcome: it is sent to the owner.")
+    if request.request_type in ("access", "portability"):
+        request.export_expires_at = utcnow() + timedelta(days=EXPORT_DAYS)
+        request.export_token_hash = token_hash(export_token(request))
+        outcome = outcome or (
+            f"Your data export is ready. Download it from the status page within {EXPORT_DAYS} "
+            "days."
+        )
+    _close(request, actor, "completed", outcome)
+    notify(request, "Your data-rights request is completed", "rights_update", outcome=outcome)
+    db.session.commit()
+
+
+def reject(request: RightsRequest, actor: User, reason: str) -> None:
+    """Close as rejected; the owner gets the reason and their right to complain."""
+    _require_open(request)
+    reason = reason.strip()
+    if not reason:
+        raise RightsError("A rejection needs a reason: it is sent to the owner.")
+    _close(request, actor, "rejected", reason)
+    notify(request, "Your data-rights request was rejected", "rights_rejected", reason=reason)
+    db.session.commit()
+
+
+def extend(request: RightsRequest, actor: User, months: int, reason: str) -> None:
+    """Extend the deadline once, by one or two months, before the original due date."""
+    _require_open(request)
+    reason = reason.strip()
+    if request.extended_due_on is not None:
+        raise RightsError("This request has already been extended once.")
+    if months not in range(1, MAX_EXTENSION_MONTHS + 1):
+        raise RightsError("An extension is one or two months.")
+    if not reason:
+        raise RightsError("An extension needs a reason: it is sent to the owner.")
+    if request.due_on is None or utcnow().date() > request.due_on:
+        raise RightsError("The original due date has passed: it can no longer be extended.")
+    old_due = request.due_on
+    request.extended_due_on = extended_due_date(request, months)
+    request.extension_reason = reason
+    add_event(request, request.status,
+              f"Due date extended from {old_due.isoformat()} to "
+              f"{request.extended_due_on.isoformat()}: {reason}", actor.id)
+    notify(request, "Your data-rights request needs more time", "rights_extended",
+           reason=reason, old_due=old_due)
+    _audit("extend", request, actor, months=months, due_on=request.extended_due_on.isoformat())
+    db.session.commit()
+
+
+def approve_deletion(request: RightsRequest, actor: User) -> tuple[ErasureReport, int]:
+    """Erase the owner's data and complete the request, in one transaction.
+
+    Returns the report and the id of the final email, which is sent and then forgotten."""
+    _require_open(request)
+    if request.request_type != "deletion":
+        raise RightsError("Only a deletion request can be approved for deletion.")
+    address = request.email
+    outcome = (
+        "Your account and personal data have been erased. We kept only this request's "
+        "reference, type, status and dates, as proof that we answered it, for 24 months."
+    )
+    request.approved_at = utcnow()
+    report = erase_personal_data(address, actor.id, current_request=request)
+    _close(request, actor, "completed", outcome)
+    _audit("approve_deletion", request, actor, account_deleted=report.account_deleted,
+           support_requests=report.support_requests, rights_requests=report.rights_requests)
+    email = _final_email(request, address, outcome, "Completed")
+    db.session.commit()
+    return report, email.id
+
+
+def _final_email(request: RightsRequest, address: str, outcome: str, label: str) -> OutboxEmail:
+    return queue_email(
+        address, f"Your data has been erased [{request.reference}]", "rights_update",
+        request=request, type_label=TYPES[request.request_type][0], status_label=label,
+        due=effective_due(request), status_url=status_url(request), outcome=outcome,
+    )
+
+
+def send_and_forget(email_id: int) -> bool:
+    """Deliver one email now and delete it, so no copy of the erased address is kept.
+
+    When delivery fails it stays queued; the outbox retries and the retention purge removes it."""
+    if not claim(email_id):
+        return False
+    email = db.session.get(OutboxEmail, email_id)
+    try:
+        deliver(email)
+    except (OSError, smtplib.SMTPException):
+        log.warning("erasure confirmation not delivered yet; left in the outbox")
+        email.claimed_until = None
+        db.session.commit()
+        return False
+    db.session.execute(delete(OutboxEmail).where(OutboxEmail.id == email_id))
+    db.session.commit()
+    return True
+
+
+def _close(request: RightsRequest, actor: User, status: str, text: str) -> None:
+    from_status = request.status
+    request.outcome = text
+    request.closed_at = utcnow()
+    add_event(request, status, text, actor.id)
+    _audit(status if status == "rejected" else "complete", request, actor,
+           from_status=from_status, to_status=status)
