@@ -51,7 +51,8 @@ def test_create_admin_promotes_existing_user(app, runner, users):
 def test_create_admin_refuses_bad_input(app, runner):
     result = runner.invoke(args=["users", "create-admin", "not-an-email", "--password", "x" * 12])
     assert result.exit_code != 0 and "@-sign" in result.output
-    result = runner.invoke(args=["users", "create-admin", "boss@example.com", "--password", "short"])
+    result = runner.invoke(
+        args=["users", "create-admin", "boss@example.com", "--password", "short"])
     assert result.exit_code != 0 and "at least 10 characters" in result.output
     assert user_by_email(app, "boss@example.com") is None
     assert audit_actions(app) == []
