@@ -77,6 +77,8 @@ def password_problem(password: str) -> str | None:
         return f"Use at most {PASSWORD_MAX_BYTES} bytes (about {PASSWORD_MAX_BYTES} letters)."
     if any(ord(char) < 32 or ord(char) == 127 for char in password):
         return "The password contains control characters that cannot be typed."
+    if "\ufffd" in password:
+        return "The password contains characters that could not be read. Retype it."
     return None
 
 
