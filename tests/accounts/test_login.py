@@ -143,6 +143,15 @@ def test_remember_me_cookie(app, client, users):
     assert other.get("/account").status_code == 200
 
 
+def test_logout_forgets_remember_me(client, users):
+    users.create()
+    login(client, remember="y")
+    response = client.post("/logout")
+    assert "remember_token=;" in set_cookie(response, "remember_token")
+    assert client.get_cookie("remember_token") is None
+    assert client.get("/account").status_code == 302
+
+
 def test_no_remember_cookie_without_remember(client, users):
     users.create()
     response = login(client)

@@ -88,8 +88,8 @@ def login() -> ResponseLike:
 @bp.post("/logout")
 def logout() -> Response:
     """End this session (POST only: a link or an image cannot log anyone out)."""
-    logout_user()
     session.clear()
+    logout_user()  # after clear(): it leaves the note that deletes the remember-me cookie
     flash("You have been logged out.", "success")
     return redirect("/", 303)
 
@@ -118,8 +118,8 @@ def reset_password(token: str) -> ResponseLike:
     if form.validate_on_submit():
         if service.reset_password(token, form.password.data) is None:
             return render_template("accounts/reset_invalid.html"), 410
-        logout_user()
         session.clear()
+        logout_user()
         flash("Your password has been changed. Log in with your new password.", "success")
         return redirect(url_for("accounts.login"), 303)
     return render_template("accounts/reset_password.html", form=form)
