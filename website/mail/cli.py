@@ -3,7 +3,7 @@
 import click
 from flask.cli import AppGroup
 
-from website.mail.service import send_pending
+from website.mail.service import queued_count, send_pending
 
 outbox_cli = AppGroup("outbox", help="The email outbox.")
 
@@ -11,6 +11,10 @@ outbox_cli = AppGroup("outbox", help="The email outbox.")
 @outbox_cli.command("send")
 @click.option("--limit", default=1000, show_default=True, help="At most this many emails.")
 def send_command(limit: int) -> None:
-    """Deliver queued email; what fails stays queued with its attempt count."""
+    """Deliver queued email; what fails stays queued with its attempt count.
+
+    Run it from cron (every minute or five) to catch anything the after-request
+    delivery missed, such as mail that failed while the SMTP server was down.
+    """
     sent, failed = send_pending(limit=limit)
-    click.echo(f"sent {sent}, failed {failed}")
+    click.echo(f"sent {sent}, failed {failed}, still queued {queued_count()}")

@@ -7,11 +7,11 @@ import smtplib
 import threading
 from datetime import timedelta
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import formatdate, make_msgid
 from typing import Any
 
 from flask import Flask, current_app, g, render_template
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 
 from website.extensions import db, utcnow
 from website.mail.models import OutboxEmail
@@ -25,6 +25,7 @@ MAX_BACKOFF = timedelta(hours=6)
 def queue_email(to: str, subject: str, template: str, **context: Any) -> OutboxEmail:
     """Render `templates/mail/<template>.txt/.html` into the outbox; the caller commits."""
     context.setdefault("site_url", current_app.config["SITE_URL"])
+    context.setdefault("subject", subject)
     email = OutboxEmail(
         to_address=to,
         subject=subject,
@@ -47,7 +48,9 @@ def build_message(email: OutboxEmail, sender: str) -> EmailMessage:
     message["From"] = sender
     message["To"] = email.to_address
     message["Subject"] = email.subject
+    message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(idstring=f"outbox-{email.id}")
+    message["Auto-Submitted"] = "auto-generated"
     message.set_content(email.body_text)
     if email.body_html:
         message.add_alternative(email.body_html, subtype="html")
@@ -62,12 +65,19 @@ def deliver(email: OutboxEmail) -> None:
         log.info("mail (no MAIL_SERVER set):\n%s", message.as_string())
         return
     server, port, timeout = config["MAIL_SERVER"], config["MAIL_PORT"], config["MAIL_TIMEOUT"]
-    with smtplib.SMTP(server, port, timeout=timeout) as smtp:
+    smtp = smtplib.SMTP(server, port, timeout=timeout)
+    try:
         if config["MAIL_USE_TLS"]:
             smtp.starttls()
         if config["MAIL_USERNAME"]:
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
         smtp.send_message(message)
+    finally:
+        # Once the server has accepted the message, a failed goodbye must not cause a resend.
+        try:
+            smtp.quit()
+        except (OSError, smtplib.SMTPException):
+            smtp.close()
 
 
 def claim(email_id: int) -> bool:
@@ -98,6 +108,12 @@ def due_ids(limit: int) -> list[int]:
     return list(db.session.scalars(query))
 
 
+def queued_count() -> int:
+    """How many emails are not yet delivered (due now or waiting for a retry)."""
+    query = select(func.count()).select_from(OutboxEmail).where(OutboxEmail.sent_at.is_(None))
+    return db.session.scalar(query) or 0
+
+
 def send_pending(limit: int = 500) -> tuple[int, int]:
     """Deliver what is due; what fails stays queued with its attempt count. (sent, failed)"""
     sent = failed = 0
@@ -107,19 +123,26 @@ def send_pending(limit: int = 500) -> tuple[int, int]:
         email = db.session.get(OutboxEmail, email_id)
         try:
             deliver(email)
-        except (OSError, smtplib.SMTPException) as error:
-            email.attempts += 1
-            email.last_error = f"{error.__class__.__name__}: {error}"[:500]
-            email.next_attempt_at = utcnow() + backoff(email.attempts)
-            email.claimed_until = None
+        except Exception as error:  # noqa: BLE001 - any failure keeps the email queued
+            record_failure(email, error)
             failed += 1
         else:
             email.attempts += 1
             email.sent_at = utcnow()
             email.last_error = ""
+            email.claimed_until = None
             sent += 1
         db.session.commit()
     return sent, failed
+
+
+def record_failure(email: OutboxEmail, error: Exception) -> None:
+    """Keep the email queued: count the attempt, keep the error, and wait before the next."""
+    log.warning("mail %s stays queued for a retry: %s", email.id, error.__class__.__name__)
+    email.attempts += 1
+    email.last_error = f"{error.__class__.__name__}: {error}"[:500]
+    email.next_attempt_at = utcnow() + backoff(email.attempts)
+    email.claimed_until = None
 
 
 def _send_in_background(app: Flask) -> None:

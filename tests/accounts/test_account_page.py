@@ -1,0 +1,84 @@
+"""/account: the user edits their details and finds their data, export and delete form."""
+
+from __future__ import annotations
+
+from tests.accounts.helpers import outbox, user_by_email
+
+DETAILS = {
+    "name": "Ada King", "organisation": "Analytical Engines Ltd", "email": "ada@example.com",
+    "phone": "+44 20 7946 0000", "address": "12 St James's Square\nLondon",
+}
+
+
+def test_account_needs_login(client):
+    response = client.get("/account")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_account_shows_form_prefilled(client, users, auth):
+    user_id = users.create(organisation="Engines", phone="+44 20 7946 0000")
+    auth.login(user_id)
+    page = client.get("/account").get_data(as_text=True)
+    for name in ("name", "organisation", "email", "phone", "address"):
+        assert f'name="{name}"' in page
+    assert 'value="Ada Lovelace"' in page and 'value="Engines"' in page
+
+
+def test_edit_details(app, client, auth):
+    auth.login()
+    response = client.post("/account", data=DETAILS)
+    assert response.status_code == 303
+    user = user_by_email(app, "ada@example.com")
+    assert (user.name, user.organisation, user.phone) == (
+        "Ada King", "Analytical Engines Ltd", "+44 20 7946 0000")
+    assert user.address == "12 St James's Square\nLondon"
+    assert "Your details have been saved." in client.get("/account").get_data(as_text=True)
+
+
+def test_phone_is_normalised_or_refused(app, client, auth):
+    auth.login()
+    client.post("/account", data={**DETAILS, "phone": "0044 (20) 7946-0000"})
+    assert user_by_email(app, "ada@example.com").phone == "+44 20 7946 0000"
+    for bad, message in [("020 7946 0000", "Start with + and your country code"),
+                         ("+44 12", "not valid"), ("+not a number", "not a phone number")]:
+        page = client.post("/account", data={**DETAILS, "phone": bad}).get_data(as_text=True)
+        assert message in page, bad
+        assert f'value="{bad}"' in page
+    client.post("/account", data={**DETAILS, "phone": ""})
+    assert user_by_email(app, "ada@example.com").phone == ""
+
+
+def test_email_change_stays_unique_and_tells_old_address(app, client, users, auth):
+    users.create(email="grace@example.com", name="Grace")
+    auth.login()
+    page = client.post("/account", data={**DETAILS, "email": "Grace@Example.com"})
+    assert "An account with this email address already exists." in page.get_data(as_text=True)
+    assert user_by_email(app, "ada@example.com") is not None
+    response = client.post("/account", data={**DETAILS, "email": "Ada.King@Example.com"})
+    assert response.status_code == 303
+    assert user_by_email(app, "ada.king@example.com") is not None
+    [notice] = outbox(app, "ada@example.com")
+    assert notice.subject == "Your email address was changed"
+    assert "ada.king@example.com" in notice.body_text
+    # Same address in another case: no change, no email.
+    client.post("/account", data={**DETAILS, "email": "ADA.KING@example.com"})
+    assert len(outbox(app)) == 1
+
+
+def test_account_links_export_and_has_delete_form(client, auth):
+    auth.login()
+    page = client.get("/account").get_data(as_text=True)
+    assert 'href="/account/export"' in page
+    assert '<form method="post" action="/account/delete"' in page
+    delete_form = page[page.index('action="/account/delete"'):]
+    assert 'name="password"' in delete_form and 'name="csrf_token"' in delete_form
+    assert "What we erase" in page and "What we keep, and why" in page
+
+
+def test_partials_are_included_in_order():
+    from pathlib import Path
+
+    source = (Path(__file__).parents[2] / "templates/accounts/account.html").read_text()
+    positions = [source.index(f'{{% include "{name}/_account.html" ignore missing %}}')
+                 for name in ("support", "rights", "consent")]
+    assert positions == sorted(positions)

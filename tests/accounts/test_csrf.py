@@ -1,0 +1,35 @@
+"""Every account form refuses a POST without a valid CSRF token."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.accounts.helpers import csrf_from, outbox, reset_link, user_by_email
+
+
+@pytest.mark.parametrize("path", ["/register", "/login", "/logout", "/password/forgot",
+                                  "/account", "/password/reset/TOKEN"])
+def test_post_without_token_is_refused(app, client, users, auth, path):
+    users.create()
+    client.post("/password/forgot", data={"email": "ada@example.com"})
+    path = path.replace("/password/reset/TOKEN", reset_link(outbox(app)[0].body_text))
+    if path in ("/account", "/logout"):
+        auth.login(user_by_email(app, "ada@example.com").id)
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = client.post(path, data={"email": "ada@example.com", "name": "X",
+                                       "csrf_token": "forged"})
+    assert response.status_code == 400
+
+
+def test_register_with_token_from_the_page(app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    client = app.test_client()
+    token = csrf_from(client.get("/register").get_data(as_text=True))
+    response = client.post("/register", data={
+        "email": "grace@example.com", "name": "Grace", "password": "a long passphrase",
+        "password_confirm": "a long passphrase", "age_confirm": "y", "csrf_token": token})
+    assert response.status_code == 303
+    page = client.get("/account").get_data(as_text=True)
+    assert 'action="/account/delete"' in page
+    delete_token = page[page.index('action="/account/delete"'):]
+    assert csrf_from(delete_token)
