@@ -87,6 +87,8 @@ class Config:
             "expired_tokens": env_int("RETENTION_EXPIRED_TOKENS_DAYS", 1),
         }
         self.RETENTION_BATCH_SIZE = env_int("RETENTION_BATCH_SIZE", 1000)
+        # Support form submissions allowed per client IP (Flask-Limiter syntax).
+        self.SUPPORT_RATE_LIMIT = os.environ.get("SUPPORT_RATE_LIMIT", "5 per hour")
 
 
 class ProductionConfig(Config):
