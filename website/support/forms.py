@@ -7,6 +7,7 @@ import re
 from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from website.support.service import CATEGORIES, MESSAGE_MAX, SUBJECT_MAX
@@ -15,6 +16,8 @@ PHONE_CHARACTERS = re.compile(r"[0-9 +\-()]+")
 # Control characters (tab and newlines aside) and U+FFFD, which stands in for bytes that were
 # not valid UTF-8: neither belongs in what a person typed, and PostgreSQL refuses NUL.
 UNREADABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+SHORT_TEXT = Length(max=200, message="Keep this to 200 characters.")
+EMAIL_LENGTH = Length(max=254, message="An email address has at most 254 characters.")
 
 
 def sent_once(form: FlaskForm, field: Field) -> None:
@@ -70,31 +73,41 @@ def strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
+def unix_newlines(value: str | None) -> str | None:
+    """Browsers send CRLF from a textarea; store and count each line break as one character."""
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
 class SupportRequestForm(FlaskForm):
     """The public support form (SPEC.md field names), with a honeypot named `website`."""
 
     name = StringField(
-        "Your name", filters=[strip],
-        validators=[
-            sent_once, DataRequired("Enter your name."), Length(max=200), readable, one_line,
-        ],
+        "Your name",
+        filters=[strip],
+        validators=[sent_once, DataRequired("Enter your name."), SHORT_TEXT, readable, one_line],
     )
     organisation = StringField(
-        "Organisation (optional)", filters=[strip],
-        validators=[sent_once, Optional(), Length(max=200), readable, one_line],
+        "Organisation (optional)",
+        filters=[strip],
+        validators=[sent_once, Optional(), SHORT_TEXT, readable, one_line],
     )
     email = StringField(
-        "Email address", filters=[strip],
-        validators=[sent_once, DataRequired("Enter your email address."), Length(max=254),
-                    readable, one_line, valid_email],
+        "Email address",
+        filters=[strip],
+        validators=[
+            sent_once, DataRequired("Enter your email address."), EMAIL_LENGTH,
+            readable, one_line, valid_email,
+        ],
     )
     phone = StringField(
-        "Phone (optional)", filters=[strip],
+        "Phone (optional)",
+        filters=[strip],
         validators=[sent_once, Optional(), readable, one_line, valid_phone],
     )
     category = SelectField(
         "What is it about?",
-        choices=[("", "Choose a category")] + list(CATEGORIES.items()),
+        choices=[SelectChoice("", "Choose a category")]
+        + [SelectChoice(key, label) for key, label in CATEGORIES.items()],
         validate_choice=False,
         validators=[sent_once],
     )
@@ -108,6 +121,7 @@ class SupportRequestForm(FlaskForm):
     )
     message = TextAreaField(
         "Message",
+        filters=[unix_newlines],
         validators=[sent_once, DataRequired("Enter your message."), message_length, readable],
     )
     # The honeypot: hidden from people and screen readers; only bots fill it in.
@@ -124,6 +138,7 @@ class ReplyForm(FlaskForm):
 
     body = TextAreaField(
         "Reply",
+        filters=[unix_newlines],
         validators=[sent_once, DataRequired("Write the reply."), message_length, readable],
     )
     close = BooleanField("Close the request after sending")

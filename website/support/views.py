@@ -50,10 +50,22 @@ def may_see(support_request: SupportRequest) -> bool:
     return current_user.is_authenticated and support_request.user_id == current_user.id
 
 
+def unreadable_body() -> bool:
+    """True when a urlencoded form's bytes are not UTF-8 (Werkzeug then drops every field)."""
+    if request.mimetype != "application/x-www-form-urlencoded":
+        return False
+    try:
+        request.get_data(cache=True).decode()
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
 @bp.route("/support", methods=["GET", "POST"])
 @limiter.limit(support_rate_limit, methods=["POST"])
 def new_request() -> Response | tuple[str, int] | str:
     """The support form; a valid request is stored, confirmed by email and shown by reference."""
+    unreadable = request.method == "POST" and unreadable_body()
     form = SupportRequestForm()
     if request.method == "POST" and request.form.get("website", ""):
         # A bot filled the honeypot: the same kind of answer, but nothing stored or sent.
@@ -63,7 +75,7 @@ def new_request() -> Response | tuple[str, int] | str:
         form.email.data = current_user.email
         form.organisation.data = current_user.organisation
         form.phone.data = current_user.phone
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not unreadable:
         requester = service.Requester(
             name=form.name.data,
             email=form.email.data,
@@ -79,7 +91,7 @@ def new_request() -> Response | tuple[str, int] | str:
             url_for("support.submitted", reference=support_request.reference), 303
         )
     status = 400 if form.is_submitted() else 200
-    return render_template("support/new.html", form=form), status
+    return render_template("support/new.html", form=form, unreadable=unreadable), status
 
 
 @bp.get("/support/requests/<reference>")
