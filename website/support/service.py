@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select, update
@@ -29,6 +30,7 @@ MESSAGE_MAX = 10_000
 SUBJECT_MAX = 200
 PER_PAGE = 50
 ERASED = "[erased]"
+REFERENCE_SHAPE = re.compile(r"SR-[0-9A-Z]{4,16}")
 
 
 @dataclass(frozen=True)
@@ -94,8 +96,8 @@ def submit_request(
 def request_by_reference(reference: str) -> SupportRequest | None:
     """The request with this reference (any letter case), or None."""
     reference = reference.strip().upper()
-    if len(reference) > 20:
-        return None
+    if not REFERENCE_SHAPE.fullmatch(reference):
+        return None  # not one of ours; never sent to the database (PostgreSQL refuses NUL)
     return db.session.scalar(select(SupportRequest).where(SupportRequest.reference == reference))
 
 
