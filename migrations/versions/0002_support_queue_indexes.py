@@ -16,9 +16,9 @@ depends_on = None
 
 INDEXES = {
     'ix_support_requests_queue': ['status', 'category', 'created_at', 'id'],
-    'ix_support_requests_status_recent': ['status', 'created_at', 'id'],
-    'ix_support_requests_category_recent': ['category', 'created_at', 'id'],
-    'ix_support_requests_recent': ['created_at', 'id'],
+    'ix_support_requests_status_recent': ['status', 'created_at', 'id', 'category'],
+    'ix_support_requests_category_recent': ['category', 'created_at', 'id', 'status'],
+    'ix_support_requests_recent': ['created_at', 'id', 'category'],
 }
 
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import defer
-from sqlalchemy.sql import Select
 
 from website.audit import record_audit
 from website.extensions import db, utcnow
@@ -152,32 +151,35 @@ def anonymise_requests(email: str, user_id: int | None = None) -> int:
     return len(ids)
 
 
-def _queue_query(status: str, category: str, urgent: bool | None) -> Select:
-    """The queue's rows for a filter; `urgent` picks one side of the urgent-first split."""
-    query = select(SupportRequest)
+def _queue_filter(status: str, category: str) -> list:
+    """WHERE clauses for a status ("open", "closed" or anything else for all) and category."""
+    clauses = []
     if status in STATUSES:
-        query = query.where(SupportRequest.status == status)
+        clauses.append(SupportRequest.status == status)
     if category:
-        query = query.where(SupportRequest.category == category)
-    elif urgent is True:
-        query = query.where(SupportRequest.category == URGENT_CATEGORY)
-    elif urgent is False:
-        query = query.where(SupportRequest.category != URGENT_CATEGORY)
-    return query
+        clauses.append(SupportRequest.category == category)
+    return clauses
 
 
-def _count(query: Select) -> int:
-    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+def _count(*clauses) -> int:  # noqa: ANN002
+    query = select(func.count()).select_from(SupportRequest).where(*clauses)
+    return db.session.scalar(query) or 0
 
 
-def _rows(query: Select, offset: int, limit: int) -> list[SupportRequest]:
+def _rows(clauses: list, offset: int, limit: int) -> list[SupportRequest]:
+    """One run of the queue, newest first: ids from a covering index, then only those rows."""
     if limit <= 0:
         return []
+    newest_first = (SupportRequest.created_at.desc(), SupportRequest.id.desc())
+    ids = (
+        select(SupportRequest.id).where(*clauses).order_by(*newest_first)
+        .offset(offset).limit(limit)
+    )
     query = (
-        query.options(defer(SupportRequest.message))
-        .order_by(SupportRequest.created_at.desc(), SupportRequest.id.desc())
-        .offset(offset)
-        .limit(limit)
+        select(SupportRequest)
+        .where(SupportRequest.id.in_(ids.scalar_subquery()))
+        .options(defer(SupportRequest.message))
+        .order_by(*newest_first)
     )
     return list(db.session.scalars(query))
 
@@ -186,23 +188,26 @@ def queue_page(status: str = "open", category: str = "", page: int = 1) -> Queue
     """One page of the queue: urgent requests first, then the newest.
 
     Urgent and other requests are read as two index-ordered runs, one after the other, so no
-    page ever sorts the whole table (see the composite indexes on SupportRequest).
+    page sorts the whole table; the ids are paged on covering indexes (see SupportRequest).
     """
     category = category if category in CATEGORIES else ""
+    base = _queue_filter(status, category)
     if category:
-        segments = [_queue_query(status, category, None)]
+        runs = [(base, _count(*base))]
     else:
-        segments = [_queue_query(status, "", True), _queue_query(status, "", False)]
-    counts = [_count(query) for query in segments]
-    total = sum(counts)
+        urgent = SupportRequest.category == URGENT_CATEGORY
+        urgent_count = _count(*base, urgent)
+        other = SupportRequest.category != URGENT_CATEGORY
+        runs = [(base + [urgent], urgent_count), (base + [other], _count(*base) - urgent_count)]
+    total = sum(count for _, count in runs)
     pages = max(1, -(-total // PER_PAGE))
     page = min(max(page, 1), pages)
     offset, wanted, items = (page - 1) * PER_PAGE, PER_PAGE, []
-    for query, count in zip(segments, counts, strict=True):
+    for clauses, count in runs:
         if offset >= count:
             offset -= count
             continue
-        rows = _rows(query, offset, wanted)
+        rows = _rows(clauses, offset, wanted)
         items.extend(rows)
         wanted -= len(rows)
         offset = 0
@@ -213,8 +218,8 @@ def queue_page(status: str = "open", category: str = "", page: int = 1) -> Queue
 
 def queue_counts() -> dict[str, int]:
     """Open requests, and how many of them are urgent: for the admin dashboard."""
-    open_requests = _count(_queue_query("open", "", None))
-    urgent = _count(_queue_query("open", URGENT_CATEGORY, None))
+    open_requests = _count(*_queue_filter("open", ""))
+    urgent = _count(*_queue_filter("open", URGENT_CATEGORY))
     return {"open": open_requests, "urgent": urgent}
 
 
