@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from datetime import timedelta
+
 from flask import render_template_string
 from flask_login import login_user
 from sqlalchemy import select
 
 from tests.support.helpers import all_requests, form
 from website.accounts.models import User
-from website.extensions import db
+from website.extensions import db, utcnow
 from website.support import service
 from website.support.models import SupportReply, SupportRequest
 
@@ -112,3 +115,32 @@ def test_anonymise_requests_erases_the_person_and_keeps_the_record(app, users, m
 def test_anonymise_without_requests_is_harmless(app):
     with app.app_context():
         assert service.anonymise_requests("nobody@example.com", None) == 0
+
+
+def test_export_holds_the_request_and_its_replies(app, make_request):
+    reference = make_request(email="grace@example.com", subject="Export me", message="Words")
+    with app.app_context():
+        support_request = service.request_by_reference(reference)
+        db.session.add(SupportReply(request=support_request, body="Our answer"))
+        db.session.commit()
+        found = service.requests_for_email("grace@example.com")
+        (exported,) = [service.as_export(r) for r in found]
+    assert exported["reference"] == reference
+    assert (exported["subject"], exported["message"]) == ("Export me", "Words")
+    assert [r["body"] for r in exported["replies"]] == ["Our answer"]
+    assert json.loads(json.dumps(exported)) == exported
+
+
+def test_purge_deletes_only_requests_closed_before_the_cutoff(app, make_request):
+    old, recent, still_open = make_request(), make_request(), make_request()
+    with app.app_context():
+        for reference, closed_days_ago in ((old, 800), (recent, 10)):
+            row = service.request_by_reference(reference)
+            row.status, row.closed_at = "closed", utcnow() - timedelta(days=closed_days_ago)
+            db.session.add(SupportReply(request=row, body="bye"))
+        db.session.commit()
+        cutoff = utcnow() - timedelta(days=730)
+        assert service.purge_closed_before(cutoff, batch_size=1) == 1
+        assert service.purge_closed_before(cutoff) == 0
+        assert db.session.scalar(select(db.func.count()).select_from(SupportReply)) == 1
+    assert {r.reference for r in all_requests(app)} == {recent, still_open}

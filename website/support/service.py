@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import defer
 
 from website.audit import record_audit
@@ -148,6 +150,45 @@ def anonymise_requests(email: str, user_id: int | None = None) -> int:
         .execution_options(synchronize_session=False)
     )
     db.session.expire_all()
+    return len(ids)
+
+
+def as_export(support_request: SupportRequest) -> dict[str, Any]:
+    """A request and its replies as plain JSON-ready values (for access and portability)."""
+    return {
+        "reference": support_request.reference,
+        "name": support_request.name,
+        "organisation": support_request.organisation,
+        "email": support_request.email,
+        "phone": support_request.phone,
+        "category": support_request.category,
+        "subject": support_request.subject,
+        "message": support_request.message,
+        "status": support_request.status,
+        "created_at": support_request.created_at.isoformat(),
+        "closed_at": support_request.closed_at.isoformat() if support_request.closed_at else None,
+        "replies": [
+            {"created_at": reply.created_at.isoformat(), "body": reply.body}
+            for reply in support_request.replies
+        ],
+    }
+
+
+def purge_closed_before(cutoff: datetime, batch_size: int = 1000) -> int:
+    """Delete one batch of requests closed before `cutoff` (replies go with them); commits.
+
+    Returns how many were deleted; call again until it returns 0.
+    """
+    ids = list(db.session.scalars(
+        select(SupportRequest.id)
+        .where(SupportRequest.status == "closed", SupportRequest.closed_at < cutoff)
+        .order_by(SupportRequest.closed_at)
+        .limit(batch_size)
+    ))
+    if ids:
+        db.session.execute(delete(SupportReply).where(SupportReply.request_id.in_(ids)))
+        db.session.execute(delete(SupportRequest).where(SupportRequest.id.in_(ids)))
+    db.session.commit()
     return len(ids)
 
 
