@@ -197,3 +197,18 @@ def test_dashboard_tile_counts_open_and_urgent(app, make_request):
         html = render_template_string('{% include "admin/_support_tile.html" %}')
     assert "<strong>2</strong> open requests" in html
     assert "1 urgent" in html
+
+
+def test_no_reply_to_an_anonymised_request(app, client, auth, make_request):
+    from website.support import service
+
+    reference = make_request(email="gone@example.com")
+    with app.app_context():
+        service.anonymise_requests("gone@example.com")
+        db.session.commit()
+    auth.login(admin=True)
+    response = client.post(f"/admin/support/{reference}/reply", data={"body": "Hello?"})
+    assert response.status_code == 400
+    assert "there is no address to reply to" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalars(select(SupportReply)).first() is None

@@ -39,7 +39,9 @@ def request_or_404(reference: str) -> SupportRequest:
     return support_request
 
 
-def render_detail(support_request: SupportRequest, form: ReplyForm, status: int = 200):  # noqa: ANN201
+def render_detail(
+    support_request: SupportRequest, form: ReplyForm, status: int = 200
+) -> tuple[str, int]:
     """The request page: message, replies, reply form, close or reopen."""
     return render_template(
         "admin/support_detail.html",
@@ -68,18 +70,21 @@ def support_queue() -> str:
 
 @bp.get("/support/<reference>")
 @admin_required
-def support_detail(reference: str):  # noqa: ANN201
+def support_detail(reference: str) -> tuple[str, int]:
     """One request with its replies."""
     return render_detail(request_or_404(reference), ReplyForm())
 
 
 @bp.post("/support/<reference>/reply")
 @admin_required
-def support_reply(reference: str):  # noqa: ANN201
+def support_reply(reference: str) -> Response | tuple[str, int]:
     """Send a reply by email (and close the request when asked)."""
     support_request = request_or_404(reference)
     form = ReplyForm()
     if not form.validate_on_submit():
+        return render_detail(support_request, form, 400)
+    if support_request.email == service.ERASED:
+        form.body.errors.append("This request was anonymised: there is no address to reply to.")
         return render_detail(support_request, form, 400)
     service.reply_to_request(support_request, form.body.data, acting_admin(), form.close.data)
     flash(f"Reply sent to {support_request.email}.", "success")

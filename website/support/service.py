@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import defer
+from sqlalchemy.sql import ColumnElement
 
 from website.audit import record_audit
 from website.extensions import db, utcnow
@@ -192,9 +193,9 @@ def purge_closed_before(cutoff: datetime, batch_size: int = 1000) -> int:
     return len(ids)
 
 
-def _queue_filter(status: str, category: str) -> list:
+def _queue_filter(status: str, category: str) -> list[ColumnElement[bool]]:
     """WHERE clauses for a status ("open", "closed" or anything else for all) and category."""
-    clauses = []
+    clauses: list[ColumnElement[bool]] = []
     if status in STATUSES:
         clauses.append(SupportRequest.status == status)
     if category:
@@ -202,12 +203,12 @@ def _queue_filter(status: str, category: str) -> list:
     return clauses
 
 
-def _count(*clauses) -> int:  # noqa: ANN002
+def _count(*clauses: ColumnElement[bool]) -> int:
     query = select(func.count()).select_from(SupportRequest).where(*clauses)
     return db.session.scalar(query) or 0
 
 
-def _rows(clauses: list, offset: int, limit: int) -> list[SupportRequest]:
+def _rows(clauses: list[ColumnElement[bool]], offset: int, limit: int) -> list[SupportRequest]:
     """One run of the queue, newest first: ids from a covering index, then only those rows."""
     if limit <= 0:
         return []
