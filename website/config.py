@@ -91,6 +91,8 @@ class Config:
         self.RETENTION_BATCH_SIZE = env_int("RETENTION_BATCH_SIZE", 1000)
         # New data-rights requests per client IP (Flask-Limiter syntax).
         self.RIGHTS_RATE_LIMIT = os.environ.get("RIGHTS_RATE_LIMIT", "5 per hour")
+        # Support form submissions allowed per client IP (Flask-Limiter syntax).
+        self.SUPPORT_RATE_LIMIT = os.environ.get("SUPPORT_RATE_LIMIT", "5 per hour")
 
 
 class ProductionConfig(Config):

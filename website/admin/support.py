@@ -1,0 +1,119 @@
+"""Admin: the support queue. Reads and changes requests only through website.support.service."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from website.accounts.guards import admin_required
+from website.admin.views import bp
+from website.support import service
+from website.support.forms import ReplyForm, StatusForm
+from website.support.models import SupportRequest
+
+STATUS_FILTERS = ("open", "closed", "all")
+
+
+def queue_filters() -> tuple[str, str, int]:
+    """Status, category and page from the query string; anything unknown means the default."""
+    status = request.args.get("status", "open")
+    status = status if status in STATUS_FILTERS else "open"
+    category = request.args.get("category", "")
+    category = category if category in service.CATEGORIES else ""
+    page_text = request.args.get("page", "1")
+    valid_page = page_text.isascii() and page_text.isdigit() and len(page_text) < 7
+    page = int(page_text) if valid_page else 1
+    return status, category, page
+
+
+def acting_admin() -> service.Actor:
+    """The logged-in admin, as the audit log names them."""
+    return service.Actor(id=current_user.id, email=current_user.email)
+
+
+def request_or_404(reference: str) -> SupportRequest:
+    """The request, or a 404 page."""
+    support_request = service.request_by_reference(reference)
+    if support_request is None:
+        abort(404, "There is no support request with that reference.")
+    return support_request
+
+
+def render_detail(
+    support_request: SupportRequest, form: ReplyForm, status: int = 200
+) -> tuple[str, int]:
+    """The request page: message, replies, reply form, close or reopen."""
+    return render_template(
+        "admin/support_detail.html",
+        support_request=support_request,
+        form=form,
+        status_form=StatusForm(),
+        urgent=support_request.category == service.URGENT_CATEGORY,
+    ), status
+
+
+@bp.get("/support")
+@admin_required
+def support_queue() -> str:
+    """The support queue: filter by status and category, urgent first, 50 a page."""
+    status, category, page = queue_filters()
+    result = service.queue_page(status, category, page)
+    return render_template(
+        "admin/support_queue.html",
+        result=result,
+        status=status,
+        category=category,
+        categories=service.CATEGORIES,
+        urgent_category=service.URGENT_CATEGORY,
+    )
+
+
+@bp.get("/support/<reference>")
+@admin_required
+def support_detail(reference: str) -> tuple[str, int]:
+    """One request with its replies."""
+    return render_detail(request_or_404(reference), ReplyForm())
+
+
+@bp.post("/support/<reference>/reply")
+@admin_required
+def support_reply(reference: str) -> Response | tuple[str, int]:
+    """Send a reply by email (and close the request when asked)."""
+    support_request = request_or_404(reference)
+    form = ReplyForm()
+    if not form.validate_on_submit():
+        return render_detail(support_request, form, 400)
+    if support_request.email == service.ERASED:
+        form.body.errors.append("This request was anonymised: there is no address to reply to.")
+        return render_detail(support_request, form, 400)
+    service.reply_to_request(support_request, form.body.data, acting_admin(), form.close.data)
+    flash(f"Reply sent to {support_request.email}.", "success")
+    return redirect(url_for("admin.support_detail", reference=support_request.reference), 303)
+
+
+@bp.post("/support/<reference>/close")
+@admin_required
+def support_close(reference: str) -> Response:
+    """Close the request."""
+    support_request = request_or_404(reference)
+    if StatusForm().validate_on_submit():
+        service.close_request(support_request, acting_admin())
+        flash("Request closed.", "success")
+    return redirect(url_for("admin.support_detail", reference=support_request.reference), 303)
+
+
+@bp.post("/support/<reference>/reopen")
+@admin_required
+def support_reopen(reference: str) -> Response:
+    """Reopen the request."""
+    support_request = request_or_404(reference)
+    if StatusForm().validate_on_submit():
+        service.reopen_request(support_request, acting_admin())
+        flash("Request reopened.", "success")
+    return redirect(url_for("admin.support_detail", reference=support_request.reference), 303)
+
+
+@bp.app_template_global()
+def support_queue_counts() -> dict[str, int]:
+    """Open and urgent counts for the dashboard tile (admin/_support_tile.html)."""
+    return service.queue_counts()

@@ -1,0 +1,313 @@
+"""Support requests: taking them, finding them, answering and closing them, erasing them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm import defer
+from sqlalchemy.sql import ColumnElement
+
+from website.audit import record_audit
+from website.extensions import db, utcnow
+from website.mail.service import queue_email
+from website.references import new_reference
+from website.support.models import SupportReply, SupportRequest
+
+# Category keys (stored) and their labels (shown). One place; the form and the queue read it.
+CATEGORIES = {
+    "general": "General question",
+    "billing": "Billing",
+    "api_problem": "Technical problem with the API",
+    "compromised_key": "A compromised API key",
+    "account_data": "Account and data",
+}
+# A leaked key lets anyone call the API as its owner: it goes to the top of the queue.
+URGENT_CATEGORY = "compromised_key"
+STATUSES = ("open", "closed")
+MESSAGE_MAX = 10_000
+SUBJECT_MAX = 200
+PER_PAGE = 50
+ERASED = "[erased]"
+REFERENCE_SHAPE = re.compile(r"SR-[0-9A-Z]{4,16}")
+
+
+@dataclass(frozen=True)
+class Requester:
+    """Who is asking, as typed on the form."""
+
+    name: str
+    email: str
+    organisation: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The admin doing something, as the audit log names them."""
+
+    id: int
+    email: str
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    """One page of the admin queue."""
+
+    items: list[SupportRequest]
+    page: int
+    pages: int
+    total: int
+
+
+def submit_request(
+    requester: Requester, category: str, subject: str, message: str, user_id: int | None = None
+) -> SupportRequest:
+    """Store a request and queue its confirmation email in the same transaction."""
+    if category not in CATEGORIES:
+        raise ValueError(f"unknown support category {category!r}")
+    support_request = SupportRequest(
+        reference=new_reference("SR"),
+        user_id=user_id,
+        name=requester.name,
+        organisation=requester.organisation,
+        email=requester.email,
+        phone=requester.phone,
+        category=category,
+        subject=subject,
+        message=message,
+        status="open",
+    )
+    db.session.add(support_request)
+    db.session.flush()
+    queue_email(
+        support_request.email,
+        f"We received your support request {support_request.reference}",
+        "support_confirmation",
+        support_request=support_request,
+        category_label=CATEGORIES[category],
+        urgent=category == URGENT_CATEGORY,
+    )
+    db.session.commit()
+    return support_request
+
+
+def request_by_reference(reference: str) -> SupportRequest | None:
+    """The request with this reference (any letter case), or None."""
+    reference = reference.strip().upper()
+    if not REFERENCE_SHAPE.fullmatch(reference):
+        return None  # not one of ours; never sent to the database (PostgreSQL refuses NUL)
+    return db.session.scalar(select(SupportRequest).where(SupportRequest.reference == reference))
+
+
+def requests_for_user(user_id: int, limit: int = 200) -> list[SupportRequest]:
+    """The requests a logged-in user sent, newest first."""
+    query = (
+        select(SupportRequest)
+        .where(SupportRequest.user_id == user_id)
+        .order_by(SupportRequest.created_at.desc(), SupportRequest.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def requests_for_email(email: str) -> list[SupportRequest]:
+    """Every request sent from this address (any letter case), oldest first: for access rights."""
+    query = (
+        select(SupportRequest)
+        .where(func.lower(SupportRequest.email) == email.strip().lower())
+        .order_by(SupportRequest.created_at, SupportRequest.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def anonymise_requests(email: str, user_id: int | None = None) -> int:
+    """Erase the person from their requests and replies; keep category, status and dates.
+
+    Adds to the current transaction (the caller commits, so an erasure across features is one
+    transaction). Returns how many requests were anonymised.
+    """
+    person = func.lower(SupportRequest.email) == email.strip().lower()
+    if user_id is not None:
+        person = or_(person, SupportRequest.user_id == user_id)
+    ids = list(db.session.scalars(select(SupportRequest.id).where(person)))
+    if not ids:
+        return 0
+    db.session.execute(
+        update(SupportRequest)
+        .where(SupportRequest.id.in_(ids))
+        .values(name=ERASED, organisation="", email=ERASED, phone="", subject=ERASED,
+                message=ERASED, user_id=None)
+        .execution_options(synchronize_session=False)
+    )
+    # Replies quote and greet the person by name: they go too.
+    db.session.execute(
+        update(SupportReply)
+        .where(SupportReply.request_id.in_(ids))
+        .values(body=ERASED)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire_all()
+    return len(ids)
+
+
+def as_export(support_request: SupportRequest) -> dict[str, Any]:
+    """A request and its replies as plain JSON-ready values (for access and portability)."""
+    return {
+        "reference": support_request.reference,
+        "name": support_request.name,
+        "organisation": support_request.organisation,
+        "email": support_request.email,
+        "phone": support_request.phone,
+        "category": support_request.category,
+        "subject": support_request.subject,
+        "message": support_request.message,
+        "status": support_request.status,
+        "created_at": support_request.created_at.isoformat(),
+        "closed_at": support_request.closed_at.isoformat() if support_request.closed_at else None,
+        "replies": [
+            {"created_at": reply.created_at.isoformat(), "body": reply.body}
+            for reply in support_request.replies
+        ],
+    }
+
+
+def purge_closed_before(cutoff: datetime, batch_size: int = 1000) -> int:
+    """Delete one batch of requests closed before `cutoff` (replies go with them); commits.
+
+    Returns how many were deleted; call again until it returns 0.
+    """
+    ids = list(db.session.scalars(
+        select(SupportRequest.id)
+        .where(SupportRequest.status == "closed", SupportRequest.closed_at < cutoff)
+        .order_by(SupportRequest.closed_at)
+        .limit(batch_size)
+    ))
+    if ids:
+        db.session.execute(delete(SupportReply).where(SupportReply.request_id.in_(ids)))
+        db.session.execute(delete(SupportRequest).where(SupportRequest.id.in_(ids)))
+    db.session.commit()
+    return len(ids)
+
+
+def _queue_filter(status: str, category: str) -> list[ColumnElement[bool]]:
+    """WHERE clauses for a status ("open", "closed" or anything else for all) and category."""
+    clauses: list[ColumnElement[bool]] = []
+    if status in STATUSES:
+        clauses.append(SupportRequest.status == status)
+    if category:
+        clauses.append(SupportRequest.category == category)
+    return clauses
+
+
+def _count(*clauses: ColumnElement[bool]) -> int:
+    query = select(func.count()).select_from(SupportRequest).where(*clauses)
+    return db.session.scalar(query) or 0
+
+
+def _rows(clauses: list[ColumnElement[bool]], offset: int, limit: int) -> list[SupportRequest]:
+    """One run of the queue, newest first: ids from a covering index, then only those rows."""
+    if limit <= 0:
+        return []
+    newest_first = (SupportRequest.created_at.desc(), SupportRequest.id.desc())
+    ids = (
+        select(SupportRequest.id).where(*clauses).order_by(*newest_first)
+        .offset(offset).limit(limit)
+    )
+    query = (
+        select(SupportRequest)
+        .where(SupportRequest.id.in_(ids.scalar_subquery()))
+        .options(defer(SupportRequest.message))
+        .order_by(*newest_first)
+    )
+    return list(db.session.scalars(query))
+
+
+def queue_page(status: str = "open", category: str = "", page: int = 1) -> QueuePage:
+    """One page of the queue: urgent requests first, then the newest.
+
+    Urgent and other requests are read as two index-ordered runs, one after the other, so no
+    page sorts the whole table; the ids are paged on covering indexes (see SupportRequest).
+    """
+    category = category if category in CATEGORIES else ""
+    base = _queue_filter(status, category)
+    if category:
+        runs = [(base, _count(*base))]
+    else:
+        urgent = SupportRequest.category == URGENT_CATEGORY
+        urgent_count = _count(*base, urgent)
+        other = SupportRequest.category != URGENT_CATEGORY
+        runs = [(base + [urgent], urgent_count), (base + [other], _count(*base) - urgent_count)]
+    total = sum(count for _, count in runs)
+    pages = max(1, -(-total // PER_PAGE))
+    page = min(max(page, 1), pages)
+    offset, wanted, items = (page - 1) * PER_PAGE, PER_PAGE, []
+    for clauses, count in runs:
+        if offset >= count:
+            offset -= count
+            continue
+        rows = _rows(clauses, offset, wanted)
+        items.extend(rows)
+        wanted -= len(rows)
+        offset = 0
+        if wanted <= 0:
+            break
+    return QueuePage(items=items, page=page, pages=pages, total=total)
+
+
+def queue_counts() -> dict[str, int]:
+    """Open requests, and how many of them are urgent: for the admin dashboard."""
+    open_requests = _count(*_queue_filter("open", ""))
+    urgent = _count(*_queue_filter("open", URGENT_CATEGORY))
+    return {"open": open_requests, "urgent": urgent}
+
+
+def reply_to_request(
+    support_request: SupportRequest, body: str, actor: Actor, close: bool = False
+) -> SupportReply:
+    """Store an admin's reply, email it to the requester, audit it; optionally close."""
+    reply = SupportReply(request=support_request, author_id=actor.id, body=body)
+    db.session.add(reply)
+    queue_email(
+        support_request.email,
+        f"Re: {support_request.subject} [{support_request.reference}]",
+        "support_reply",
+        support_request=support_request,
+        reply=reply,
+    )
+    record_audit(
+        "support.reply", support_request.reference, {"characters": len(body)},
+        actor_id=actor.id, actor=actor.email,
+    )
+    if close:
+        _set_status(support_request, "closed", actor)
+    db.session.commit()
+    return reply
+
+
+def close_request(support_request: SupportRequest, actor: Actor) -> None:
+    """Close a request (audited)."""
+    _set_status(support_request, "closed", actor)
+    db.session.commit()
+
+
+def reopen_request(support_request: SupportRequest, actor: Actor) -> None:
+    """Reopen a closed request (audited)."""
+    _set_status(support_request, "open", actor)
+    db.session.commit()
+
+
+def _set_status(support_request: SupportRequest, status: str, actor: Actor) -> None:
+    if support_request.status == status:
+        return
+    previous = support_request.status
+    support_request.status = status
+    support_request.closed_at = utcnow() if status == "closed" else None
+    action = "support.close" if status == "closed" else "support.reopen"
+    record_audit(
+        action, support_request.reference, {"from": previous, "to": status},
+        actor_id=actor.id, actor=actor.email,
+    )
