@@ -12,3 +12,4 @@ bp = Blueprint("admin", __name__)
 def dashboard() -> str:
     """The admin dashboard: each feature contributes its own tile."""
     return render_template("admin/dashboard.html")
+from website.admin import consents  # noqa: E402,F401
