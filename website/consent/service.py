@@ -182,7 +182,8 @@ def record_consent(
     stored = previous.stored
     consent_id = stored.consent_id if stored else secrets.token_urlsafe(18)
     before = stored.granted if (stored and previous.current) else frozenset()
-    source = "withdrawal" if before - granted else origin
+    # A refusal by the GPC signal is recorded as such; one by hand is a withdrawal.
+    source = "withdrawal" if origin != "gpc" and before - granted else origin
     optional = registry.optional_keys()
     record = ConsentRecord(
         consent_id=consent_id,
