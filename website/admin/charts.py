@@ -7,6 +7,7 @@ Colours are SVG presentation attributes (the CSP allows no style attributes). Ea
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 
 from markupsafe import Markup, escape
@@ -18,21 +19,24 @@ INK, GRID, BAR, LINE = "#1a1f2b", "#d5dae3", "#1d4ed8", "#176332"
 _ids = itertools.count(1)
 
 
-def _nice_max(value: float) -> float:
-    """A round axis maximum at or above the value."""
+def _axis(value: float) -> tuple[float, float]:
+    """A round axis maximum at or above the value, and the step between its gridlines."""
     if value <= 0:
-        return 1
-    step = 1.0
-    while step * 10 <= value:
-        step *= 10
-    for factor in (1, 2, 2.5, 5, 10):
-        if value <= step * factor:
-            return step * factor
-    return step * 10
+        return 1, 1
+    magnitude = 1.0
+    while magnitude * 10 <= value:
+        magnitude *= 10
+    for step in (magnitude / 10, magnitude / 5, magnitude / 2, magnitude, magnitude * 2):
+        if step >= 1 and value / step <= 5:
+            return step * math.ceil(value / step), step
+    return magnitude * 10, magnitude * 2
 
 
-def _frame(title: str, description: str, top: float, fmt: str, labels: Sequence[str]) -> list[str]:
+def _frame(
+    title: str, description: str, axis: tuple[float, float], fmt: str, labels: Sequence[str]
+) -> list[str]:
     """The opening tag, accessible name, gridlines, y ticks and a few x labels."""
+    top, step = axis
     n = next(_ids)
     parts = [
         f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" '
@@ -40,18 +44,17 @@ def _frame(title: str, description: str, top: float, fmt: str, labels: Sequence[
         f'<title id="chart{n}-title">{escape(title)}</title>',
         f'<desc id="chart{n}-desc">{escape(description)}</desc>',
     ]
-    plot_h = HEIGHT - TOP - BOTTOM
-    for i in range(5):
-        y = TOP + plot_h - plot_h * i / 4
+    for i in range(round(top / step) + 1):
+        y = _y(step * i, top)
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
                      f'stroke="{GRID}" stroke-width="1"/>')
         parts.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" '
-                     f'fill="{INK}">{escape(fmt.format(top * i / 4))}</text>')
-    if labels:
-        for index in sorted({0, len(labels) // 2, len(labels) - 1}):
-            x = _x(index, len(labels))
-            parts.append(f'<text x="{x:.1f}" y="{HEIGHT - 8}" text-anchor="middle" '
-                         f'font-size="11" fill="{INK}">{escape(labels[index])}</text>')
+                     f'fill="{INK}">{escape(fmt.format(step * i))}</text>')
+    ends = {0: ("start", LEFT), len(labels) - 1: ("end", WIDTH - RIGHT)}
+    for index in sorted({0, len(labels) // 2, len(labels) - 1}) if labels else []:
+        anchor, x = ends.get(index, ("middle", _x(index, len(labels))))
+        parts.append(f'<text x="{x:.1f}" y="{HEIGHT - 8}" text-anchor="{anchor}" '
+                     f'font-size="11" fill="{INK}">{escape(labels[index])}</text>')
     return parts
 
 
@@ -68,8 +71,9 @@ def _y(value: float, top: float) -> float:
 
 def bar_chart(points: Sequence[tuple[str, float]], title: str, description: str) -> Markup:
     """Vertical bars, one per (label, value)."""
-    top = _nice_max(max((v for _, v in points), default=0))
-    parts = _frame(title, description, top, "{:.0f}", [label for label, _ in points])
+    axis = _axis(max((v for _, v in points), default=0))
+    top = axis[0]
+    parts = _frame(title, description, axis, "{:.0f}", [label for label, _ in points])
     slot = (WIDTH - LEFT - RIGHT) / max(len(points), 1)
     for index, (label, value) in enumerate(points):
         y = _y(value, top)
@@ -84,11 +88,12 @@ def bar_chart(points: Sequence[tuple[str, float]], title: str, description: str)
 
 def line_chart(
     points: Sequence[tuple[str, float | None]], title: str, description: str,
-    top: float | None = None, fmt: str = "{:.0f}",
+    axis: tuple[float, float] | None = None, fmt: str = "{:.0f}",
 ) -> Markup:
-    """A line through the values; None leaves a gap (a day with nothing to measure)."""
-    top = top or _nice_max(max((v for _, v in points if v is not None), default=0))
-    parts = _frame(title, description, top, fmt, [label for label, _ in points])
+    """A line through the values; None leaves a gap. `axis` = (maximum, gridline step)."""
+    axis = axis or _axis(max((v for _, v in points if v is not None), default=0))
+    top = axis[0]
+    parts = _frame(title, description, axis, fmt, [label for label, _ in points])
     run: list[str] = []
     segments: list[list[str]] = [run]
     for index, (label, value) in enumerate(points):

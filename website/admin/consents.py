@@ -25,7 +25,7 @@ def consents() -> str:
         [(d.day.isoformat(), None if d.share is None else d.share * 100) for d in days],
         "Share of decisions allowing analytics, per day, last 90 days (percent)",
         "Line chart; days without decisions are gaps. The numbers are in the table below.",
-        top=100, fmt="{:.0f}%",
+        axis=(100, 25), fmt="{:.0f}%",
     )
     return render_template(
         "admin/consents.html", days=days, summary=stats.consent_summary(90),
