@@ -27,12 +27,16 @@ class ConsentForm(FlaskForm):
         return {key for key in registry.optional_keys() if self[key].data}
 
 
+_form_classes: dict[tuple[tuple[str, str], ...], type[ConsentForm]] = {}
+
+
 def consent_form(**kwargs: object) -> ConsentForm:
     """A consent form with a checkbox for each optional category in the registry."""
-
-    class Form(ConsentForm):
-        pass
-
-    for category in registry.optional_categories():
-        setattr(Form, category.key, BooleanField(category.name))
-    return Form(**kwargs)
+    fields = tuple((c.key, c.name) for c in registry.optional_categories())
+    form_class = _form_classes.get(fields)
+    if form_class is None:
+        # Built once per set of categories (the registry does not change while running).
+        form_class = type("CategoriesConsentForm", (ConsentForm,),
+                          {key: BooleanField(name) for key, name in fields})
+        _form_classes[fields] = form_class
+    return form_class(**kwargs)

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, current_app, g, has_request_context, request
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from website.consent import registry
@@ -177,28 +177,30 @@ def granted_for(choice: str, requested: set[str]) -> frozenset[str]:
 def record_consent(
     granted: frozenset[str], origin: str, previous: ConsentState, user_id: int | None,
     user_agent: str,
-) -> tuple[ConsentRecord, StoredChoice]:
-    """Store one decision as proof (a new row, never an update) and return it with its cookie."""
+) -> StoredChoice:
+    """Store one decision as proof (a new row, never an update) and return it for the cookie."""
     stored = previous.stored
     consent_id = stored.consent_id if stored else secrets.token_urlsafe(18)
     before = stored.granted if (stored and previous.current) else frozenset()
     # A refusal by the GPC signal is recorded as such; one by hand is a withdrawal.
     source = "withdrawal" if origin != "gpc" and before - granted else origin
-    optional = registry.optional_keys()
-    record = ConsentRecord(
-        consent_id=consent_id,
-        granted=[registry.NECESSARY, *sorted(granted)],
-        refused=[k for k in optional if k not in granted],
-        policy_version=_current_policy_number(),
-        source=source,
-        browser_family=browser_family(user_agent),
-        user_id=user_id,
-        created_at=utcnow().replace(microsecond=0),
+    version = _current_policy_number()
+    now = utcnow().replace(microsecond=0)
+    # A plain INSERT (no ORM object to reload after the commit): one round trip for the proof.
+    db.session.execute(
+        insert(ConsentRecord).values(
+            consent_id=consent_id,
+            granted=[registry.NECESSARY, *sorted(granted)],
+            refused=[k for k in registry.optional_keys() if k not in granted],
+            policy_version=version,
+            source=source,
+            browser_family=browser_family(user_agent),
+            user_id=user_id,
+            created_at=now,
+        )
     )
-    db.session.add(record)
     db.session.commit()
-    choice = StoredChoice(consent_id, granted, record.policy_version, record.created_at, origin)
-    return record, choice
+    return StoredChoice(consent_id, granted, version, now, origin)
 
 
 def categories_map(granted: frozenset[str]) -> dict[str, bool]:
@@ -291,8 +293,8 @@ def record_page_view(response: Response) -> None:
 
 def record_gpc_refusal(response: Response, state: ConsentState) -> None:
     """A banner grant meets the GPC signal: record the refusal once, as source "gpc"."""
-    _, choice = record_consent(frozenset(), "gpc", state, current_user_id(),
-                               request.headers.get("User-Agent", ""))
+    choice = record_consent(frozenset(), "gpc", state, current_user_id(),
+                            request.headers.get("User-Agent", ""))
     set_choice_cookies(response, choice)
 
 

@@ -46,12 +46,12 @@ def save() -> Any:
     origin = origin or ("settings" if choice == "save" else "banner")
     state = service.consent_state()
     granted = service.granted_for(choice, form.requested())
-    record, stored = service.record_consent(
+    stored = service.record_consent(
         granted, origin, state, service.current_user_id(), request.headers.get("User-Agent", "")
     )
     if wants_json():
         response = jsonify(
-            consent_id=record.consent_id, categories=service.categories_map(granted)
+            consent_id=stored.consent_id, categories=service.categories_map(granted)
         )
     else:
         flash(saved_message(granted), "success")
