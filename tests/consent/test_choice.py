@@ -172,3 +172,18 @@ def test_post_without_csrf_token_is_400(app, client, rows):
 
 def test_get_on_the_consent_endpoint_is_not_allowed(client):
     assert client.get("/cookies/consent").status_code == 405
+
+
+def test_recorded_policy_version_is_the_one_in_force(app, client, rows):
+    from datetime import date, timedelta
+
+    from website.policy.service import current_version, publish_version
+
+    with app.app_context():
+        publish_version("# P\n\nSame day A.\n", date(2025, 9, 1))
+        publish_version("# P\n\nSame day B.\n", date(2025, 9, 1))
+        publish_version("# P\n\nLater.\n", date.today() + timedelta(days=3))
+        in_force = current_version().number
+    client.post("/cookies/consent", data={"choice": "reject_all"})
+    assert in_force == 3
+    assert rows.consent_records()[0].policy_version == in_force

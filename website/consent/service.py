@@ -14,6 +14,7 @@ from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from website.consent import registry
 from website.consent.models import ConsentRecord, PageView
@@ -123,11 +124,21 @@ def _latest_material_number() -> int | None:
     return version.number if version else None
 
 
-def _current_policy_number() -> int | None:
-    from website.policy.service import current_version
+def current_policy_number_query() -> ScalarSelect[int]:
+    """The number of the version in force, as a subquery for the INSERT (saves a round trip).
 
-    version = current_version()
-    return version.number if version else None
+    The same rule as website.policy.service.current_version (tests hold them together).
+    """
+    from website.policy.models import PolicyVersion
+    from website.policy.service import today
+
+    return (
+        select(PolicyVersion.number)
+        .where(PolicyVersion.effective_on <= today())
+        .order_by(PolicyVersion.effective_on.desc(), PolicyVersion.number.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
 
 
 def consent_state() -> ConsentState:
@@ -184,21 +195,22 @@ def record_consent(
     before = stored.granted if (stored and previous.current) else frozenset()
     # A refusal by the GPC signal is recorded as such; one by hand is a withdrawal.
     source = "withdrawal" if origin != "gpc" and before - granted else origin
-    version = _current_policy_number()
     now = utcnow().replace(microsecond=0)
-    # A plain INSERT (no ORM object to reload after the commit): one round trip for the proof.
-    db.session.execute(
-        insert(ConsentRecord).values(
+    # One INSERT ... RETURNING (no ORM object to reload): one round trip for the proof.
+    version = db.session.execute(
+        insert(ConsentRecord)
+        .values(
             consent_id=consent_id,
             granted=[registry.NECESSARY, *sorted(granted)],
             refused=[k for k in registry.optional_keys() if k not in granted],
-            policy_version=version,
+            policy_version=current_policy_number_query(),
             source=source,
             browser_family=browser_family(user_agent),
             user_id=user_id,
             created_at=now,
         )
-    )
+        .returning(ConsentRecord.policy_version)
+    ).scalar_one()
     db.session.commit()
     return StoredChoice(consent_id, granted, version, now, origin)
 
