@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Flask, Response, current_app, redirect, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -40,6 +42,19 @@ def set_security_headers(response: Response) -> Response:
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", HSTS)
     return response
+
+
+def safe_local_path(target: str | None) -> str | None:
+    """The target when it is a path on this site (e.g. /account?tab=1), else None.
+
+    Every `next` goes through here, so no form can redirect a visitor to another site.
+    """
+    if not target or len(target) > 2000 or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(char) < 32 for char in target):
+        return None
+    parts = urlsplit(target)
+    return None if parts.scheme or parts.netloc else target
 
 
 def redirect_to_https() -> Response | None:

@@ -227,14 +227,6 @@ def set_choice_cookies(response: Response, choice: StoredChoice) -> None:
         registry.delete_cookie(response, registry.ANALYTICS_COOKIE)
 
 
-def safe_next(target: str | None) -> str | None:
-    """A local path to return to, or None for anything else (no open redirect)."""
-    if not target or len(target) > 500 or "\\" in target or any(ord(c) < 32 for c in target):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
 
 
 def current_user_id() -> int | None:

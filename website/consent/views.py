@@ -10,6 +10,7 @@ from website.consent import registry, service
 from website.consent.forms import consent_form
 from website.errors import wants_json
 from website.extensions import limiter
+from website.security import safe_local_path
 
 bp = Blueprint("consent", __name__)
 
@@ -55,7 +56,7 @@ def save() -> Any:
         )
     else:
         flash(saved_message(granted), "success")
-        target = service.safe_next(form.next.data) or "/cookies"
+        target = safe_local_path(form.next.data) or "/cookies"
         response = redirect(target, 303)
     service.set_choice_cookies(response, stored)
     return response
