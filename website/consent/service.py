@@ -7,7 +7,6 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, g, has_request_context, request
 from flask_login import current_user
@@ -17,7 +16,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql.selectable import ScalarSelect
 
 from website.consent import registry
-from website.consent.models import ConsentRecord, PageView
+from website.consent.analytics import counts_as_page_view, record_page_view
+from website.consent.models import ConsentRecord
 from website.extensions import db, utcnow
 
 log = logging.getLogger(__name__)
@@ -261,38 +261,6 @@ def unlink_user(user_id: int) -> int:
         update(ConsentRecord).where(ConsentRecord.user_id == user_id).values(user_id=None)
     )
     return result.rowcount or 0
-
-
-# --- first-party analytics ----------------------------------------------------------------
-
-def counts_as_page_view(response: Response) -> bool:
-    """Only successful GETs of HTML pages, outside the admin area."""
-    return (
-        request.method == "GET"
-        and response.status_code == 200
-        and response.mimetype == "text/html"
-        and request.endpoint not in (None, "static")
-        and not request.path.startswith("/admin")
-    )
-
-
-def referrer_host() -> str:
-    """The referring site's host name, nothing more of the URL."""
-    try:
-        return (urlsplit(request.referrer or "").hostname or "")[:255]
-    except ValueError:
-        return ""
-
-
-def record_page_view(response: Response) -> None:
-    """Store one page view (path, time, visitor id, referrer host) and keep the visitor id."""
-    visitor_id = request.cookies.get(registry.ANALYTICS_COOKIE, "")
-    if not (16 <= len(visitor_id) <= 64 and visitor_id.replace("-", "").replace("_", "").isalnum()):
-        visitor_id = secrets.token_urlsafe(18)
-        registry.set_cookie(response, registry.ANALYTICS_COOKIE, visitor_id)
-    db.session.add(PageView(path=request.path[:500], visitor_id=visitor_id,
-                            referrer_host=referrer_host()))
-    db.session.commit()
 
 
 def record_gpc_refusal(response: Response, state: ConsentState) -> None:
