@@ -72,7 +72,7 @@ def ensure_venv(name: str, *requirements: str) -> Path:
     if marker.exists() and marker.read_text() == "\n".join(requirements):
         return venv / "bin"
     subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
-    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q"]
     subprocess.run([*pip, "--upgrade", "pip", "setuptools", "wheel"], check=True)
     subprocess.run([*pip, *requirements], check=True)
     marker.write_text("\n".join(requirements))
