@@ -7,6 +7,7 @@ into `.cache/npm`, Python tools each into their own `.cache/venv-<name>`.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -87,6 +88,13 @@ def fetch(url: str, data: bytes | None = None, headers: dict | None = None) -> t
             return response.status, response.read().decode("utf-8", "replace")
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode("utf-8", "replace")
+
+
+def csrf_token(html: str) -> str | None:
+    """The Flask-WTF hidden csrf_token value of the first form on a page."""
+    tag = re.search(r'<input[^>]*name="csrf_token"[^>]*>', html)
+    value = re.search(r'value="([^"]*)"', tag.group(0)) if tag else None
+    return value.group(1) if value else None
 
 
 def site_env(workdir: Path, **overrides: str) -> dict[str, str]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import Flask, Response, current_app, redirect, request
 
+# default-src 'none': anything not listed here (frames, media, workers, manifests) is refused.
 CONTENT_SECURITY_POLICY = "; ".join(
     [
-        "default-src 'self'",
+        "default-src 'none'",
         "script-src 'self'",
         "style-src 'self'",
         "img-src 'self' data:",
@@ -42,6 +43,27 @@ def set_security_headers(response: Response) -> Response:
     return response
 
 
+def harden_cookies(response: Response) -> Response:
+    """Give every cookie a view sets SameSite=Lax unless it names one, and Secure in production.
+
+    The session and remember cookies are configured in config.py; this covers the cookies that
+    features set themselves (e.g. the consent cookie), so none leaks over plain HTTP.
+    """
+    cookies = response.headers.getlist("Set-Cookie")
+    if not cookies:
+        return response
+    secure = current_app.config["SESSION_COOKIE_SECURE"]
+    del response.headers["Set-Cookie"]
+    for cookie in cookies:
+        attributes = {part.split("=", 1)[0].strip().lower() for part in cookie.split(";")[1:]}
+        if "samesite" not in attributes:
+            cookie += "; SameSite=Lax"
+        if secure and "secure" not in attributes:
+            cookie += "; Secure"
+        response.headers.add("Set-Cookie", cookie)
+    return response
+
+
 def redirect_to_https() -> Response | None:
     """With FORCE_HTTPS, send plain-HTTP visitors to the HTTPS address (health checks excepted)."""
     if request.is_secure or not current_app.config["FORCE_HTTPS"]:
@@ -52,6 +74,7 @@ def redirect_to_https() -> Response | None:
 
 
 def register_security(app: Flask) -> None:
-    """Install the HTTPS redirect and the header hook."""
+    """Install the HTTPS redirect, the header hook and the cookie flags."""
     app.before_request(redirect_to_https)
     app.after_request(set_security_headers)
+    app.after_request(harden_cookies)
