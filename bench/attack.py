@@ -73,7 +73,10 @@ TARGETS = [
         "name": "Scan User", "organisation": "Example Ltd", "email": SCAN_EMAIL,
         "phone": "+44 20 7946 0001", "address": "1 Example Street, London"}, login=True),
 ]
+OUT = ROOT / "bench" / "out"  # gitignored: the sqlmap logs and the wapiti report
 WAPITI_MODULES = "xss,sql,csrf,http_headers,cookieflags,csp"
+# Never crawled: they would end the scan's session or delete its account.
+WAPITI_EXCLUDE = ["/logout", "/account/delete"]
 WAPITI_LEVELS = {4: "critical", 3: "high", 2: "medium", 1: "low", 0: "info"}
 
 
@@ -169,55 +172,71 @@ def sqlmap(bin_dir: Path, base: str, target: Target, cookie: str | None, out: Pa
     return "inconclusive: " + (" | ".join(criticals[-3:]) or log[-400:]) + errors
 
 
-def run_sqlmap(base: str, env: dict[str, str], only: list[str]) -> bool:
+def run_sqlmap(base: str, env: dict[str, str], cookie: str | None, only: list[str]) -> bool:
     """sqlmap on every target; True when no injection was found."""
     bin_dir = ensure_venv("sqlmap", "sqlmap>=1.8,<2")
-    cookie = logged_in_cookie(base) if any(t.login for t in TARGETS) else None
     ok = True
     print("== sqlmap --level 3 --risk 2 (CSRF protection on, rate limits off)")
-    with tempfile.TemporaryDirectory(prefix="sqlmap-") as out:
-        for target in TARGETS:
-            if only and target.name not in only:
-                continue
-            label = f"{target.name:18} {target.method} {target.path.replace('*', '')}"
-            if not route_exists(env, target.method, target.path):
-                print(f"{label}: not served yet")
-                continue
-            if target.login and not cookie:
-                print(f"{label}: skipped, could not register and log in the scan user")
-                continue
-            verdict = sqlmap(bin_dir, base, target, cookie if target.login else None, Path(out))
-            ok &= not verdict.startswith("INJECTION")
-            print(f"{label}: {verdict}", flush=True)
+    out = OUT / "sqlmap"
+    for target in TARGETS:
+        if only and target.name not in only:
+            continue
+        label = f"{target.name:18} {target.method} {target.path.replace('*', '')}"
+        if not route_exists(env, target.method, target.path):
+            print(f"{label}: not served yet")
+            continue
+        if target.login and not cookie:
+            print(f"{label}: skipped, could not register and log in the scan user")
+            continue
+        verdict = sqlmap(bin_dir, base, target, cookie if target.login else None, out)
+        ok &= not verdict.startswith("INJECTION")
+        print(f"{label}: {verdict}", flush=True)
+    print(f"sqlmap logs in {out.relative_to(ROOT)}")
     return ok
 
 
-def run_wapiti(base: str) -> bool:
-    """wapiti from /; print findings by severity; True when none is medium or worse."""
-    bin_dir = ensure_venv("wapiti", "wapiti3>=3.2,<4")
-    with tempfile.TemporaryDirectory(prefix="wapiti-") as out:
-        report_path = Path(out) / "wapiti.json"
-        subprocess.run(
-            [str(bin_dir / "wapiti"), "-u", base + "/", "--scope", "folder",
-             "--max-scan-time", "90", "--max-attack-time", "30", "-m", WAPITI_MODULES,
-             "-x", base + "/logout", "-f", "json", "-o", str(report_path), "--flush-session",
-             "--store-session", out],
-            capture_output=True, text=True, check=False,
-            env={**os.environ, "HOME": out},
-        )
-        report = json.loads(report_path.read_text())
-    findings = [
-        (finding["level"], kind, finding)
-        for section in ("vulnerabilities", "anomalies")
-        for kind, items in report.get(section, {}).items()
-        for finding in items
+def wapiti(bin_dir: Path, base: str, start: str, report_path: Path, cookie: str | None) -> dict:
+    """One wapiti scan from `start`; its JSON report."""
+    command = [
+        str(bin_dir / "wapiti"), "-u", base + start, "--scope", "folder",
+        "--max-scan-time", "90", "--max-attack-time", "30", "-m", WAPITI_MODULES,
+        "-f", "json", "-o", str(report_path), "--flush-session",
     ]
-    print(f"== wapiti ({WAPITI_MODULES}; {len(findings)} finding(s))")
-    for level, kind, finding in sorted(findings, key=lambda f: -f[0]):
-        where = f"{finding['method']} {finding['path']}"
-        param = f" [{finding['parameter']}]" if finding.get("parameter") else ""
-        print(f"  {WAPITI_LEVELS.get(level, level):8} {kind}: {where}{param}: {finding['info']}")
-    return all(level < 2 for level, _, _ in findings)
+    for path in WAPITI_EXCLUDE:
+        command += ["-x", base + path]
+    if cookie:
+        command += ["-C", cookie]
+    with tempfile.TemporaryDirectory(prefix="wapiti-") as home:
+        command += ["--store-session", home]
+        subprocess.run(command, capture_output=True, text=True, check=False,
+                       env={**os.environ, "HOME": home})
+    return json.loads(report_path.read_text())
+
+
+def run_wapiti(base: str, cookie: str | None) -> bool:
+    """wapiti from / (and from /account when logged in); True when nothing is medium or worse."""
+    bin_dir = ensure_venv("wapiti", "wapiti3>=3.2,<4")
+    scans = [("anonymous", "/", None)] + ([("logged in", "/account", cookie)] if cookie else [])
+    ok = True
+    for label, start, session in scans:
+        report_path = OUT / f"wapiti-{label.replace(' ', '-')}.json"
+        report = wapiti(bin_dir, base, start, report_path, session)
+        findings = [
+            (finding["level"], kind, finding)
+            for section in ("vulnerabilities", "anomalies")
+            for kind, items in report.get(section, {}).items()
+            for finding in items
+        ]
+        crawled = report.get("infos", {}).get("crawled_pages_nbr", "?")
+        print(f"== wapiti {label} from {start} ({WAPITI_MODULES}): {crawled} pages crawled, "
+              f"{len(findings)} finding(s); report in {report_path.relative_to(ROOT)}")
+        for level, kind, finding in sorted(findings, key=lambda f: -f[0]):
+            where = f"{finding['method']} {finding['path']}"
+            param = f" [{finding['parameter']}]" if finding.get("parameter") else ""
+            print(f"  {WAPITI_LEVELS.get(level, level):8} {kind}: {where}{param}: "
+                  f"{finding['info']}")
+        ok &= all(level < 2 for level, _, _ in findings)
+    return ok
 
 
 def publish_second_version(env: dict[str, str], workdir: Path) -> None:
@@ -238,13 +257,16 @@ def main() -> None:
     parser.add_argument("--skip-sqlmap", action="store_true")
     parser.add_argument("--skip-wapiti", action="store_true")
     args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
     ok = True
     with served_site() as (base, env, workdir):
         publish_second_version(env, workdir)
+        cookie = logged_in_cookie(base) if route_exists(env, "POST", "/login") else None
+        print("scan user:", "registered and logged in" if cookie else "no login available")
         if not args.skip_sqlmap:
-            ok &= run_sqlmap(base, env, args.only)
+            ok &= run_sqlmap(base, env, cookie, args.only)
         if not args.skip_wapiti:
-            ok &= run_wapiti(base)
+            ok &= run_wapiti(base, cookie)
     print("== result:", "pass" if ok else "FAIL")
     sys.exit(0 if ok else 1)
 
