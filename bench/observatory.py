@@ -140,9 +140,11 @@ def audit_cookies(base: str, ca: Path) -> bool:
         urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
     )
 
-    def open_page(path: str, data: bytes | None = None) -> tuple[int, str, list[str]]:
+    def open_page(path: str, data: bytes | None = None, referer: str = "") -> tuple:
+        # Over HTTPS, Flask-WTF also wants a same-origin Referer on a POST.
+        headers = {"Referer": base + referer} if referer else {}
         try:
-            response = opener.open(urllib.request.Request(base + path, data=data))
+            response = opener.open(urllib.request.Request(base + path, data, headers))
         except urllib.error.HTTPError as error:
             response = error
         body = response.read().decode("utf-8", "replace")
@@ -156,7 +158,7 @@ def audit_cookies(base: str, ca: Path) -> bool:
             status, body, _ = open_page(form_page)
             token = csrf_token(body) or ""
             data = urllib.parse.urlencode({**fields, "csrf_token": token}).encode()
-        status, _, headers = open_page(path, data)
+        status, _, headers = open_page(path, data, form_page or "")
         print(f"  {method} {path}: {status}" + (" (not served yet)" if status == 404 else ""))
         for header in headers:
             seen.setdefault(header.split("=", 1)[0], header)
