@@ -141,6 +141,14 @@ def logged_in_cookie(base: str) -> str | None:
     return browser.cookie_header() if status == 200 and "/login" not in url else None
 
 
+def still_logged_in(base: str, cookie: str | None) -> bool:
+    """Whether the session cookie still opens /account (a logged-out scan proves nothing)."""
+    browser = Browser(base)
+    browser.opener.addheaders.append(("Cookie", cookie or ""))
+    status, url, _ = browser.open("/account")
+    return status == 200 and "/login" not in url
+
+
 def sqlmap(bin_dir: Path, base: str, target: Target, cookie: str | None, out: Path) -> str:
     """Run sqlmap on one target; return a one-line verdict."""
     command = [
@@ -189,6 +197,8 @@ def run_sqlmap(base: str, env: dict[str, str], cookie: str | None, only: list[st
             print(f"{label}: skipped, could not register and log in the scan user")
             continue
         verdict = sqlmap(bin_dir, base, target, cookie if target.login else None, out)
+        if target.login and not still_logged_in(base, cookie):
+            verdict += " (warning: the scan user was logged out during the run)"
         ok &= not verdict.startswith("INJECTION")
         print(f"{label}: {verdict}", flush=True)
     print(f"sqlmap logs in {out.relative_to(ROOT)}")
