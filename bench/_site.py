@@ -121,9 +121,14 @@ def migrate(env: dict[str, str]) -> None:
 
 
 def start_gunicorn(env: dict[str, str], port: int, *extra: str) -> subprocess.Popen:
-    """Start `gunicorn app:app` on 127.0.0.1:port (extra arguments e.g. for TLS)."""
+    """Start `gunicorn app:app` on 127.0.0.1:port (extra arguments e.g. for TLS).
+
+    Threaded workers as in production (README): an idle scanner connection then holds one
+    thread, not a whole sync worker until its timeout.
+    """
     return subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--no-control-socket", "--workers", "2",
+         "--threads", "4",
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning", *extra, "app:app"],
         cwd=ROOT, env=env,
     )
