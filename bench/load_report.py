@@ -129,6 +129,10 @@ def print_report(run: dict) -> bool:
           f"{server_errors:>5} {no_answer:>5}  (the 'all' latencies leave POST /login out)")
     print("POST /login checks a bcrypt hash at cost 12 (~250 ms of CPU on this machine): its "
           "latency is reported on its own line and kept out of the p99 target.")
+    cpu = client["cpu"]
+    print(f"CPU: site workers {cpu['server_s']:.1f} s = {1000 * cpu['server_s'] / total:.1f} ms "
+          f"per request; load client {cpu['client_s']:.1f} s; 1-min load average "
+          f"{cpu['load'][0]:.1f} before, {cpu['load'][1]:.1f} after (2 cores, shared)")
     for failure in client["failures"][:5]:
         print("  failure:", failure)
 
