@@ -15,6 +15,7 @@ from tests.conftest import body_text
 from tests.faults.conftest import Browser, new_marker, reference_of, support_form
 from website.extensions import db, utcnow
 from website.mail.models import OutboxEmail
+from website.mail.service import claim, due_ids, queue_email, send_pending
 
 
 def outbox(app) -> list[OutboxEmail]:  # noqa: ANN001
@@ -70,3 +71,18 @@ def test_smtp_away_during_submissions_then_back_delivers_each_once(app, smtp, li
         assert reference in message["Subject"] and reference in body_text(message)
     assert len(smtp.messages) == 4
     assert all(row.sent_at is not None for row in outbox(app))
+
+
+def test_an_email_that_just_failed_is_not_claimed_again_before_its_backoff(app, smtp):
+    # Found by the test above: two after-request senders picked the same due email; the first
+    # failed it and released its claim, and the second tried it again at once.
+    smtp.stop()
+    with app.app_context():
+        queue_email("ada@example.com", "Held", "password_reset",
+                    user={"name": "Ada"}, reset_url="x", minutes=60)
+        db.session.commit()
+        [email_id] = due_ids(10)
+        assert send_pending() == (0, 1)
+        assert claim(email_id) is False, "a concurrent sender must wait for the backoff"
+    [row] = outbox(app)
+    assert row.attempts == 1 and row.claimed_until is None
