@@ -88,6 +88,8 @@ def claim(email_id: int) -> bool:
         .where(
             OutboxEmail.id == email_id,
             OutboxEmail.sent_at.is_(None),
+            # Due again only after its backoff: another sender may have just failed it.
+            OutboxEmail.next_attempt_at <= now,
             or_(OutboxEmail.claimed_until.is_(None), OutboxEmail.claimed_until < now),
         )
         .values(claimed_until=now + timedelta(seconds=CLAIM_SECONDS))
