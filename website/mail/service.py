@@ -57,27 +57,62 @@ def build_message(email: OutboxEmail, sender: str) -> EmailMessage:
     return message
 
 
-def deliver(email: OutboxEmail) -> None:
-    """Hand one email to the SMTP server, or to the log when no server is configured."""
-    config = current_app.config
-    message = build_message(email, config["MAIL_DEFAULT_SENDER"])
-    if not config["MAIL_SERVER"]:
-        log.info("mail (no MAIL_SERVER set):\n%s", message.as_string())
-        return
-    server, port, timeout = config["MAIL_SERVER"], config["MAIL_PORT"], config["MAIL_TIMEOUT"]
-    smtp = smtplib.SMTP(server, port, timeout=timeout)
-    try:
-        if config["MAIL_USE_TLS"]:
-            smtp.starttls()
-        if config["MAIL_USERNAME"]:
-            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
-        smtp.send_message(message)
-    finally:
-        # Once the server has accepted the message, a failed goodbye must not cause a resend.
+class Mailer:
+    """One SMTP connection for a run of emails (or the log when no server is configured)."""
+
+    def __init__(self) -> None:
+        self.config = current_app.config
+        self.smtp: smtplib.SMTP | None = None
+
+    def __enter__(self) -> Mailer:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def connect(self) -> smtplib.SMTP:
+        """Open and authenticate the connection."""
+        config = self.config
+        server, port = config["MAIL_SERVER"], config["MAIL_PORT"]
+        smtp = smtplib.SMTP(server, port, timeout=config["MAIL_TIMEOUT"])
         try:
-            smtp.quit()
-        except (OSError, smtplib.SMTPException):
+            if config["MAIL_USE_TLS"]:
+                smtp.starttls()
+            if config["MAIL_USERNAME"]:
+                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+        except BaseException:
             smtp.close()
+            raise
+        return smtp
+
+    def send(self, email: OutboxEmail) -> None:
+        """Hand one email to the server; on any failure the connection is dropped."""
+        message = build_message(email, self.config["MAIL_DEFAULT_SENDER"])
+        if not self.config["MAIL_SERVER"]:
+            log.info("mail (no MAIL_SERVER set):\n%s", message.as_string())
+            return
+        try:
+            if self.smtp is None:
+                self.smtp = self.connect()
+            self.smtp.send_message(message)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Say goodbye; once the server has accepted a message, a failed goodbye changes nothing."""
+        if self.smtp is not None:
+            try:
+                self.smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                self.smtp.close()
+            self.smtp = None
+
+
+def deliver(email: OutboxEmail) -> None:
+    """Hand one email to the SMTP server now, on a connection of its own."""
+    with Mailer() as mailer:
+        mailer.send(email)
 
 
 def claim(email_id: int) -> bool:
@@ -119,23 +154,32 @@ def queued_count() -> int:
 def send_pending(limit: int = 500) -> tuple[int, int]:
     """Deliver what is due; what fails stays queued with its attempt count. (sent, failed)"""
     sent = failed = 0
-    for email_id in due_ids(limit):
-        if not claim(email_id):
-            continue
-        email = db.session.get(OutboxEmail, email_id)
-        try:
-            deliver(email)
-        except Exception as error:  # noqa: BLE001 - any failure keeps the email queued
-            record_failure(email, error)
-            failed += 1
-        else:
-            email.attempts += 1
-            email.sent_at = utcnow()
-            email.last_error = ""
-            email.claimed_until = None
-            sent += 1
-        db.session.commit()
+    with Mailer() as mailer:
+        for email_id in due_ids(limit):
+            if not claim(email_id):
+                continue
+            email = db.session.get(OutboxEmail, email_id)
+            if deliver_one(mailer, email):
+                sent += 1
+            else:
+                failed += 1
     return sent, failed
+
+
+def deliver_one(mailer: Mailer, email: OutboxEmail) -> bool:
+    """Send one claimed email and record the outcome (sent, or queued again); True when sent."""
+    try:
+        mailer.send(email)
+    except Exception as error:  # noqa: BLE001 - any failure keeps the email queued
+        record_failure(email, error)
+        db.session.commit()
+        return False
+    email.attempts += 1
+    email.sent_at = utcnow()
+    email.last_error = ""
+    email.claimed_until = None
+    db.session.commit()
+    return True
 
 
 def deliver_outbox(limit: int = 500) -> tuple[int, int]:
