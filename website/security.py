@@ -60,7 +60,9 @@ def refuse_non_form_bodies() -> None:
         return
     if request.is_json:
         abort(400, "This address takes web-form fields, not JSON.")
-    if request.files:
+    # Only multipart bodies carry files; reading request.files on others would consume the
+    # raw body that the views check for bytes that are not UTF-8.
+    if request.mimetype == "multipart/form-data" and request.files:
         abort(400, "This address takes text fields only: no file uploads.")
 
 
