@@ -11,6 +11,7 @@ from urllib.parse import quote, quote_from_bytes, urlencode
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
+from werkzeug.test import TestResponse
 
 URLENCODED = "application/x-www-form-urlencoded"
 
@@ -180,7 +181,7 @@ class ServerErrors(logging.Handler):
         self.records.append(record)
 
 
-def check_answer(response, errors: ServerErrors, what: str) -> None:  # noqa: ANN001
+def check_answer(response: TestResponse, errors: ServerErrors, what: str) -> None:
     """Never a 5xx, never a traceback or a debugger page in the body."""
     body = response.get_data()
     logged = "\n".join(errors.format(record) for record in errors.records)

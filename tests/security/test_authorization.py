@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from werkzeug.test import TestResponse
 
 from tests.security.routes import BY_KEY, ROUTES, Route, is_served, url_map_keys
 from tests.security.world import PRIVATE_MARKERS, ROLES, USER_EMAIL, World
@@ -22,7 +23,7 @@ def world(module_world: World) -> World:
     return module_world
 
 
-def call(world: World, route: Route, role: str, form: dict | None = None):  # noqa: ANN201
+def call(world: World, route: Route, role: str, form: dict | None = None) -> TestResponse:
     """Make the route's request as the role, on a fresh client."""
     client = world.client(role)
     url = route.url(world.app, world)

@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from tests.security.routes import ROUTES, is_served
+from tests.security.routes import ROUTES, Route, is_served
 from tests.security.world import World
 
 POSTS = [route for route in ROUTES if route.method == "POST"]
@@ -39,7 +39,7 @@ def test_largest_database_number_is_still_looked_up(world: World) -> None:
 
 @pytest.mark.parametrize("route", POSTS, ids=str)
 @pytest.mark.parametrize("body", [b"[1]", b'"x"', b"0", b'{"email": 5, "markdown": [1]}'])
-def test_json_bodies_are_refused(world: World, route, body: bytes) -> None:
+def test_json_bodies_are_refused(world: World, route: Route, body: bytes) -> None:
     """website/security.py: Flask-WTF read a JSON body as the form: a list or a number made
     it crash, and non-text values broke the validators."""
     if not is_served(world.app, route):
@@ -52,7 +52,7 @@ def test_json_bodies_are_refused(world: World, route, body: bytes) -> None:
 
 
 @pytest.mark.parametrize("route", POSTS, ids=str)
-def test_file_uploads_are_refused(world: World, route) -> None:
+def test_file_uploads_are_refused(world: World, route: Route) -> None:
     """website/security.py: a file sent in a text field reached validators written for text."""
     if not is_served(world.app, route):
         pytest.skip(f"{route} not yet merged ({route.pending})")
