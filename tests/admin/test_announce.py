@@ -148,3 +148,17 @@ def test_later_registrations_are_not_in_the_announcement(app, client, auth, user
     with app.app_context():
         announce.continue_announcements()
     assert sorted(e.to_address for e in outbox(app)) == ["admin@example.com", "early@example.com"]
+
+
+def test_outbox_send_carries_an_unfinished_announcement_forward(app, client, auth, users, runner,
+                                                                 smtp, monkeypatch):
+    from website.policy import announce
+
+    monkeypatch.setattr(announce, "ANNOUNCEMENT_BATCH", 1)
+    users.create(email="ada@example.com")
+    publish_from_admin(client, auth, material=True)
+    assert len(outbox(app)) == 1
+    result = runner.invoke(args=["outbox", "send"])
+    assert result.exit_code == 0, result.output
+    assert "sent 2, failed 0, still queued 0" in result.output
+    assert sorted(m["To"] for m in smtp.messages) == ["ada@example.com", "admin@example.com"]

@@ -127,3 +127,24 @@ def test_force_https_redirects_plain_http_but_not_health_checks(migrated):
     assert response.headers["Location"] == "https://localhost/privacy?x=1"
     assert client.get("/healthz").status_code == 200
     assert client.get("/privacy", base_url="https://localhost").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("/account?tab=1", "/account?tab=1"),
+        ("/", "/"),
+        ("//evil.example/x", None),
+        ("https://evil.example/", None),
+        ("/\\evil.example", None),
+        ("/ok\r\nSet-Cookie: x=1", None),
+        ("javascript:alert(1)", None),
+        ("", None),
+        (None, None),
+        ("/" + "a" * 3000, None),
+    ],
+)
+def test_safe_local_path_allows_only_paths_on_this_site(target, expected):
+    from website.security import safe_local_path
+
+    assert safe_local_path(target) == expected

@@ -7,7 +7,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
-from urllib.parse import urlsplit
 
 import bcrypt
 import phonenumbers
@@ -82,14 +81,6 @@ def password_problem(password: str) -> str | None:
     return None
 
 
-def is_safe_next(target: str | None) -> bool:
-    """True for a local path such as /account?tab=1; never another site (no open redirect)."""
-    if not target or len(target) > 2000 or not target.startswith("/"):
-        return False
-    if target.startswith("//") or any(char in target for char in "\\\r\n\t\x00"):
-        return False
-    parts = urlsplit(target)
-    return not parts.scheme and not parts.netloc
 
 
 # --- passwords ----------------------------------------------------------------------------

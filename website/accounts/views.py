@@ -26,6 +26,7 @@ from website.accounts.forms import (
 from website.accounts.models import User
 from website.accounts.throttle import configured, login_failed, submitted_email_key
 from website.extensions import limiter
+from website.security import safe_local_path
 
 bp = Blueprint("accounts", __name__)
 
@@ -42,7 +43,7 @@ def start_session(user: User, remember: bool) -> None:
 def next_or(default: str) -> str:
     """The local `next` path from the form or query string, else `default`."""
     target = request.form.get("next") or request.args.get("next")
-    return target if service.is_safe_next(target) else default
+    return safe_local_path(target) or default
 
 
 @bp.route("/register", methods=["GET", "POST"])

@@ -24,4 +24,4 @@ def dashboard() -> str:
     return render_template("admin/dashboard.html", pages=ADMIN_PAGES, policy=policy_overview())
 
 
-from website.admin import audit, policy, rights, support  # noqa: E402,F401
+from website.admin import audit, consents, policy, rights, support  # noqa: E402,F401

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String, event, inspect
 from sqlalchemy.orm import Mapped, mapped_column
 
 from website.extensions import db, utcnow
@@ -26,6 +27,18 @@ class ConsentRecord(db.Model):
     user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
+
+
+class AppendOnlyError(RuntimeError):
+    """Raised when code tries to change a consent record other than unlinking its user."""
+
+
+@event.listens_for(ConsentRecord, "before_update")
+def _refuse_update(mapper: Any, connection: Any, target: ConsentRecord) -> None:
+    # Proof of consent is append-only: only the link to a deleted user may be cleared.
+    changed = {a.key for a in inspect(target).attrs if a.history.has_changes()}
+    if changed - {"user_id"} or target.user_id is not None:
+        raise AppendOnlyError("consent records are append-only")
 
 
 class PageView(db.Model):

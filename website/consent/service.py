@@ -1,7 +1,306 @@
 """Cookie consent: the visitor's choice, its proof, and what it switches on."""
 
-from flask import Flask
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import Flask, Response, current_app, g, has_request_context, request
+from flask_login import current_user
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.sql.selectable import ScalarSelect
+
+from website.consent import registry
+from website.consent.analytics import counts_as_page_view, record_page_view
+from website.consent.models import ConsentRecord
+from website.extensions import db, utcnow
+
+log = logging.getLogger(__name__)
+
+CHOICES = ("accept_all", "reject_all", "save")
+ORIGINS = ("banner", "settings", "gpc")
+SOURCES = ("banner", "settings", "withdrawal", "gpc")
+
+
+@dataclass(frozen=True)
+class StoredChoice:
+    """What the signed consent cookie says the visitor chose."""
+
+    consent_id: str
+    granted: frozenset[str]
+    policy_version: int | None
+    decided_at: datetime
+    origin: str
+
+
+@dataclass
+class ConsentState:
+    """The visitor's consent for this request, as templates and hooks see it."""
+
+    stored: StoredChoice | None = None
+    current: bool = False
+    gpc: bool = False
+    gpc_honoured: bool = False
+    gpc_override: bool = False
+    granted: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def show_banner(self) -> bool:
+        """Ask when there is no current choice, unless the browser's GPC signal answers."""
+        return not self.current and not self.gpc
+
+    @property
+    def expired(self) -> bool:
+        """A choice is stored but must be asked again (too old, or older than the policy)."""
+        return self.stored is not None and not self.current
+
+    def allows(self, key: str) -> bool:
+        """True when the category may be used now."""
+        return key == registry.NECESSARY or key in self.granted
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="cookie-consent")
+
+
+def encode_choice(choice: StoredChoice) -> str:
+    """The signed consent cookie value."""
+    return _serializer().dumps(
+        {
+            "id": choice.consent_id,
+            "g": sorted(choice.granted),
+            "v": choice.policy_version,
+            "t": int((choice.decided_at - datetime(1970, 1, 1)).total_seconds()),
+            "o": choice.origin,
+        }
+    )
+
+
+def decode_choice(value: str | None) -> StoredChoice | None:
+    """The choice in a consent cookie; None when absent, forged or malformed."""
+    if not value or len(value) > 1000:
+        return None
+    try:
+        data = _serializer().loads(value)
+        consent_id, granted, version = data["id"], data["g"], data["v"]
+        decided_at = datetime(1970, 1, 1) + timedelta(seconds=int(data["t"]))
+        origin = data["o"]
+    except (BadSignature, KeyError, TypeError, ValueError, OverflowError):
+        return None
+    if not isinstance(consent_id, str) or not 16 <= len(consent_id) <= 64:
+        return None
+    if not isinstance(granted, list) or origin not in ORIGINS:
+        return None
+    if version is not None and not isinstance(version, int):
+        return None
+    known = set(registry.optional_keys())
+    return StoredChoice(consent_id, frozenset(k for k in granted if k in known), version,
+                        decided_at, origin)
+
+
+def is_current(choice: StoredChoice) -> bool:
+    """False when the choice is older than CONSENT_MAX_AGE_DAYS or than a material revision."""
+    max_age = timedelta(days=current_app.config["CONSENT_MAX_AGE_DAYS"])
+    if utcnow() - choice.decided_at > max_age:
+        return False
+    material = _latest_material_number()
+    return material is None or (choice.policy_version or 0) >= material
+
+
+def _latest_material_number() -> int | None:
+    from website.policy.service import latest_material_version
+
+    try:
+        version = latest_material_version()
+    except SQLAlchemyError:
+        # The database is down: the error page still renders; the choice stands meanwhile.
+        db.session.rollback()
+        return None
+    return version.number if version else None
+
+
+def current_policy_number_query() -> ScalarSelect[int]:
+    """The number of the version in force, as a subquery for the INSERT (saves a round trip).
+
+    The same rule as website.policy.service.current_version (tests hold them together).
+    """
+    from website.policy.models import PolicyVersion
+    from website.policy.service import today
+
+    return (
+        select(PolicyVersion.number)
+        .where(PolicyVersion.effective_on <= today())
+        .order_by(PolicyVersion.effective_on.desc(), PolicyVersion.number.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def consent_state() -> ConsentState:
+    """The consent in force for this request (computed once per request)."""
+    if "consent_state" in g:
+        return g.consent_state
+    state = ConsentState(gpc=request.headers.get("Sec-GPC", "").strip() == "1")
+    state.stored = decode_choice(request.cookies.get(registry.CONSENT_COOKIE))
+    state.current = state.stored is not None and is_current(state.stored)
+    if state.current:
+        stored = state.stored
+        # An explicit choice on the cookie page beats the GPC signal; a banner grant does not.
+        explicit = stored.origin == "settings"
+        state.gpc_honoured = state.gpc and not explicit
+        state.gpc_override = state.gpc_honoured and bool(stored.granted)
+        state.granted = frozenset() if state.gpc_honoured else stored.granted
+    else:
+        state.gpc_honoured = state.gpc
+    g.consent_state = state
+    return state
+
+
+def browser_family(user_agent: str) -> str:
+    """The browser family only (no version, no platform): enough for proof, not tracking."""
+    families = (
+        ("Edg/", "Edge"), ("OPR/", "Opera"), ("SamsungBrowser/", "Samsung Internet"),
+        ("Firefox/", "Firefox"), ("Chromium/", "Chromium"), ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"), ("curl/", "curl"), ("Wget/", "Wget"),
+        ("python-requests/", "python-requests"), ("Werkzeug/", "Werkzeug test client"),
+    )
+    for token, family in families:
+        if token in user_agent:
+            return family
+    return "Other" if user_agent else "Unknown"
+
+
+def granted_for(choice: str, requested: set[str]) -> frozenset[str]:
+    """The optional categories a form choice grants; unknown category keys are ignored."""
+    optional = registry.optional_keys()
+    if choice == "accept_all":
+        return frozenset(optional)
+    if choice == "reject_all":
+        return frozenset()
+    return frozenset(k for k in optional if k in requested)
+
+
+def record_consent(
+    granted: frozenset[str], origin: str, previous: ConsentState, user_id: int | None,
+    user_agent: str,
+) -> StoredChoice:
+    """Store one decision as proof (a new row, never an update) and return it for the cookie."""
+    stored = previous.stored
+    consent_id = stored.consent_id if stored else secrets.token_urlsafe(18)
+    before = stored.granted if (stored and previous.current) else frozenset()
+    # A refusal by the GPC signal is recorded as such; one by hand is a withdrawal.
+    source = "withdrawal" if origin != "gpc" and before - granted else origin
+    now = utcnow().replace(microsecond=0)
+    # One INSERT ... RETURNING (no ORM object to reload): one round trip for the proof.
+    version = db.session.execute(
+        insert(ConsentRecord)
+        .values(
+            consent_id=consent_id,
+            granted=[registry.NECESSARY, *sorted(granted)],
+            refused=[k for k in registry.optional_keys() if k not in granted],
+            policy_version=current_policy_number_query(),
+            source=source,
+            browser_family=browser_family(user_agent),
+            user_id=user_id,
+            created_at=now,
+        )
+        .returning(ConsentRecord.policy_version)
+    ).scalar_one()
+    db.session.commit()
+    return StoredChoice(consent_id, granted, version, now, origin)
+
+
+def categories_map(granted: frozenset[str]) -> dict[str, bool]:
+    """Every category with whether it is allowed: the JSON answer's `categories`."""
+    return {c.key: c.required or c.key in granted for c in registry.categories()}
+
+
+def set_choice_cookies(response: Response, choice: StoredChoice) -> None:
+    """Remember the choice; drop the analytics id when analytics is refused."""
+    registry.set_cookie(response, registry.CONSENT_COOKIE, encode_choice(choice))
+    if registry.ANALYTICS not in choice.granted and registry.ANALYTICS_COOKIE in request.cookies:
+        registry.delete_cookie(response, registry.ANALYTICS_COOKIE)
+
+
+
+
+def current_user_id() -> int | None:
+    """The logged-in user's id, or None."""
+    return current_user.id if current_user.is_authenticated else None
+
+
+def consent_records_for_user(user_id: int) -> list[dict[str, Any]]:
+    """A user's consent decisions, newest first, as plain data (the account page and export)."""
+    query = (
+        select(ConsentRecord)
+        .where(ConsentRecord.user_id == user_id)
+        .order_by(ConsentRecord.created_at.desc(), ConsentRecord.id.desc())
+    )
+    return [
+        {
+            "consent_id": r.consent_id,
+            "granted": list(r.granted),
+            "refused": list(r.refused),
+            "policy_version": r.policy_version,
+            "source": r.source,
+            "browser_family": r.browser_family,
+            "created_at": r.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
+        for r in db.session.scalars(query)
+    ]
+
+
+def unlink_user(user_id: int) -> int:
+    """Detach a deleted user's consent records (the proof stays, anonymous); caller commits."""
+    result = db.session.execute(
+        update(ConsentRecord).where(ConsentRecord.user_id == user_id).values(user_id=None)
+    )
+    return result.rowcount or 0
+
+
+def record_gpc_refusal(response: Response, state: ConsentState) -> None:
+    """A banner grant meets the GPC signal: record the refusal once, as source "gpc"."""
+    choice = record_consent(frozenset(), "gpc", state, current_user_id(),
+                            request.headers.get("User-Agent", ""))
+    set_choice_cookies(response, choice)
+
+
+def apply_consent(response: Response) -> Response:
+    """After each request: honour GPC over a banner grant, and count the page view if allowed."""
+    if request.endpoint in (None, "static", "consent.save"):
+        return response
+    if response.mimetype == "text/html":
+        response.vary.add("Cookie")
+        response.vary.add("Sec-GPC")
+    try:
+        state = consent_state()
+        if state.gpc_override:
+            record_gpc_refusal(response, state)
+        elif state.allows(registry.ANALYTICS):
+            if counts_as_page_view(response):
+                record_page_view(response)
+        elif registry.ANALYTICS_COOKIE in request.cookies:
+            registry.delete_cookie(response, registry.ANALYTICS_COOKIE)
+    except SQLAlchemyError:
+        # Statistics never cost a visitor their page.
+        db.session.rollback()
+        log.warning("could not apply consent after %s", request.path, exc_info=True)
+    return response
+
+
+def consent_context() -> dict[str, Any]:
+    """Templates get `consent`: the visitor's state (banner shown or not, GPC honoured)."""
+    if not has_request_context() or request.endpoint == "static":
+        return {}
+    return {"consent": consent_state()}
 
 
 def register_consent(app: Flask) -> None:
     """Install the consent hooks (banner state for templates, analytics gate)."""
+    app.context_processor(consent_context)
+    app.after_request(apply_consent)

@@ -1,5 +1,76 @@
 """The cookie page, its JSON twin, and the consent form's target."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request
+
+from website.consent import registry, service
+from website.consent.forms import consent_form
+from website.errors import wants_json
+from website.extensions import limiter
+from website.security import safe_local_path
 
 bp = Blueprint("consent", __name__)
+
+
+@bp.get("/cookies")
+def cookies() -> str:
+    """What each category is for, every cookie, the current choice, and the form."""
+    state = service.consent_state()
+    form = consent_form(data={key: state.allows(key) for key in registry.optional_keys()})
+    return render_template(
+        "consent/cookies.html",
+        state=state,
+        form=form,
+        categories=registry.categories(),
+        cookies=registry.as_json()["cookies"],
+    )
+
+
+@bp.get("/cookies.json")
+def cookies_json() -> Response:
+    """The cookie registry, machine readable."""
+    return jsonify(registry.as_json())
+
+
+@bp.post("/cookies/consent")
+@limiter.limit("30 per minute")
+def save() -> Any:
+    """Record the visitor's decision, remember it in a cookie, and return where they were."""
+    form = consent_form()
+    if not form.validate():
+        abort(400, "Choose Accept all, Reject all or Save choices.")
+    choice = form.choice.data
+    origin = form.origin.data if form.origin.data in ("banner", "settings") else None
+    origin = origin or ("settings" if choice == "save" else "banner")
+    state = service.consent_state()
+    granted = service.granted_for(choice, form.requested())
+    stored = service.record_consent(
+        granted, origin, state, service.current_user_id(), request.headers.get("User-Agent", "")
+    )
+    if wants_json():
+        response = jsonify(
+            consent_id=stored.consent_id, categories=service.categories_map(granted)
+        )
+    else:
+        flash(saved_message(granted), "success")
+        target = safe_local_path(form.next.data) or "/cookies"
+        response = redirect(target, 303)
+    service.set_choice_cookies(response, stored)
+    return response
+
+
+def saved_message(granted: frozenset[str]) -> str:
+    """The confirmation shown after a form post."""
+    names = [c.name.lower() for c in registry.optional_categories() if c.key in granted]
+    if not names:
+        return "Your choice is saved: only strictly necessary cookies are used."
+    return f"Your choice is saved: {', '.join(names)} allowed."
+
+
+@bp.app_template_global()
+def consent_history_for(user_id: int | None) -> list[dict[str, Any]]:
+    """A user's consent decisions for their account page, newest first."""
+    return service.consent_records_for_user(user_id) if user_id else []

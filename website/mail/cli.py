@@ -3,7 +3,7 @@
 import click
 from flask.cli import AppGroup
 
-from website.mail.service import queued_count, send_pending
+from website.mail.service import deliver_outbox, queued_count
 
 outbox_cli = AppGroup("outbox", help="The email outbox.")
 
@@ -16,5 +16,5 @@ def send_command(limit: int) -> None:
     Run it from cron (every minute or five) to catch anything the after-request
     delivery missed, such as mail that failed while the SMTP server was down.
     """
-    sent, failed = send_pending(limit=limit)
+    sent, failed = deliver_outbox(limit=limit)
     click.echo(f"sent {sent}, failed {failed}, still queued {queued_count()}")

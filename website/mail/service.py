@@ -136,6 +136,16 @@ def send_pending(limit: int = 500) -> tuple[int, int]:
     return sent, failed
 
 
+def deliver_outbox(limit: int = 500) -> tuple[int, int]:
+    """Queue the batches that announcements still owe, then deliver what is due. (sent, failed)"""
+    # Announcing a material policy change to every user is queued in batches (see
+    # website/policy/announce.py); whoever delivers mail also carries that fan-out forward.
+    from website.policy.announce import continue_announcements
+
+    continue_announcements()
+    return send_pending(limit=limit)
+
+
 def record_failure(email: OutboxEmail, error: Exception) -> None:
     """Keep the email queued: count the attempt, keep the error, and wait before the next."""
     log.warning("mail %s stays queued for a retry: %s", email.id, error.__class__.__name__)
@@ -148,7 +158,7 @@ def record_failure(email: OutboxEmail, error: Exception) -> None:
 def _send_in_background(app: Flask) -> None:
     with app.app_context():
         try:
-            send_pending(limit=50)
+            deliver_outbox(limit=50)
         except Exception:  # noqa: BLE001 - the CLI retries; a visitor must never see this
             log.warning("background mail delivery failed", exc_info=True)
         finally:

@@ -10,19 +10,18 @@ version number dismissed) hides it for that version.
 
 from __future__ import annotations
 
-from datetime import timedelta
-from urllib.parse import urlsplit
-
-from flask import current_app, g, redirect, request
+from flask import g, redirect, request
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
+from website.consent import registry
 from website.extensions import db
 from website.policy.announce import MaterialNotice, current_notice
 from website.policy.views import bp
+from website.security import safe_local_path
 
-NOTICE_COOKIE = "policy_notice"
+NOTICE_COOKIE = registry.POLICY_NOTICE_COOKIE
 
 
 def is_returning_visitor() -> bool:
@@ -53,27 +52,13 @@ def notice_or_none() -> MaterialNotice | None:
         return None
 
 
-def safe_next(target: str | None) -> str:
-    """A local path to go back to; anything else goes to the home page."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/"
-    parts = urlsplit(target)
-    return target if not parts.scheme and not parts.netloc else "/"
 
 
 @bp.post("/policy/notice/dismiss")
 def dismiss_notice() -> Response:
     """Hide the notice of this material version (field `version`), then go back to `next`."""
-    response = redirect(safe_next(request.form.get("next")), 303)
+    response = redirect(safe_local_path(request.form.get("next")) or "/", 303)
     version = request.form.get("version", "")
     if version.isascii() and version.isdigit() and len(version) < 10:
-        days = current_app.config["POLICY_NOTICE_DAYS"]
-        response.set_cookie(
-            NOTICE_COOKIE,
-            str(int(version)),
-            max_age=int(timedelta(days=days).total_seconds()),
-            secure=current_app.config["SESSION_COOKIE_SECURE"],
-            httponly=True,
-            samesite="Lax",
-        )
+        registry.set_cookie(response, NOTICE_COOKIE, str(int(version)))
     return response

@@ -13,6 +13,7 @@ from wtforms import (
     TextAreaField,
     ValidationError,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length
 
 from website.rights.service import TYPES
@@ -42,7 +43,7 @@ class RightsRequestForm(FlaskForm):
 
     request_type = RadioField(
         "Which right do you want to use?",
-        choices=[(key, label) for key, (label, _) in TYPES.items()],
+        choices=[SelectChoice(key, label) for key, (label, _) in TYPES.items()],
         validators=[InputRequired("Choose the right you want to use.")],
     )
     name = StringField(
@@ -100,7 +101,7 @@ class ExtendForm(FlaskForm):
     """Extend the deadline once, by one or two months."""
 
     months = SelectField(
-        "Extend by", choices=[("1", "1 month"), ("2", "2 months")],
+        "Extend by", choices=[SelectChoice("1", "1 month"), SelectChoice("2", "2 months")],
         validators=[InputRequired("Choose one or two months.")],
     )
     reason = TextAreaField(

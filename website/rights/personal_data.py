@@ -27,17 +27,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-import bcrypt
 from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
 
 from website.accounts.models import PasswordResetToken, User
+from website.accounts.service import find_user_by_email
 from website.audit import AuditEntry
-from website.consent.models import ConsentRecord
+from website.consent.service import consent_records_for_user, unlink_user
 from website.extensions import db, utcnow
 from website.mail.models import OutboxEmail
 from website.rights.models import RightsRequest, RightsRequestEvent
-from website.support.models import SupportRequest
+from website.support.service import anonymise_requests, as_export, requests_for_email
 
 ERASED = "[erased]"
 FORMAT = "privacy-centre-export/1"
@@ -110,26 +110,6 @@ def _when(value: datetime | date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _user_for(email: str) -> User | None:
-    return db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
-
-
-def verify_password(user: User, password: str) -> bool:
-    """True when the password matches the user's bcrypt hash."""
-    if not password or not user.password_hash:
-        return False
-    try:
-        return bcrypt.checkpw(password.encode(), user.password_hash.encode())
-    except ValueError:
-        return False
-
-
-def _support_requests(email: str, user_id: int | None) -> list[SupportRequest]:
-    condition = func.lower(SupportRequest.email) == email.lower()
-    if user_id is not None:
-        condition = or_(condition, SupportRequest.user_id == user_id)
-    query = select(SupportRequest).where(condition).order_by(SupportRequest.id)
-    return list(db.session.scalars(query))
 
 
 def _rights_requests(email: str, user_id: int | None) -> list[RightsRequest]:
@@ -150,15 +130,6 @@ def _account(user: User | None) -> dict[str, Any] | None:
     }
 
 
-def _support(item: SupportRequest) -> dict[str, Any]:
-    return {
-        "reference": item.reference, "created_at": _when(item.created_at),
-        "status": item.status, "category": item.category, "name": item.name,
-        "organisation": item.organisation, "email": item.email, "phone": item.phone,
-        "subject": item.subject, "message": item.message, "closed_at": _when(item.closed_at),
-        "replies": [{"created_at": _when(r.created_at), "body": r.body} for r in item.replies],
-    }
-
 
 def _rights(item: RightsRequest) -> dict[str, Any]:
     return {
@@ -178,16 +149,13 @@ def _rights(item: RightsRequest) -> dict[str, Any]:
 
 def export_personal_data(email: str) -> dict[str, Any]:
     """Everything held about this email address, as one documented JSON-ready dict."""
-    user = _user_for(email)
+    user = find_user_by_email(email)
     user_id = user.id if user else None
-    resets = consents = []
+    resets = []
     if user is not None:
         resets = list(db.session.scalars(
             select(PasswordResetToken).where(PasswordResetToken.user_id == user.id)
             .order_by(PasswordResetToken.id)))
-        consents = list(db.session.scalars(
-            select(ConsentRecord).where(ConsentRecord.user_id == user.id)
-            .order_by(ConsentRecord.id)))
     emails = db.session.scalars(
         select(OutboxEmail).where(func.lower(OutboxEmail.to_address) == email.lower())
         .order_by(OutboxEmail.id))
@@ -199,12 +167,9 @@ def export_personal_data(email: str) -> dict[str, Any]:
         "password_reset_requests": [
             {"created_at": _when(t.created_at), "expires_at": _when(t.expires_at),
              "used_at": _when(t.used_at)} for t in resets],
-        "support_requests": [_support(s) for s in _support_requests(email, user_id)],
+        "support_requests": [as_export(s) for s in requests_for_email(email, user_id)],
         "rights_requests": [_rights(r) for r in _rights_requests(email, user_id)],
-        "consent_records": [
-            {"consent_id": c.consent_id, "granted": c.granted, "refused": c.refused,
-             "policy_version": c.policy_version, "source": c.source,
-             "created_at": _when(c.created_at)} for c in consents],
+        "consent_records": consent_records_for_user(user.id) if user else [],
         "emails": [
             {"created_at": _when(m.created_at), "sent_at": _when(m.sent_at),
              "subject": m.subject} for m in emails],
@@ -230,7 +195,6 @@ class ErasureReport:
     account_deleted: bool = False
     password_reset_tokens: int = 0
     support_requests: int = 0
-    support_replies: int = 0
     consent_records: int = 0
     emails: int = 0
     rights_requests: int = 0
@@ -262,18 +226,10 @@ def erase_personal_data(
 ) -> ErasureReport:
     """Erase or anonymise everything held about this address; the caller commits (one step)."""
     report = ErasureReport(kept=list(KEPT))
-    user = _user_for(email)
+    user = find_user_by_email(email)
     user_id = user.id if user else None
     lower = email.lower()
-    supports = _support_requests(email, user_id)
-    for item in supports:
-        item.name = item.organisation = item.email = item.phone = ERASED
-        item.subject = item.message = ERASED
-        item.user_id = None
-        for reply in item.replies:
-            reply.body = ERASED
-            report.support_replies += 1
-    report.support_requests = len(supports)
+    report.support_requests = anonymise_requests(email, user_id)
     rights = _rights_requests(email, user_id)
     for item in rights:
         item.name = item.details = ERASED
@@ -292,9 +248,7 @@ def erase_personal_data(
         update(AuditEntry).where(func.lower(AuditEntry.actor) == lower).values(actor=ERASED)
     ).rowcount
     if user is not None:
-        report.consent_records = db.session.execute(
-            update(ConsentRecord).where(ConsentRecord.user_id == user.id).values(user_id=None)
-        ).rowcount
+        report.consent_records = unlink_user(user.id)
         report.password_reset_tokens = db.session.execute(
             delete(PasswordResetToken).where(PasswordResetToken.user_id == user.id)
         ).rowcount

@@ -18,6 +18,7 @@ from flask import (
 )
 from flask_login import current_user, login_required, logout_user
 
+from website.accounts.service import check_password
 from website.audit import record_audit
 from website.extensions import db, limiter, utcnow
 from website.rights import service
@@ -26,7 +27,6 @@ from website.rights.models import RightsRequest
 from website.rights.personal_data import (
     erase_personal_data,
     export_personal_data,
-    verify_password,
 )
 
 bp = Blueprint("rights", __name__)
@@ -159,7 +159,7 @@ def account_delete() -> tuple[str, int] | str:
     form = DeleteAccountForm()
     if not form.validate_on_submit():
         return render_template("rights/account_delete.html", form=form), 400
-    if not verify_password(current_user, form.password.data):
+    if not check_password(form.password.data or "", current_user.password_hash):
         form.password.errors.append("That password is not right. Nothing has been deleted.")
         return render_template("rights/account_delete.html", form=form), 400
     user_id = current_user.id

@@ -114,11 +114,17 @@ def requests_for_user(user_id: int, limit: int = 200) -> list[SupportRequest]:
     return list(db.session.scalars(query))
 
 
-def requests_for_email(email: str) -> list[SupportRequest]:
-    """Every request sent from this address (any letter case), oldest first: for access rights."""
+def _person(email: str, user_id: int | None) -> ColumnElement[bool]:
+    """Requests sent from this address (any letter case), or by this account."""
+    person = func.lower(SupportRequest.email) == email.strip().lower()
+    return person if user_id is None else or_(person, SupportRequest.user_id == user_id)
+
+
+def requests_for_email(email: str, user_id: int | None = None) -> list[SupportRequest]:
+    """Every request from this address or account, oldest first: for access rights."""
     query = (
         select(SupportRequest)
-        .where(func.lower(SupportRequest.email) == email.strip().lower())
+        .where(_person(email, user_id))
         .order_by(SupportRequest.created_at, SupportRequest.id)
     )
     return list(db.session.scalars(query))
@@ -130,10 +136,7 @@ def anonymise_requests(email: str, user_id: int | None = None) -> int:
     Adds to the current transaction (the caller commits, so an erasure across features is one
     transaction). Returns how many requests were anonymised.
     """
-    person = func.lower(SupportRequest.email) == email.strip().lower()
-    if user_id is not None:
-        person = or_(person, SupportRequest.user_id == user_id)
-    ids = list(db.session.scalars(select(SupportRequest.id).where(person)))
+    ids = list(db.session.scalars(select(SupportRequest.id).where(_person(email, user_id))))
     if not ids:
         return 0
     db.session.execute(

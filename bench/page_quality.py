@@ -1,0 +1,176 @@
+"""Page quality: Lighthouse scores and Nu HTML checker errors for the site's public pages.
+
+Serves the site under gunicorn on a fresh SQLite database, then
+- runs Lighthouse (Debian's Chromium, headless) on LIGHTHOUSE_PAGES and prints the four category
+  scores of each page, with every audit scoring under 1 and why;
+- runs the Nu HTML checker (vnu.jar, errors only) on VALIDATED_PAGES and on the ERROR_PAGES
+  (their HTML is fetched and checked as files, since vnu will not check a 4xx URL).
+A page that answers 404 is reported as "not served yet" (its feature is not merged).
+Tools are installed on first use into .cache/npm (Java from Debian if `java` is missing).
+
+    .venv/bin/python bench/page_quality.py [--skip-lighthouse] [--skip-vnu] [--preset desktop]
+
+Exit status 1 when a served page has a score under --min-score (default 0.9) or an HTML error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._site import (  # noqa: E402
+    CHROMIUM,
+    ensure_java,
+    ensure_npm_tools,
+    fetch,
+    served_site,
+)
+
+LIGHTHOUSE_PAGES = ["/", "/privacy", "/cookies", "/support"]
+VALIDATED_PAGES = [
+    "/",
+    "/privacy",
+    "/privacy/versions",
+    "/privacy/versions/1",
+    "/privacy/diff?from=1&to=1",
+    "/cookies",
+    "/support",
+    "/rights",
+    "/login",
+    "/register",
+    "/password/forgot",
+]
+# name -> (method, path, expected status): pages vnu cannot fetch itself.
+ERROR_PAGES = {
+    "400 bad request": ("GET", "/privacy/diff?from=x&to=1", 400),
+    "404 not found": ("GET", "/no/such/page", 404),
+    "405 method not allowed": ("POST", "/healthz", 405),
+}
+CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
+
+
+def lighthouse(node_modules: Path, url: str, preset: str | None) -> dict:
+    """Run Lighthouse on one URL and return its JSON report."""
+    command = [
+        "node", str(node_modules / "lighthouse" / "cli" / "index.js"), url,
+        "--chrome-flags=--headless --no-sandbox --disable-gpu",
+        "--output=json", "--output-path=stdout", "--quiet",
+    ]
+    if preset:
+        command.append(f"--preset={preset}")
+    env = {**os.environ, "CHROME_PATH": CHROMIUM}
+    result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"lighthouse failed on {url}: {result.stderr[-500:]}")
+    return json.loads(result.stdout)
+
+
+def print_lighthouse(report: dict, min_score: float) -> bool:
+    """Print the category scores and the audits under 1; True when every category meets min."""
+    scores = {key: report["categories"][key]["score"] for key in CATEGORIES}
+    print("  " + "  ".join(f"{key} {round((s or 0) * 100):>3}" for key, s in scores.items()))
+    for key in CATEGORIES:
+        for ref in report["categories"][key]["auditRefs"]:
+            audit = report["audits"][ref["id"]]
+            score = audit.get("score")
+            if score is None or score >= 1 or audit.get("scoreDisplayMode") == "informative":
+                continue
+            why = audit.get("displayValue") or audit.get("explanation") or ""
+            items = audit.get("details", {}).get("items", [])
+            items = items if isinstance(items, list) else []
+            weight = "" if ref.get("weight") else " (diagnostic, weight 0)"
+            print(f"    [{key}] {audit['title']}: score {score:.2f}{weight} {why}".rstrip())
+            for item in items[:5]:
+                node = item.get("node") or {}
+                where = node.get("snippet") or item.get("url") or item.get("source") or ""
+                if where and isinstance(where, str):
+                    print(f"        {str(where)[:140]}")
+    return all((s or 0) >= min_score for s in scores.values())
+
+
+def run_lighthouse(base: str, preset: str | None, min_score: float) -> bool:
+    """Lighthouse on every LIGHTHOUSE_PAGES entry; True when all served pages pass."""
+    node_modules = ensure_npm_tools()
+    ok = True
+    print(f"== Lighthouse ({preset or 'mobile'} preset; scores out of 100)")
+    for path in LIGHTHOUSE_PAGES:
+        status, _ = fetch(base + path)
+        if status == 404:
+            print(f"{path}: not served yet (404)")
+            continue
+        print(f"{path}:")
+        ok &= print_lighthouse(lighthouse(node_modules, base + path, preset), min_score)
+    return ok
+
+
+def vnu_messages(java: str, jar: Path, targets: list[str]) -> list[dict]:
+    """Run vnu.jar once over URLs and files; return its error messages."""
+    command = [
+        java, "-Dnu.validator.servlet.allow-forbidden-hosts=true", "-jar", str(jar),
+        "--errors-only", "--format", "json", *targets,
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    return json.loads(result.stderr)["messages"]
+
+
+def run_vnu(base: str) -> bool:
+    """The Nu HTML checker on the public pages and the error pages; True when no errors."""
+    jar = ensure_npm_tools() / "vnu-jar" / "build" / "dist" / "vnu.jar"
+    java = ensure_java()
+    print("== Nu HTML checker (errors only)")
+    targets: dict[str, str] = {}
+    with tempfile.TemporaryDirectory(prefix="vnu-") as tmp:
+        for path in VALIDATED_PAGES:
+            status, _ = fetch(base + path)
+            if status == 404:
+                print(f"{path}: not served yet (404)")
+            else:
+                targets[base + path] = path
+        for index, (name, (method, path, expected)) in enumerate(ERROR_PAGES.items()):
+            data = b"" if method == "POST" else None
+            status, body = fetch(base + path, data=data)
+            if status != expected:
+                print(f"{name}: expected {expected} from {method} {path}, got {status}")
+                continue
+            file = Path(tmp) / f"error{index}.html"
+            file.write_text(body)
+            targets[file.as_uri()] = f"{name} ({method} {path})"
+        messages = vnu_messages(java, jar, list(targets))
+    by_target: dict[str, list[dict]] = {label: [] for label in targets.values()}
+    for message in messages:
+        label = targets.get(message.get("url", ""), message.get("url", "?"))
+        by_target.setdefault(label, []).append(message)
+    for label, found in by_target.items():
+        print(f"{label}: {len(found)} error(s)")
+        for message in found:
+            print(f"    line {message.get('lastLine', '?')}: {message['message']}")
+    return not messages
+
+
+def main() -> None:
+    """Serve the site, run both checkers, print what they found."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-lighthouse", action="store_true")
+    parser.add_argument("--skip-vnu", action="store_true")
+    parser.add_argument("--preset", choices=["desktop", "perf", "experimental"], default=None)
+    parser.add_argument("--min-score", type=float, default=0.9)
+    args = parser.parse_args()
+    ok = True
+    with served_site() as (base, _env, _workdir):
+        if not args.skip_vnu:
+            ok &= run_vnu(base)
+        if not args.skip_lighthouse:
+            ok &= run_lighthouse(base, args.preset, args.min_score)
+    print("== result:", "pass" if ok else "FAIL")
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+"""The Content-Security-Policy refuses what the site does not use; cookies carry safe flags."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from tests.conftest import make_app
+
+
+def test_csp_refuses_everything_not_listed(client):
+    csp = client.get("/").headers["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in csp.split(";"))
+    assert directives["default-src"] == "'none'"
+    for kind in ("script-src", "style-src", "img-src", "font-src", "connect-src", "form-action"):
+        assert directives[kind] == "'self'" or directives[kind].startswith("'self' ")
+    assert directives["object-src"] == "'none'" and directives["base-uri"] == "'none'"
+
+
+def set_cookie_headers(app: Flask) -> list[str]:
+    """Every Set-Cookie sent while a visitor gives consent and reads a page, over HTTPS."""
+    client = app.test_client()
+    headers: list[str] = []
+    for response in (
+        client.get("/cookies", base_url="https://localhost"),
+        client.post("/cookies/consent", data={"choice": "accept_all"},
+                    base_url="https://localhost"),
+        client.get("/privacy", base_url="https://localhost"),
+    ):
+        headers += response.headers.getlist("Set-Cookie")
+    return headers
+
+
+def test_every_cookie_is_secure_httponly_and_same_site_in_production(migrated):
+    headers = set_cookie_headers(make_app(migrated, SESSION_COOKIE_SECURE=True))
+    names = {header.split("=", 1)[0] for header in headers}
+    assert {"session", "consent", "analytics_id"} <= names
+    for header in headers:
+        assert "; Secure" in header and "; HttpOnly" in header, header
+        assert "SameSite=Lax" in header, header
+
+
+def test_cookies_work_over_plain_http_in_development(migrated):
+    headers = set_cookie_headers(make_app(migrated, SESSION_COOKIE_SECURE=False))
+    assert headers
+    for header in headers:
+        assert "Secure" not in header and "SameSite=Lax" in header, header

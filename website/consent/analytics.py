@@ -1,0 +1,42 @@
+"""First-party analytics: page views, stored only with the visitor's consent. No IP address."""
+
+from __future__ import annotations
+
+import secrets
+from urllib.parse import urlsplit
+
+from flask import Response, request
+
+from website.consent import registry
+from website.consent.models import PageView
+from website.extensions import db
+
+
+def counts_as_page_view(response: Response) -> bool:
+    """Only successful GETs of HTML pages, outside the admin area."""
+    return (
+        request.method == "GET"
+        and response.status_code == 200
+        and response.mimetype == "text/html"
+        and request.endpoint not in (None, "static")
+        and not request.path.startswith("/admin")
+    )
+
+
+def referrer_host() -> str:
+    """The referring site's host name, nothing more of the URL."""
+    try:
+        return (urlsplit(request.referrer or "").hostname or "")[:255]
+    except ValueError:
+        return ""
+
+
+def record_page_view(response: Response) -> None:
+    """Store one page view (path, time, visitor id, referrer host) and keep the visitor id."""
+    visitor_id = request.cookies.get(registry.ANALYTICS_COOKIE, "")
+    if not (16 <= len(visitor_id) <= 64 and visitor_id.replace("-", "").replace("_", "").isalnum()):
+        visitor_id = secrets.token_urlsafe(18)
+        registry.set_cookie(response, registry.ANALYTICS_COOKIE, visitor_id)
+    db.session.add(PageView(path=request.path[:500], visitor_id=visitor_id,
+                            referrer_host=referrer_host()))
+    db.session.commit()
