@@ -79,6 +79,9 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per area of the site."""
+    from website.routing import DatabaseIntConverter
+
+    app.url_map.converters["int"] = DatabaseIntConverter  # before any rule is added
     from website.accounts.views import bp as accounts_bp
     from website.admin.views import bp as admin_bp
     from website.consent.views import bp as consent_bp

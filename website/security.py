@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, redirect, request
+from flask import Flask, Response, abort, current_app, redirect, request
 
 # default-src 'none': anything not listed here (frames, media, workers, manifests) is refused.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -67,7 +67,23 @@ def redirect_to_https() -> Response | None:
     return redirect(request.url.replace("http://", "https://", 1), code=301)
 
 
+def refuse_non_form_bodies() -> None:
+    """Every form here is a text-only HTML form: refuse JSON bodies and file uploads (400).
+
+    Flask-WTF would otherwise read a JSON body, or an uploaded file, as the form's fields, and
+    the validators, written for text, would fail on a number, a list or a file with a 500."""
+    if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
+        return
+    if request.is_json:
+        abort(400, "This address takes web-form fields, not JSON.")
+    # Only multipart bodies carry files; reading request.files on others would consume the
+    # raw body that the views check for bytes that are not UTF-8.
+    if request.mimetype == "multipart/form-data" and request.files:
+        abort(400, "This address takes text fields only: no file uploads.")
+
+
 def register_security(app: Flask) -> None:
-    """Install the HTTPS redirect, the header hook and the cookie flags."""
+    """Install the HTTPS redirect, the form-body check and the header hook."""
     app.before_request(redirect_to_https)
+    app.before_request(refuse_non_form_bodies)
     app.after_request(set_security_headers)

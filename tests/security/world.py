@@ -1,0 +1,131 @@
+"""The security tests' world: three people and one of each thing "user" owns."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.conftest import Users
+from website.extensions import db
+
+ROLES = ("anonymous", "user", "other", "admin")
+USER_EMAIL = "ada.q7@example.com"
+OTHER_EMAIL = "bob.q7@example.com"
+ADMIN_EMAIL = "root.q7@example.com"
+# Text only "user" (and admins, in the queues) may ever see: nobody else's page may show it.
+PRIVATE_MARKERS = ("Marker-Q7", "SECRET-Q7", USER_EMAIL)
+NAMES = {"user": "Ada Marker-Q7", "other": "Bob Other", "admin": "Root Admin"}
+
+
+@dataclass
+class World:
+    """Three accounts and one of each thing "user" owns; builds fresh tokens on demand."""
+
+    app: Flask
+    user_id: int
+    other_id: int
+    admin_id: int
+    support_reference: str
+    rights_reference: str
+    export_reference: str
+    export_token: str
+    draft_id: int
+
+    def email_of(self, role: str) -> str:
+        """The account email of a role ("" for anonymous)."""
+        return {"user": USER_EMAIL, "other": OTHER_EMAIL, "admin": ADMIN_EMAIL}.get(role, "")
+
+    def name_of(self, role: str) -> str:
+        """The account name of a role ("" for anonymous)."""
+        return NAMES.get(role, "")
+
+    def client(self, role: str) -> FlaskClient:
+        """A fresh test client, logged in as the role (by session, as Flask-Login stores it)."""
+        client = self.app.test_client()
+        user_id = {"user": self.user_id, "other": self.other_id, "admin": self.admin_id}.get(role)
+        if user_id is not None:
+            from website.accounts.models import User
+
+            with self.app.app_context():
+                token = db.session.get(User, user_id).session_token
+            with client.session_transaction() as session:
+                session["_user_id"] = token
+                session["_fresh"] = True
+        return client
+
+    def reset_token(self) -> str:
+        """A new, unused password-reset token for "user" (taken from the email it sends)."""
+        from website.accounts.service import request_password_reset
+        from website.mail.models import OutboxEmail
+
+        with self.app.app_context():
+            request_password_reset(USER_EMAIL)
+            email = db.session.scalars(
+                db.select(OutboxEmail).order_by(OutboxEmail.id.desc()).limit(1)
+            ).one()
+            found = re.search(r"/password/reset/([A-Za-z0-9_\-]+)", email.body_text)
+            assert found, email.body_text
+            return found.group(1)
+
+    def verified_rights_request(self) -> str:
+        """The reference of a new rights request of "user", verified (sent while logged in)."""
+        from website.accounts.models import User
+        from website.rights import service
+
+        with self.app.app_context():
+            user = db.session.get(User, self.user_id)
+            made, _ = service.submit_request("restriction", user.name, USER_EMAIL, "", user=user)
+            return made.reference
+
+    def verify_token(self) -> str:
+        """The emailed confirmation token of a new, unverified rights request."""
+        from website.rights import service
+
+        with self.app.app_context():
+            _, token = service.submit_request("access", "Some One", "someone@example.com", "")
+            return token
+
+
+def build_world(app: Flask) -> World:
+    """Create the accounts, a support request, rights requests and a policy draft."""
+    from website.accounts.models import User
+    from website.policy import drafts
+    from website.rights import service as rights
+    from website.rights import workflow
+    from website.support import service as support
+
+    users = Users(app)
+    user_id = users.create(
+        email=USER_EMAIL, name=NAMES["user"], organisation="Org Marker-Q7", phone="+442079460958"
+    )
+    other_id = users.create(email=OTHER_EMAIL, name=NAMES["other"])
+    admin_id = users.create(email=ADMIN_EMAIL, name=NAMES["admin"], admin=True)
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        admin = db.session.get(User, admin_id)
+        requester = support.Requester(name=user.name, email=USER_EMAIL)
+        support_request = support.submit_request(
+            requester, "general", "Subject SECRET-Q7", "Message SECRET-Q7", user_id
+        )
+        support_reference = support_request.reference
+        db.session.commit()
+        open_request, _ = rights.submit_request(
+            "access", user.name, USER_EMAIL, "Details SECRET-Q7", user=user
+        )
+        done_request, _ = rights.submit_request("portability", user.name, USER_EMAIL, "", user=user)
+        workflow.complete(done_request, admin, "")
+        export_token = rights.export_token(done_request)
+        draft = drafts.create_draft(
+            drafts.DraftFields(markdown="# Privacy\n\nDraft text."),
+            drafts.Actor(id=admin_id, email=ADMIN_EMAIL),
+        )
+        return World(
+            app=app, user_id=user_id, other_id=other_id, admin_id=admin_id,
+            support_reference=support_reference, rights_reference=open_request.reference,
+            export_reference=done_request.reference, export_token=export_token,
+            draft_id=draft.id,
+        )
+
