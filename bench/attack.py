@@ -85,13 +85,15 @@ def route_exists(env: dict[str, str], method: str, path: str) -> bool:
     probe = (
         "import sys; from app import app; from werkzeug.exceptions import HTTPException\n"
         "try: app.url_map.bind('127.0.0.1').match(sys.argv[2], sys.argv[1])\n"
-        "except HTTPException: sys.exit(1)"
+        "except HTTPException: sys.exit(3)"
     )
     clean = path.split("?")[0].replace("*", "")
     result = subprocess.run(
         [sys.executable, "-c", probe, method, clean], cwd=ROOT, env=env, capture_output=True,
         check=False,
     )
+    if result.returncode not in (0, 3):
+        raise RuntimeError(f"could not ask the app for its routes: {result.stderr[-1500:]}")
     return result.returncode == 0
 
 
@@ -162,8 +164,10 @@ def sqlmap(bin_dir: Path, base: str, target: Target, cookie: str | None, out: Pa
         if cookie:
             page.opener.addheaders.append(("Cookie", cookie))
         fields = {**select_defaults(page.open(form_page)[2]), **target.fields, "csrf_token": ""}
+        # The token is per session, not per form: take it from /cookies, which renders a form
+        # for everyone (a payload that logs sqlmap in makes /login and /register redirect).
         command += ["--data", urllib.parse.urlencode(fields), "--csrf-token", "csrf_token",
-                    "--csrf-url", base + form_page]
+                    "--csrf-url", base + "/cookies"]
     if cookie:
         command += ["--cookie", cookie]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
