@@ -1,8 +1,8 @@
 """The access contract: every route of the site, and what each kind of visitor gets from it.
 
 Keyed by (endpoint, method). tests/security/test_authorization.py fails when a rule in the
-app's URL map has no row here, so a new route cannot be forgotten. Rows marked `pending` name
-routes built on another branch: until it is merged they are skipped with a message.
+app's URL map has no row here, so a new route cannot be forgotten, and when a row names a route
+the app no longer serves.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ GUEST_ONLY = (200, 302, 302, 302)  # logged-in visitors are sent to their accoun
 EVERYONE_REDIRECTED = (303, 303, 303, 303)
 ADMIN_ACTION = (302, 403, 403, 303)
 
-CONSENT = "consent (the cookie banner branch)"
 
 Builder = Callable[[World], dict]
 FormBuilder = Callable[[World, str], dict]
@@ -51,7 +50,6 @@ class Route:
     args: Builder = no_args
     form: FormBuilder = no_form
     html: bool = True
-    pending: str | None = None
 
     @property
     def key(self) -> tuple[str, str]:
@@ -152,10 +150,9 @@ ROUTES: tuple[Route, ...] = (
     Route("policy.dismiss_notice", "POST", EVERYONE_REDIRECTED,
           form=lambda w, r: {"version": "1", "next": "/privacy"}),
     # Cookie consent.
-    Route("consent.cookies", "GET", PUBLIC, pending=CONSENT),
-    Route("consent.cookies_json", "GET", PUBLIC, html=False, pending=CONSENT),
-    Route("consent.save", "POST", EVERYONE_REDIRECTED, form=lambda w, r: {"choice": "reject_all"},
-          pending=CONSENT),
+    Route("consent.cookies", "GET", PUBLIC),
+    Route("consent.cookies_json", "GET", PUBLIC, html=False),
+    Route("consent.save", "POST", EVERYONE_REDIRECTED, form=lambda w, r: {"choice": "reject_all"}),
     # Accounts.
     Route("accounts.register", "GET", GUEST_ONLY),
     Route("accounts.register", "POST", (303, 302, 302, 302), form=register_form),
@@ -204,8 +201,8 @@ ROUTES: tuple[Route, ...] = (
     Route("admin.rights_detail", "GET", ADMIN_ONLY, args=rights_args),
     Route("admin.rights_action", "POST", ADMIN_ACTION,
           args=lambda w: {"reference": w.verified_rights_request(), "action": "start"}),
-    Route("admin.consents", "GET", ADMIN_ONLY, pending=CONSENT),
-    Route("admin.analytics", "GET", ADMIN_ONLY, pending=CONSENT),
+    Route("admin.consents", "GET", ADMIN_ONLY),
+    Route("admin.analytics", "GET", ADMIN_ONLY),
 )
 
 BY_KEY = {route.key: route for route in ROUTES}
@@ -220,10 +217,6 @@ def url_map_keys(app: Flask) -> set[tuple[str, str]]:
         for method in (rule.methods or set()) - IGNORED_METHODS
     }
 
-
-def is_served(app: Flask, route: Route) -> bool:
-    """True when the app has this endpoint with this method."""
-    return route.key in url_map_keys(app)
 
 
 def html_pages(app: Flask, role: str) -> list[Route]:
