@@ -1,9 +1,9 @@
 """How long publishing a material change takes with many registered users.
 
-Usage: .venv/bin/python bench/bench_publish.py [USERS] [DATABASE_URL]
-(defaults: 100000 users, a fresh SQLite file under bench/out/). It prints the time of the
-publish request (render, store, queue the first batch of emails), then the time of the
-remaining batches, and the outbox counts.
+Usage: .venv/bin/python bench/bench_publish.py [USERS] [sqlite|postgresql]
+(defaults: 100000 users, a fresh SQLite file; postgresql makes and drops its own database).
+It prints the time of the publish request (render, store, queue the first batch of emails),
+then the time of the remaining batches, and the outbox counts.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from sqlalchemy import func, insert, select
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench._server import fresh_database  # noqa: E402
 from website import create_app  # noqa: E402
 from website.accounts.models import User  # noqa: E402
 from website.config import TestConfig  # noqa: E402
@@ -33,10 +34,16 @@ from website.policy.service import ensure_first_version, publish_version  # noqa
 def main() -> None:
     """Seed the users, publish one material version, print the figures."""
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    out = ROOT / "bench" / "out"
-    out.mkdir(parents=True, exist_ok=True)
-    default = f"sqlite:///{out / f'publish-{secrets.token_hex(4)}.db'}"
-    url = sys.argv[2] if len(sys.argv) > 2 else default
+    kind = sys.argv[2] if len(sys.argv) > 2 else "sqlite"
+    url, cleanup = fresh_database(kind)
+    try:
+        measure(url, count)
+    finally:
+        cleanup()
+
+
+def measure(url: str, count: int) -> None:
+    """Seed `count` users into the database at `url`, publish, queue, print."""
     config = TestConfig()
     config.SQLALCHEMY_DATABASE_URI = url
     app = create_app(config)
