@@ -65,7 +65,10 @@ class Browser:
             with self.opener.open(self.base + path, data=data, timeout=timeout) as response:
                 return Answer(response.status, response.read().decode(), "", dict(response.headers))
         except urllib.error.HTTPError as error:
-            body = error.read().decode(errors="replace")
+            try:
+                body = error.read().decode(errors="replace")
+            except (OSError, http.client.HTTPException):
+                body = ""  # the status line and headers came; the body was cut off (killed worker)
             return Answer(error.code, body, error.headers.get("Location", ""), dict(error.headers))
         except (OSError, http.client.HTTPException):
             return Answer(0)  # refused, reset or cut off mid-answer
