@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from dotenv import load_dotenv
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -34,6 +35,9 @@ def create_app(config: Config | None = None) -> Flask:
 def configure(app: Flask, config: Config | None) -> None:
     """Load settings; fill in the defaults that depend on the instance folder."""
     if config is None:
+        # A .env file in the repository root, for gunicorn as for `flask` (variables already
+        # set in the environment win).
+        load_dotenv(ROOT / ".env")
         production = os.environ.get("APP_ENV", "").lower() == "production"
         config = ProductionConfig() if production else Config()
     app.config.from_object(config)

@@ -148,3 +148,17 @@ def test_safe_local_path_allows_only_paths_on_this_site(target, expected):
     from website.security import safe_local_path
 
     assert safe_local_path(target) == expected
+
+
+def test_dotenv_file_is_read_when_the_app_configures_itself(monkeypatch, tmp_path, migrated):
+    import website
+
+    (tmp_path / ".env").write_text(f"DATABASE_URL={migrated}\nSITE_URL=https://from-dotenv.test\n")
+    monkeypatch.setattr(website, "ROOT", tmp_path)
+    monkeypatch.delenv("SITE_URL", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("SECRET_KEY", "x")
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "instance"))
+    app = website.create_app()
+    assert app.config["SITE_URL"] == "https://from-dotenv.test"
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == migrated
