@@ -108,20 +108,14 @@ def is_current(choice: StoredChoice) -> bool:
     max_age = timedelta(days=current_app.config["CONSENT_MAX_AGE_DAYS"])
     if utcnow() - choice.decided_at > max_age:
         return False
-    material = _latest_material_number()
-    return material is None or (choice.policy_version or 0) >= material
-
-
-def _latest_material_number() -> int | None:
-    from website.policy.service import latest_material_version
+    from website.policy.announce import consent_outdated
 
     try:
-        version = latest_material_version()
+        return not consent_outdated(choice.policy_version)
     except SQLAlchemyError:
         # The database is down: the error page still renders; the choice stands meanwhile.
         db.session.rollback()
-        return None
-    return version.number if version else None
+        return True
 
 
 def current_policy_number_query() -> ScalarSelect[int]:

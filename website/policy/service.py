@@ -6,7 +6,7 @@ import logging
 from datetime import date
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, g
 from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import IntegrityError
 
@@ -45,14 +45,20 @@ def get_version(number: int) -> PolicyVersion | None:
 
 
 def latest_material_version(on: date | None = None) -> PolicyVersion | None:
-    """The newest material revision already in force (consent given before it is asked again)."""
-    query = (
-        select(PolicyVersion)
-        .where(PolicyVersion.material.is_(True), PolicyVersion.effective_on <= (on or today()))
-        .order_by(PolicyVersion.effective_on.desc(), PolicyVersion.number.desc())
-        .limit(1)
-    )
-    return db.session.scalar(query)
+    """The newest material revision already in force (consent given before it is asked again).
+
+    Asked once per request: the consent rule and the on-site notice both need it.
+    """
+    on = on or today()
+    known = g.setdefault("latest_material_version", {})
+    if on not in known:
+        known[on] = db.session.scalar(
+            select(PolicyVersion)
+            .where(PolicyVersion.material.is_(True), PolicyVersion.effective_on <= on)
+            .order_by(PolicyVersion.effective_on.desc(), PolicyVersion.number.desc())
+            .limit(1)
+        )
+    return known[on]
 
 
 def publish_version(
@@ -92,6 +98,7 @@ def publish_version(
 
         announce_material_change(version)
     db.session.commit()
+    g.pop("latest_material_version", None)
     return version
 
 
