@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, render_template, request
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
 from website.extensions import db
@@ -79,8 +79,21 @@ def handle_unexpected(error: Exception) -> tuple[Response | str, int]:
     return render_error(500)
 
 
+def close_database_session(error: BaseException | None = None) -> None:
+    """End the request's session; a database lost after the answer was built is no error."""
+    try:
+        db.session.remove()
+    except SQLAlchemyError:
+        # The connection died between the answer and this clean-up (a restart, an admin's
+        # terminate): forget the session; the pool reconnects on the next request.
+        log.warning("database connection lost while closing the session")
+        db.session.registry.clear()
+
+
 def register_errorhandlers(app: Flask) -> None:
     """Install the handlers."""
+    # Registered after Flask-SQLAlchemy's own teardown, so it runs first.
+    app.teardown_appcontext(close_database_session)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(OperationalError, handle_database_down)
     app.register_error_handler(InterfaceError, handle_database_down)

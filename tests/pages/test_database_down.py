@@ -65,3 +65,17 @@ def test_lost_database_gives_503_then_recovers(postgres_database):
     assert "Version 1" in page
     with app.app_context():
         db.engine.dispose()
+
+
+def test_a_connection_lost_after_the_answer_is_not_a_500(app, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.orm import Session
+
+    def lost(self):  # noqa: ANN001, ANN202 - the connection died after the view finished
+        raise OperationalError("ROLLBACK", {}, Exception("terminating connection"))
+
+    client = app.test_client()
+    monkeypatch.setattr(Session, "close", lost)
+    assert client.get("/privacy").status_code == 200
+    monkeypatch.undo()
+    assert client.get("/privacy").status_code == 200
