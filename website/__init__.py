@@ -6,8 +6,6 @@ import os
 
 from dotenv import load_dotenv
 from flask import Flask
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from website.config import ROOT, Config, ProductionConfig, instance_secret_key
@@ -54,19 +52,10 @@ def configure(app: Flask, config: Config | None) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
 
-@event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, connection_record) -> None:  # noqa: ANN001
-    # WAL lets readers and one writer work at once; the timeout waits out a busy writer.
-    if type(dbapi_connection).__module__.startswith("sqlite3"):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
-
-
 def register_extensions(app: Flask) -> None:
     """Bind the extensions created in `website.extensions`."""
+    from website import database  # noqa: F401 - connection set-up for every engine
+
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)

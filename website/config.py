@@ -43,7 +43,6 @@ class Config:
     def __init__(self) -> None:
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or None
         self.SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or None
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
         self.MAIL_PORT = env_int("MAIL_PORT", 25)
         self.MAIL_USE_TLS = env_flag("MAIL_USE_TLS", False)

@@ -79,3 +79,38 @@ def test_a_connection_lost_after_the_answer_is_not_a_500(app, monkeypatch):
     assert client.get("/privacy").status_code == 200
     monkeypatch.undo()
     assert client.get("/privacy").status_code == 200
+
+
+def kill_backends(admin, name: str) -> None:
+    """End the database's open connections, as a server restart does (new ones are allowed)."""
+    with admin.connect() as conn:
+        conn.execute(
+            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+            {"n": name},
+        )
+
+
+def test_an_idle_connection_closed_by_the_server_is_replaced_unseen(postgres_database, monkeypatch):
+    from flask_migrate import upgrade
+
+    from website import database
+
+    name, admin = postgres_database
+    app = make_app(POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}")
+    with app.app_context():
+        upgrade()
+        ensure_first_version()
+    client = app.test_client()
+    assert client.get("/privacy").status_code == 200
+
+    kill_backends(admin, name)
+    monkeypatch.setattr(database, "IDLE_PING_SECONDS", 0.0)  # the pooled connection is "idle"
+    assert client.get("/privacy").status_code == 200
+    # A connection in steady use is not pinged: killed under it, one request gets the 503 page
+    # and the next one a new connection.
+    monkeypatch.setattr(database, "IDLE_PING_SECONDS", 3600.0)
+    kill_backends(admin, name)
+    assert client.get("/privacy").status_code == 503
+    assert "Version 1" in client.get("/privacy").get_data(as_text=True)
+    with app.app_context():
+        db.engine.dispose()
