@@ -75,6 +75,8 @@ class Config:
         self.POLICY_FIRST_EFFECTIVE = date(2025, 8, 11)
         self.CONSENT_MAX_AGE_DAYS = env_int("CONSENT_MAX_AGE_DAYS", 182)
         self.POLICY_NOTICE_DAYS = env_int("POLICY_NOTICE_DAYS", 30)
+        # How long a worker may answer "which material revision is in force" from memory.
+        self.POLICY_CACHE_SECONDS = env_int("POLICY_CACHE_SECONDS", 10)
         self.GPC_LAST_UPDATE = os.environ.get("GPC_LAST_UPDATE", "2026-11-27")
         self.SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", "mailto:spectraalw@gmail.com")
         # Retention periods in days (the policy's promises; see website/retention.py).

@@ -88,3 +88,26 @@ def test_dismiss_form_works_with_csrf_on(app, client):
     )
     assert response.status_code == 303
     assert NOTICE not in client.get("/").get_data(as_text=True)
+
+
+def test_a_publication_on_another_worker_is_seen_within_the_cache_time(app, migrated):
+    import time
+
+    from tests.conftest import make_app
+
+    other_worker = make_app(migrated, POLICY_CACHE_SECONDS=1)
+    reader = other_worker.test_client()
+    returning(reader)
+    assert NOTICE not in reader.get("/").get_data(as_text=True)  # remembered: no material change
+    publish(app, date.today())
+    # This worker remembers for at most POLICY_CACHE_SECONDS; the publishing worker knows at once.
+    assert NOTICE not in reader.get("/").get_data(as_text=True)
+    publisher = app.test_client()
+    returning(publisher)
+    assert NOTICE in publisher.get("/").get_data(as_text=True)
+    time.sleep(1.1)
+    assert NOTICE in reader.get("/").get_data(as_text=True)
+    with other_worker.app_context():
+        from website.extensions import db
+
+        db.engine.dispose()

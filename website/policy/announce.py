@@ -12,7 +12,13 @@ from website.accounts.models import User
 from website.extensions import db, utcnow
 from website.mail.models import OutboxEmail
 from website.policy.models import PolicyAnnouncement, PolicyVersion
-from website.policy.service import current_version, latest_material_version, today
+from website.policy.service import (
+    MaterialRevision,
+    current_version,
+    latest_material_version,
+    remembered,
+    today,
+)
 
 
 @dataclass(frozen=True)
@@ -24,12 +30,12 @@ class MaterialNotice:
     diff_path: str
 
 
-def previous_version(version: PolicyVersion) -> PolicyVersion | None:
+def previous_version(version: PolicyVersion | MaterialRevision) -> PolicyVersion | None:
     """The version that was (or will be) in force the day before this one takes effect."""
     return current_version(on=version.effective_on - timedelta(days=1))
 
 
-def diff_path(version: PolicyVersion) -> str:
+def diff_path(version: PolicyVersion | MaterialRevision) -> str:
     """The public page showing what this version changed (the version itself when it is first)."""
     previous = previous_version(version)
     if previous is None:
@@ -151,7 +157,10 @@ def current_notice(on: date | None = None) -> MaterialNotice | None:
     days = current_app.config["POLICY_NOTICE_DAYS"]
     if (on - version.effective_on).days >= days:
         return None
-    return MaterialNotice(version.number, version.effective_on, diff_path(version))
+    return remembered(
+        ("notice", version),
+        lambda: MaterialNotice(version.number, version.effective_on, diff_path(version)),
+    )
 
 
 def consent_outdated(policy_version: int | None, on: date | None = None) -> bool:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
-from flask import current_app, g
+from flask import current_app
 from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import IntegrityError
 
@@ -16,6 +20,7 @@ from website.policy.models import PolicyVersion
 from website.policy.render import render_policy
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def today() -> date:
@@ -44,21 +49,51 @@ def get_version(number: int) -> PolicyVersion | None:
     return db.session.scalar(select(PolicyVersion).where(PolicyVersion.number == number))
 
 
-def latest_material_version(on: date | None = None) -> PolicyVersion | None:
-    """The newest material revision already in force (consent given before it is asked again).
+@dataclass(frozen=True)
+class MaterialRevision:
+    """The latest material revision in force: all that the consent rule and the notice need."""
 
-    Asked once per request: the consent rule and the on-site notice both need it.
+    number: int
+    effective_on: date
+
+
+def remembered(key: tuple, compute: Callable[[], T]) -> T:
+    """The value computed for `key` in this worker in the last POLICY_CACHE_SECONDS, or a new one.
+
+    For what every page asks and only a publication changes: publishing here forgets it at
+    once, and other workers and hosts see a new version within POLICY_CACHE_SECONDS.
     """
+    cache = current_app.extensions.setdefault("policy_cache", {})
+    now = time.monotonic()
+    hit = cache.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    value = compute()
+    if len(cache) > 100:  # keys hold dates: drop the old days now and then
+        cache.clear()
+    cache[key] = (now + current_app.config["POLICY_CACHE_SECONDS"], value)
+    return value
+
+
+def forget_remembered() -> None:
+    """After a publication: every worker's next request reads the versions afresh."""
+    current_app.extensions.get("policy_cache", {}).clear()
+
+
+def latest_material_version(on: date | None = None) -> MaterialRevision | None:
+    """The newest material revision already in force (consent given before it is asked again)."""
     on = on or today()
-    known = g.setdefault("latest_material_version", {})
-    if on not in known:
-        known[on] = db.session.scalar(
-            select(PolicyVersion)
+
+    def read() -> MaterialRevision | None:
+        row = db.session.execute(
+            select(PolicyVersion.number, PolicyVersion.effective_on)
             .where(PolicyVersion.material.is_(True), PolicyVersion.effective_on <= on)
             .order_by(PolicyVersion.effective_on.desc(), PolicyVersion.number.desc())
             .limit(1)
-        )
-    return known[on]
+        ).first()
+        return MaterialRevision(row.number, row.effective_on) if row else None
+
+    return remembered(("latest material", on), read)
 
 
 def publish_version(
@@ -98,7 +133,7 @@ def publish_version(
 
         announce_material_change(version)
     db.session.commit()
-    g.pop("latest_material_version", None)
+    forget_remembered()
     return version
 
 
