@@ -32,7 +32,9 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-db = SQLAlchemy(model_class=Base)
+# Objects keep their values after a commit: a view that shows what it just stored (a
+# reference, a status) does not read it back from the database.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login = LoginManager()
 csrf = CSRFProtect()

@@ -6,6 +6,7 @@ import secrets
 from urllib.parse import urlsplit
 
 from flask import Response, request
+from sqlalchemy import insert
 
 from website.consent import registry
 from website.consent.models import PageView
@@ -37,6 +38,8 @@ def record_page_view(response: Response) -> None:
     if not (16 <= len(visitor_id) <= 64 and visitor_id.replace("-", "").replace("_", "").isalnum()):
         visitor_id = secrets.token_urlsafe(18)
         registry.set_cookie(response, registry.ANALYTICS_COOKIE, visitor_id)
-    db.session.add(PageView(path=request.path[:500], visitor_id=visitor_id,
-                            referrer_host=referrer_host()))
+    # One INSERT, no ORM object: this runs on every page a consenting visitor reads.
+    db.session.execute(insert(PageView).values(
+        path=request.path[:500], visitor_id=visitor_id, referrer_host=referrer_host()
+    ))
     db.session.commit()

@@ -119,20 +119,11 @@ def is_current(choice: StoredChoice) -> bool:
 
 
 def current_policy_number_query() -> ScalarSelect[int]:
-    """The number of the version in force, as a subquery for the INSERT (saves a round trip).
-
-    The same rule as website.policy.service.current_version (tests hold them together).
-    """
+    """The number of the version in force, as a subquery for the INSERT (saves a round trip)."""
     from website.policy.models import PolicyVersion
-    from website.policy.service import today
+    from website.policy.service import in_force_first, today
 
-    return (
-        select(PolicyVersion.number)
-        .where(PolicyVersion.effective_on <= today())
-        .order_by(PolicyVersion.effective_on.desc(), PolicyVersion.number.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
+    return in_force_first(select(PolicyVersion.number), today()).scalar_subquery()
 
 
 def consent_state() -> ConsentState:

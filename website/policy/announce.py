@@ -13,7 +13,7 @@ from website.extensions import db, utcnow
 from website.mail.models import OutboxEmail
 from website.policy.models import PolicyAnnouncement, PolicyVersion
 from website.policy.service import (
-    MaterialRevision,
+    VersionRef,
     current_version,
     latest_material_version,
     remembered,
@@ -30,12 +30,12 @@ class MaterialNotice:
     diff_path: str
 
 
-def previous_version(version: PolicyVersion | MaterialRevision) -> PolicyVersion | None:
+def previous_version(version: PolicyVersion | VersionRef) -> PolicyVersion | None:
     """The version that was (or will be) in force the day before this one takes effect."""
     return current_version(on=version.effective_on - timedelta(days=1))
 
 
-def diff_path(version: PolicyVersion | MaterialRevision) -> str:
+def diff_path(version: PolicyVersion | VersionRef) -> str:
     """The public page showing what this version changed (the version itself when it is first)."""
     previous = previous_version(version)
     if previous is None:

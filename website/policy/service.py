@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import TypeVar
 
 from flask import current_app
-from sqlalchemy import func, inspect, select
+from sqlalchemy import Select, func, inspect, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
 
 from website.audit import record_audit
 from website.extensions import db, utcnow
@@ -29,19 +30,27 @@ def today() -> date:
 
 
 def published_versions() -> list[PolicyVersion]:
-    """Every published version, newest number first."""
-    return list(db.session.scalars(select(PolicyVersion).order_by(PolicyVersion.number.desc())))
-
-
-def current_version(on: date | None = None) -> PolicyVersion | None:
-    """The version in force: latest effective date that has come; ties go to the higher number."""
+    """Every published version, newest number first (their texts are loaded only if read)."""
     query = (
         select(PolicyVersion)
-        .where(PolicyVersion.effective_on <= (on or today()))
+        .options(defer(PolicyVersion.markdown), defer(PolicyVersion.html), defer(PolicyVersion.toc))
+        .order_by(PolicyVersion.number.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+def in_force_first(query: Select, on: date) -> Select:
+    """The rule of SPEC.md: latest effective date that has come; ties go to the higher number."""
+    return (
+        query.where(PolicyVersion.effective_on <= on)
         .order_by(PolicyVersion.effective_on.desc(), PolicyVersion.number.desc())
         .limit(1)
     )
-    return db.session.scalar(query)
+
+
+def current_version(on: date | None = None) -> PolicyVersion | None:
+    """The version in force, with its text."""
+    return db.session.scalar(in_force_first(select(PolicyVersion), on or today()))
 
 
 def get_version(number: int) -> PolicyVersion | None:
@@ -50,8 +59,8 @@ def get_version(number: int) -> PolicyVersion | None:
 
 
 @dataclass(frozen=True)
-class MaterialRevision:
-    """The latest material revision in force: all that the consent rule and the notice need."""
+class VersionRef:
+    """A version's number and effective date: all that marks and rules about versions need."""
 
     number: int
     effective_on: date
@@ -80,20 +89,27 @@ def forget_remembered() -> None:
     current_app.extensions.get("policy_cache", {}).clear()
 
 
-def latest_material_version(on: date | None = None) -> MaterialRevision | None:
+def version_ref(query: Select) -> VersionRef | None:
+    """The number and effective date of the first version the query selects."""
+    row = db.session.execute(
+        query.with_only_columns(PolicyVersion.number, PolicyVersion.effective_on)
+    ).first()
+    return VersionRef(row.number, row.effective_on) if row else None
+
+
+def current_version_ref(on: date | None = None) -> VersionRef | None:
+    """Which version is in force (remembered for a few seconds: every version page asks)."""
+    on = on or today()
+    return remembered(
+        ("in force", on), lambda: version_ref(in_force_first(select(PolicyVersion), on))
+    )
+
+
+def latest_material_version(on: date | None = None) -> VersionRef | None:
     """The newest material revision already in force (consent given before it is asked again)."""
     on = on or today()
-
-    def read() -> MaterialRevision | None:
-        row = db.session.execute(
-            select(PolicyVersion.number, PolicyVersion.effective_on)
-            .where(PolicyVersion.material.is_(True), PolicyVersion.effective_on <= on)
-            .order_by(PolicyVersion.effective_on.desc(), PolicyVersion.number.desc())
-            .limit(1)
-        ).first()
-        return MaterialRevision(row.number, row.effective_on) if row else None
-
-    return remembered(("latest material", on), read)
+    material = select(PolicyVersion).where(PolicyVersion.material.is_(True))
+    return remembered(("latest material", on), lambda: version_ref(in_force_first(material, on)))
 
 
 def publish_version(

@@ -42,9 +42,10 @@ def current() -> Response:
 @bp.get("/privacy/versions")
 def versions() -> str:
     """Every published version, with upcoming ones marked."""
-    current = service.current_version()
     return render_template(
-        "policy/versions.html", versions=service.published_versions(), current=current
+        "policy/versions.html",
+        versions=service.published_versions(),
+        current=service.current_version_ref(),
     )
 
 
@@ -52,7 +53,7 @@ def versions() -> str:
 def version(number: int) -> Response:
     """One version; marked clearly when it is not the one in force."""
     version = version_or_404(number)
-    current = service.current_version()
+    current = service.current_version_ref()
     html = render_template("policy/version.html", version=version, current=current)
     return conditional(make_response(html), version)
 
