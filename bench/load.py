@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -96,14 +97,17 @@ def site_env(url: str, mail_port: int) -> dict[str, str]:
     }
 
 
-def start_site(env: dict[str, str], workers: int, log_path: Path) -> tuple[subprocess.Popen, str]:
-    """gunicorn (sync workers, no control socket) on a free port, once it answers."""
+def start_site(
+    env: dict[str, str], workers: int, log_path: Path, threads: int = 0
+) -> tuple[subprocess.Popen, str]:
+    """gunicorn (sync workers, or gthread with `threads`; no control socket) once it answers."""
     import urllib.request
 
     port = free_port()
     log = log_path.open("w")
+    kind = ["--worker-class", "gthread", "--threads", str(threads)] if threads else []
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--no-control-socket", "-w", str(workers),
+        [sys.executable, "-m", "gunicorn", "--no-control-socket", "-w", str(workers), *kind,
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "60", "app:app"],
         cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT,
     )
@@ -146,20 +150,28 @@ def deliver_outbox(env: dict[str, str], senders: int = 4) -> tuple[str, float]:
     SMTP count afterwards proves it: every message must arrive exactly once."""
     started = time.monotonic()
     command = [sys.executable, "-m", "flask", "--app", "app", "outbox", "send", "--limit", "500"]
-    lines: list[str] = []
-    for _ in range(100):  # bounded: 100 rounds
+    sent = failed = rounds = 0
+    last: list[str] = []
+    while rounds < 100:  # bounded
+        rounds += 1
         processes = [
             subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}, text=True,
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
             for _ in range(senders)
         ]
-        lines = [(p.communicate()[0].strip().splitlines() or ["(no output)"])[-1]
-                 for p in processes]
+        last = [(p.communicate()[0].strip().splitlines() or ["(no output)"])[-1]
+                for p in processes]
+        for line in last:
+            counts = dict(re.findall(r"(sent|failed) (\d+)", line))
+            sent += int(counts.get("sent", 0))
+            failed += int(counts.get("failed", 0))
         if any(p.returncode != 0 for p in processes):
             break
-        if all(line.startswith("sent 0,") or "still queued 0" in line for line in lines):
+        if all(line.startswith("sent 0,") or "still queued 0" in line for line in last):
             break
-    return "; ".join(lines), time.monotonic() - started
+    summary = (f"{rounds} rounds of {senders} senders: sent {sent}, failed {failed}; "
+               f"last round: {'; '.join(last)}")
+    return summary, time.monotonic() - started
 
 
 def run_one(kind: str, args: argparse.Namespace) -> dict:
@@ -170,7 +182,7 @@ def run_one(kind: str, args: argparse.Namespace) -> dict:
     try:
         create_users(url, args.users)
         env = site_env(url, mail.port)
-        process, base = start_site(env, args.workers, workdir / "gunicorn.log")
+        process, base = start_site(env, args.workers, workdir / "gunicorn.log", args.threads)
         try:
             print(f"[{kind}] gunicorn -w {args.workers} at {base}; {args.clients} visitors for "
                   f"{args.seconds:g} s ...", flush=True)
@@ -213,6 +225,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--db", choices=["postgresql", "sqlite", "both"], default="both")
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=0,
+                        help="gthread workers with this many threads each (0 = sync workers)")
     parser.add_argument("--users", type=int, default=20, help="bench accounts to log in as")
     parser.add_argument("--login-rate", type=float, default=2.0,
                         help="logins per second across all visitors (each costs ~250 ms CPU)")

@@ -96,8 +96,9 @@ def print_report(run: dict) -> bool:
     """Print one database's figures; True when every target is met."""
     client, counts, args = run["client"], run["counts"], run["args"]
     elapsed = client["elapsed"]
+    threads = f" --threads {args.threads}" if args.threads else ""
     print(f"\n=== {run['kind']}: {args.clients} visitors, {elapsed:.1f} s, gunicorn -w "
-          f"{args.workers}, think {args.think:g} ms, logins {args.login_rate:g}/s ===")
+          f"{args.workers}{threads}, think {args.think:g} ms, logins {args.login_rate:g}/s ===")
     for note in client["notes"]:
         print("note:", note)
     header = (f"{'route':26} {'count':>7} {'rps':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
