@@ -1,9 +1,10 @@
 """Attack the site on 127.0.0.1: sqlmap on every form and parameter of the contract, then wapiti.
 
 Serves the site under gunicorn on a fresh SQLite database (rate limits off, CSRF left ON:
-sqlmap fetches a fresh csrf_token from the form page before each request with --csrf-token and
+sqlmap fetches a fresh csrf_token from /cookies before each request with --csrf-token and
 --csrf-url), publishes a policy version 2 so the diff has two versions, registers and logs in a
-user for the targets that need a session, then
+user for the targets that need a session, submits a rights request as that user (verified at once,
+as for any logged-in owner) so its status page answers 200, then
 - runs sqlmap (--level 3 --risk 2 --batch) on each entry of TARGETS and reports
   "no injection found" or the injection points;
 - runs wapiti (xss, sql, csrf, http_headers, cookieflags, csp modules) from / and prints its
@@ -26,10 +27,11 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -52,6 +54,9 @@ class Target:
     login: bool = False  # needs the logged-in scan user's session cookie
 
 
+REFERENCE = "<reference>"  # in a path: the scan user's own rights request
+
+
 CONTACT = {"name": "Ada Scan", "email": "ada@example.com"}
 TARGETS = [
     Target("policy diff", "GET", "/privacy/diff?from=1&to=2"),
@@ -68,7 +73,7 @@ TARGETS = [
         **CONTACT, "request_type": "access", "details": "Everything you hold about me."}),
     Target("cookie consent", "POST", "/cookies/consent",
            {"choice": "save", "analytics": "on", "next": "/privacy"}, form_page="/cookies"),
-    Target("rights status", "GET", "/rights/status/RR-SCAN0001*"),
+    Target("rights status", "GET", f"/rights/status/{REFERENCE}*", login=True),
     Target("account", "POST", "/account", {
         "name": "Scan User", "organisation": "Example Ltd", "email": SCAN_EMAIL,
         "phone": "+44 20 7946 0001", "address": "1 Example Street, London"}, login=True),
@@ -132,15 +137,24 @@ class Browser:
         return "; ".join(f"{cookie.name}={cookie.value}" for cookie in self.jar)
 
 
-def logged_in_cookie(base: str) -> str | None:
-    """Register the scan user and log in; the session cookie, or None when that failed."""
+def logged_in_browser(base: str) -> Browser | None:
+    """Register the scan user and log in; its browser, or None when that failed."""
     browser = Browser(base)
     browser.open("/register", {"email": SCAN_EMAIL, "password": SCAN_PASSWORD,
                                "password_confirm": SCAN_PASSWORD, "name": "Scan User",
                                "age_confirm": "y"})
     browser.open("/login", {"email": SCAN_EMAIL, "password": SCAN_PASSWORD})
     status, url, _ = browser.open("/account")
-    return browser.cookie_header() if status == 200 and "/login" not in url else None
+    return browser if status == 200 and "/login" not in url else None
+
+
+def owned_rights_reference(browser: Browser) -> str | None:
+    """Submit a rights request as the logged-in scan user; its reference once its status opens."""
+    status, url, _ = browser.open("/rights", {
+        "request_type": "access", "name": "Scan User", "email": SCAN_EMAIL, "details": "Scan."})
+    # The owner's own email while logged in: verified at once, 303 to the status page.
+    match = re.search(r"/rights/status/([A-Za-z0-9-]+)$", url)
+    return match.group(1) if status == 200 and match else None
 
 
 def still_logged_in(base: str, cookie: str | None) -> bool:
@@ -158,6 +172,11 @@ def sqlmap(bin_dir: Path, base: str, target: Target, cookie: str | None, out: Pa
         "--risk", "2", "--ignore-code", "401,429", "--flush-session", "--disable-coloring",
         "--output-dir", str(out), "--answers", "follow=N",
     ]
+    # sqlmap pre-opens sockets and uses them up to 10 s later; gunicorn closes a connection that
+    # sends nothing within its 2 s keep-alive. sqlmap opens a new connection every 1000 requests,
+    # and when that one is such a dead socket the token fetch (silent, never retried) fails:
+    # "anti-CSRF token can't be found". Connect only when a request is about to be sent.
+    command.append("--disable-precon")
     if target.method == "POST":
         form_page = target.form_page or target.path
         page = Browser(base)
@@ -184,7 +203,9 @@ def sqlmap(bin_dir: Path, base: str, target: Target, cookie: str | None, out: Pa
     return "inconclusive: " + (" | ".join(criticals[-3:]) or log[-400:]) + errors
 
 
-def run_sqlmap(base: str, env: dict[str, str], cookie: str | None, only: list[str]) -> bool:
+def run_sqlmap(
+    base: str, env: dict[str, str], cookie: str | None, reference: str | None, only: list[str]
+) -> bool:
     """sqlmap on every target; True when no injection was found."""
     bin_dir = ensure_venv("sqlmap", "sqlmap>=1.8,<2")
     ok = True
@@ -200,11 +221,17 @@ def run_sqlmap(base: str, env: dict[str, str], cookie: str | None, only: list[st
         if target.login and not cookie:
             print(f"{label}: skipped, could not register and log in the scan user")
             continue
+        if REFERENCE in target.path:
+            if not reference:
+                print(f"{label}: skipped, could not create the scan user's rights request")
+                continue
+            target = replace(target, path=target.path.replace(REFERENCE, reference))
+        started = time.monotonic()
         verdict = sqlmap(bin_dir, base, target, cookie if target.login else None, out)
         if target.login and not still_logged_in(base, cookie):
             verdict += " (warning: the scan user was logged out during the run)"
         ok &= not verdict.startswith("INJECTION")
-        print(f"{label}: {verdict}", flush=True)
+        print(f"{label}: {verdict} [{time.monotonic() - started:.0f} s]", flush=True)
     print(f"sqlmap logs in {out.relative_to(ROOT)}")
     return ok
 
@@ -275,10 +302,13 @@ def main() -> None:
     ok = True
     with served_site() as (base, env, workdir):
         publish_second_version(env, workdir)
-        cookie = logged_in_cookie(base) if route_exists(env, "POST", "/login") else None
-        print("scan user:", "registered and logged in" if cookie else "no login available")
+        browser = logged_in_browser(base) if route_exists(env, "POST", "/login") else None
+        reference = owned_rights_reference(browser) if browser else None
+        cookie = browser.cookie_header() if browser else None
+        print("scan user:", "registered and logged in" if cookie else "no login available",
+              f"(own rights request {reference})" if reference else "")
         if not args.skip_sqlmap:
-            ok &= run_sqlmap(base, env, cookie, args.only)
+            ok &= run_sqlmap(base, env, cookie, reference, args.only)
         if not args.skip_wapiti:
             ok &= run_wapiti(base, cookie)
     print("== result:", "pass" if ok else "FAIL")
