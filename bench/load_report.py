@@ -99,8 +99,6 @@ def print_report(run: dict) -> bool:
     threads = f" --threads {args.threads}" if args.threads else ""
     print(f"\n=== {run['kind']}: {args.clients} visitors, {elapsed:.1f} s, gunicorn -w "
           f"{args.workers}{threads}, think {args.think:g} ms, logins {args.login_rate:g}/s ===")
-    for note in client["notes"]:
-        print("note:", note)
     header = (f"{'route':26} {'count':>7} {'rps':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
               f"{'bad':>5} {'5xx':>5} {'noans':>5}")
     print(header)

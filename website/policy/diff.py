@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 from html import escape
 
 # Blocks whose words overlap at least this much are shown as one edited block, not as two.
@@ -34,8 +35,12 @@ class Block:
     words: tuple[str, ...]
 
 
+@lru_cache(maxsize=32)
 def diff_html(old_markdown: str, new_markdown: str) -> str:
-    """Return HTML showing old -> new word by word: insertions in <ins>, deletions in <del>."""
+    """Return HTML showing old -> new word by word: insertions in <ins>, deletions in <del>.
+
+    Remembered per pair of texts: published versions never change, and visitors ask for the
+    same few diffs (the latest change above all) again and again."""
     parts: list[str] = []
     open_list = ""
     for old, new in align_blocks(parse_blocks(old_markdown), parse_blocks(new_markdown)):
