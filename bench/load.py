@@ -194,7 +194,7 @@ def run_one(kind: str, args: argparse.Namespace) -> dict:
                 [sys.executable, str(ROOT / "bench" / "load_client.py"), base, str(out),
                  "--seconds", str(args.seconds), "--clients", str(args.clients),
                  "--users", str(args.users), "--login-rate", str(args.login_rate),
-                 "--think", str(args.think)],
+                 "--think", str(args.think), "--warmup", str(args.warmup)],
                 cwd=ROOT, check=True,
             )
             client = json.loads(out.read_text())
@@ -230,6 +230,8 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=20, help="bench accounts to log in as")
     parser.add_argument("--login-rate", type=float, default=2.0,
                         help="logins per second across all visitors (each costs ~250 ms CPU)")
+    parser.add_argument("--warmup", type=float, default=5.0,
+                        help="seconds of traffic before the measured ones (latencies not counted)")
     parser.add_argument("--think", type=float, default=0.0,
                         help="mean pause between a visitor's actions in ms (0 = none)")
     args = parser.parse_args()

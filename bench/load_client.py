@@ -40,7 +40,8 @@ def user_email(n: int) -> str:
 class Recorder:
     """Latencies and statuses per route, and the markers of accepted submissions."""
 
-    def __init__(self) -> None:
+    def __init__(self, measure_from: float = 0.0) -> None:
+        self.measure_from = measure_from  # time.perf_counter() when the warm-up ends
         self.latencies: dict[str, list[float]] = defaultdict(list)
         self.statuses: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
         self.accepted: dict[str, list[dict]] = defaultdict(list)
@@ -48,8 +49,12 @@ class Recorder:
         self.failures: list[str] = []
 
     def note(self, route: str, status: int, started: float) -> None:
-        """One request: its route, status (0 = no answer) and time since `started`."""
-        self.latencies[route].append((time.perf_counter() - started) * 1000)
+        """One request: its route, status (0 = no answer) and time since `started`.
+
+        Every status counts; latencies only after the warm-up (each worker's first requests
+        compile templates and SQL statements, which a long-running site has long done)."""
+        if started >= self.measure_from:
+            self.latencies[route].append((time.perf_counter() - started) * 1000)
         self.statuses[route][status] += 1
 
     def as_json(self) -> dict:
@@ -191,16 +196,16 @@ async def visitor_loop(
 
 async def run(args: argparse.Namespace) -> dict:
     """All visitors at once; the figures and markers as a dict."""
-    rec = Recorder()
+    rec = Recorder(measure_from=time.perf_counter() + args.warmup)
     mix = {k: v for k, v in MIX.items() if not args.only or k in args.only.split(",")}
     start = time.monotonic()
     pace = {"next_login": start}
-    deadline = start + args.seconds
+    deadline = start + args.warmup + args.seconds
     await asyncio.gather(*(
         visitor_loop(args.base_url, rec, deadline, pace, args, mix) for _ in range(args.clients)
     ))
     result = rec.as_json()
-    result["elapsed"] = time.monotonic() - start
+    result["elapsed"] = time.monotonic() - start - args.warmup  # the measured part
     return result
 
 
@@ -214,6 +219,8 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--login-rate", type=float, default=2.0, help="logins per second in all")
     parser.add_argument("--think", type=float, default=0.0, help="mean pause between actions, ms")
+    parser.add_argument("--warmup", type=float, default=5.0,
+                        help="first seconds whose latencies are not counted (statuses are)")
     parser.add_argument("--only", default="", help="comma-separated subset of " + ",".join(MIX))
     args = parser.parse_args()
     host = urlsplit(args.base_url).hostname

@@ -97,18 +97,20 @@ def print_report(run: dict) -> bool:
     client, counts, args = run["client"], run["counts"], run["args"]
     elapsed = client["elapsed"]
     threads = f" --threads {args.threads}" if args.threads else ""
-    print(f"\n=== {run['kind']}: {args.clients} visitors, {elapsed:.1f} s, gunicorn -w "
+    print(f"\n=== {run['kind']}: {args.clients} visitors, {elapsed:.1f} s after {args.warmup:g} s "
+          f"of warm-up, gunicorn -w "
           f"{args.workers}{threads}, think {args.think:g} ms, logins {args.login_rate:g}/s ===")
     header = (f"{'route':26} {'count':>7} {'rps':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
               f"{'bad':>5} {'5xx':>5} {'noans':>5}")
     print(header)
     print("-" * len(header))
-    total = bad_total = server_errors = no_answer = 0
+    total = bad_total = server_errors = no_answer = requests = 0
     all_ms: list[float] = []
     worst_p99 = 0.0
-    for route in sorted(client["latencies"]):
-        ms = client["latencies"][route]
+    for route in sorted(client["statuses"]):  # warm-up included: every answer counts
+        ms = client["latencies"].get(route) or [0.0]
         statuses = {int(k): v for k, v in client["statuses"][route].items()}
+        requests += sum(statuses.values())
         bad = sum(v for k, v in statuses.items() if k >= 400 or k == 0)
         fives = sum(v for k, v in statuses.items() if k >= 500)
         none = statuses.get(0, 0)
@@ -129,7 +131,7 @@ def print_report(run: dict) -> bool:
     print("POST /login checks a bcrypt hash at cost 12 (~250 ms of CPU on this machine): its "
           "latency is reported on its own line and kept out of the p99 target.")
     cpu = client["cpu"]
-    print(f"CPU: site workers {cpu['server_s']:.1f} s = {1000 * cpu['server_s'] / total:.1f} ms "
+    print(f"CPU: site workers {cpu['server_s']:.1f} s = {1000 * cpu['server_s'] / requests:.1f} ms "
           f"per request; load client {cpu['client_s']:.1f} s; 1-min load average "
           f"{cpu['load'][0]:.1f} before, {cpu['load'][1]:.1f} after (2 cores, shared)")
     for failure in client["failures"][:5]:
