@@ -13,7 +13,12 @@ are per client IP, and every visitor here comes from 127.0.0.1, so with them on 
 few submissions would be 429. Mail is not sent after each request (MAIL_SEND_AFTER_REQUEST=false)
 so the run measures the site; the outbox is delivered afterwards.
 
+Each visitor pauses 0 to 2 s (1 s on average) between actions, as a reader does; `--think 0`
+turns the run into a saturation test (50 requests always in flight). The first 5 s warm every
+worker up: their latencies are not counted, their answers and writes are.
+
     .venv/bin/python bench/load.py [--seconds 60] [--clients 50] [--db postgresql|sqlite|both]
+        [--think MS] [--warmup S] [--login-rate N] [--workers 4] [--threads N]
 Needs the optional `bench` dependencies: pip install -e '.[bench]'.
 """
 
@@ -232,8 +237,9 @@ def main() -> None:
                         help="logins per second across all visitors (each costs ~250 ms CPU)")
     parser.add_argument("--warmup", type=float, default=5.0,
                         help="seconds of traffic before the measured ones (latencies not counted)")
-    parser.add_argument("--think", type=float, default=0.0,
-                        help="mean pause between a visitor's actions in ms (0 = none)")
+    parser.add_argument("--think", type=float, default=1000.0,
+                        help="mean pause between a visitor's actions in ms (0 = none: a "
+                             "saturation test, 50 requests always in flight)")
     args = parser.parse_args()
     kinds = ["postgresql", "sqlite"] if args.db == "both" else [args.db]
     verdicts = []
