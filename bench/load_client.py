@@ -218,7 +218,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--login-rate", type=float, default=2.0, help="logins per second in all")
-    parser.add_argument("--think", type=float, default=0.0, help="mean pause between actions, ms")
+    parser.add_argument("--think", type=float, default=1000.0,
+                        help="mean pause between actions, ms")
     parser.add_argument("--warmup", type=float, default=5.0,
                         help="first seconds whose latencies are not counted (statuses are)")
     parser.add_argument("--only", default="", help="comma-separated subset of " + ",".join(MIX))
