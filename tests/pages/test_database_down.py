@@ -27,26 +27,37 @@ def postgres_database():
     admin.dispose()
 
 
+def kill_backends(admin, name: str) -> None:
+    """End the database's open connections, as a server restart does."""
+    with admin.connect() as conn:
+        conn.execute(
+            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+            {"n": name},
+        )
+
+
 def cut_connections(admin, name: str, allow: bool) -> None:
     """Refuse (or allow again) new connections to the database and end the open ones."""
     with admin.connect() as conn:
         conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {str(allow).lower()}'))
-        if not allow:
-            conn.execute(
-                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
-                {"n": name},
-            )
+    if not allow:
+        kill_backends(admin, name)
 
 
-def test_lost_database_gives_503_then_recovers(postgres_database):
+def app_on(name: str):  # noqa: ANN201 - a Flask app
+    """The site on database `name`, migrated and holding policy version 1."""
     from flask_migrate import upgrade
 
-    name, admin = postgres_database
-    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    app = make_app(url)
+    app = make_app(POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}")
     with app.app_context():
         upgrade()
         ensure_first_version()
+    return app
+
+
+def test_lost_database_gives_503_then_recovers(postgres_database):
+    name, admin = postgres_database
+    app = app_on(name)
     client = app.test_client()
     assert client.get("/privacy").status_code == 200
 
@@ -81,25 +92,11 @@ def test_a_connection_lost_after_the_answer_is_not_a_500(app, monkeypatch):
     assert client.get("/privacy").status_code == 200
 
 
-def kill_backends(admin, name: str) -> None:
-    """End the database's open connections, as a server restart does (new ones are allowed)."""
-    with admin.connect() as conn:
-        conn.execute(
-            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
-            {"n": name},
-        )
-
-
 def test_an_idle_connection_closed_by_the_server_is_replaced_unseen(postgres_database, monkeypatch):
-    from flask_migrate import upgrade
-
     from website import database
 
     name, admin = postgres_database
-    app = make_app(POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}")
-    with app.app_context():
-        upgrade()
-        ensure_first_version()
+    app = app_on(name)
     client = app.test_client()
     assert client.get("/privacy").status_code == 200
 
