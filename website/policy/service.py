@@ -108,8 +108,12 @@ def current_version_ref(on: date | None = None) -> VersionRef | None:
 def latest_material_version(on: date | None = None) -> VersionRef | None:
     """The newest material revision already in force (consent given before it is asked again)."""
     on = on or today()
-    material = select(PolicyVersion).where(PolicyVersion.material.is_(True))
-    return remembered(("latest material", on), lambda: version_ref(in_force_first(material, on)))
+
+    def read() -> VersionRef | None:  # built only when not remembered: every page asks
+        material = select(PolicyVersion).where(PolicyVersion.material.is_(True))
+        return version_ref(in_force_first(material, on))
+
+    return remembered(("latest material", on), read)
 
 
 def publish_version(
