@@ -108,15 +108,16 @@ def print_report(run: dict) -> bool:
     all_ms: list[float] = []
     worst_p99 = 0.0
     for route in sorted(client["statuses"]):  # warm-up included: every answer counts
-        ms = client["latencies"].get(route) or [0.0]
+        ms = client["latencies"].get(route, [])
         statuses = {int(k): v for k, v in client["statuses"][route].items()}
         requests += sum(statuses.values())
         bad = sum(v for k, v in statuses.items() if k >= 400 or k == 0)
         fives = sum(v for k, v in statuses.items() if k >= 500)
         none = statuses.get(0, 0)
-        p99 = percentile(ms, 99)
-        print(f"{route:26} {len(ms):>7} {len(ms) / elapsed:>7.1f} {statistics.median(ms):>8.1f} "
-              f"{percentile(ms, 95):>8.1f} {p99:>8.1f} {bad:>5} {fives:>5} {none:>5}")
+        p50 = statistics.median(ms) if ms else 0.0  # a route seen only during the warm-up
+        p95, p99 = (percentile(ms, p) if ms else 0.0 for p in (95, 99))
+        print(f"{route:26} {len(ms):>7} {len(ms) / elapsed:>7.1f} {p50:>8.1f} "
+              f"{p95:>8.1f} {p99:>8.1f} {bad:>5} {fives:>5} {none:>5}")
         total += len(ms)
         bad_total += bad
         server_errors += fives
