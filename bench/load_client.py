@@ -120,39 +120,37 @@ class Visitor:
         if status == 200:
             self.rec.accepted["consent"].append({"consent_id": json.loads(body)["consent_id"]})
 
-    async def send_support(self) -> None:
-        """A support request with a unique subject and address."""
-        token = await self.form_token("/support")
+    async def send_marked(self, kind: str, path: str, fields: dict[str, str]) -> None:
+        """Post a form under a unique marker (in `fields` as {marker}) and a unique address."""
+        token = await self.form_token(path)
         if token is None:
             return
         marker = f"load-{uuid.uuid4().hex}"
         item = {"marker": marker, "email": f"{marker}@example.com"}
-        status, _, location = await self.request("POST", "/support", "POST /support", data={
-            "csrf_token": token, "name": "Load Tester", "organisation": "Bench Ltd",
-            "email": item["email"], "phone": "", "category": "general", "subject": marker,
-            "message": "Sent by bench/load.py to count rows afterwards.", "website": "",
+        data = {k: v.format(marker=marker) for k, v in fields.items()}
+        status, _, location = await self.request("POST", path, f"POST {path}", data={
+            **data, "csrf_token": token, "email": item["email"], "website": "",
         })
         if status == 303:
-            item["reference"] = urlsplit(location).path.rsplit("/", 1)[-1]
-            self.rec.accepted["support"].append(item)
+            if kind == "support":  # the reference the visitor was shown
+                item["reference"] = urlsplit(location).path.rsplit("/", 1)[-1]
+            self.rec.accepted[kind].append(item)
         elif status == 0:
-            self.rec.unanswered["support"].append(item)
+            self.rec.unanswered[kind].append(item)
+
+    async def send_support(self) -> None:
+        """A support request with a unique subject and address."""
+        await self.send_marked("support", "/support", {
+            "name": "Load Tester", "organisation": "Bench Ltd", "phone": "",
+            "category": "general", "subject": "{marker}",
+            "message": "Sent by bench/load.py to count rows afterwards.",
+        })
 
     async def send_rights(self) -> None:
         """A data-rights request with unique details and address."""
-        token = await self.form_token("/rights")
-        if token is None:
-            return
-        marker = f"load-{uuid.uuid4().hex}"
-        item = {"marker": marker, "email": f"{marker}@example.com"}
-        status, _, _ = await self.request("POST", "/rights", "POST /rights", data={
-            "csrf_token": token, "request_type": "access", "name": "Load Tester",
-            "email": item["email"], "details": marker, "website": "",
+        await self.send_marked("rights", "/rights", {
+            "request_type": "access", "name": "Load Tester", "details": "{marker}",
         })
-        if status == 303:
-            self.rec.accepted["rights"].append(item)
-        elif status == 0:
-            self.rec.unanswered["rights"].append(item)
 
     async def log_in_and_out(self, users: int) -> None:
         """Log in as a bench user, open the account page, log out."""
