@@ -43,6 +43,8 @@ class Config:
     def __init__(self) -> None:
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or None
         self.SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or None
+        # Keys the fingerprint kept of an erased address (default: derived from SECRET_KEY).
+        self.ERASURE_HMAC_KEY = os.environ.get("ERASURE_HMAC_KEY") or None
         self.MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
         self.MAIL_PORT = env_int("MAIL_PORT", 25)
         self.MAIL_USE_TLS = env_flag("MAIL_USE_TLS", False)
@@ -52,6 +54,8 @@ class Config:
             "MAIL_DEFAULT_SENDER", "Privacy team <privacy@localhost>"
         )
         self.MAIL_TIMEOUT = env_int("MAIL_TIMEOUT", 10)
+        # After this many failed tries an email is marked failed and shown to the admin.
+        self.MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 10)
         # Deliver right after the request in a background thread; the CLI catches what is left.
         self.MAIL_SEND_AFTER_REQUEST = env_flag("MAIL_SEND_AFTER_REQUEST", True)
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")

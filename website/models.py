@@ -5,6 +5,7 @@ from website.audit import AuditEntry
 from website.consent.models import ConsentRecord, PageView
 from website.mail.models import OutboxEmail
 from website.policy.models import PolicyAnnouncement, PolicyDraft, PolicyVersion
+from website.processing import ProcessingLimit
 from website.rights.models import RightsRequest, RightsRequestEvent
 from website.support.models import SupportReply, SupportRequest
 
@@ -17,6 +18,7 @@ __all__ = [
     "PolicyAnnouncement",
     "PolicyDraft",
     "PolicyVersion",
+    "ProcessingLimit",
     "RightsRequest",
     "RightsRequestEvent",
     "SupportReply",

@@ -28,3 +28,7 @@ class OutboxEmail(db.Model):
     sent_at: Mapped[datetime | None]
     # Set while one sender holds the row, so two workers never send the same email twice.
     claimed_until: Mapped[datetime | None]
+    # Set when delivery failed for good (a permanent SMTP error or too many attempts).
+    failed_at: Mapped[datetime | None]
+    # The support or rights request the email is about, so its page can show a failure.
+    reference: Mapped[str] = mapped_column(String(20), default="", index=True)

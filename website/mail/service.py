@@ -22,13 +22,27 @@ CLAIM_SECONDS = 120
 MAX_BACKOFF = timedelta(hours=6)
 
 
-def queue_email(to: str, subject: str, template: str, **context: Any) -> OutboxEmail:
-    """Render `templates/mail/<template>.txt/.html` into the outbox; the caller commits."""
+def one_line(text: str) -> str:
+    """Text a mail header can carry: every line break (U+2028 too) and control character
+    becomes a space. A header that cannot be encoded would make the email fail on every try."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in line)
+                    for line in text.splitlines()).strip()
+
+
+def queue_email(
+    to: str, subject: str, template: str, reference: str = "", **context: Any
+) -> OutboxEmail:
+    """Render `templates/mail/<template>.txt/.html` into the outbox; the caller commits.
+
+    `reference` names the support or rights request the email is about (shown on its page if
+    delivery fails for good)."""
+    subject = one_line(subject)
     context.setdefault("site_url", current_app.config["SITE_URL"])
     context.setdefault("subject", subject)
     email = OutboxEmail(
         to_address=to,
         subject=subject,
+        reference=reference,
         body_text=render_template(f"mail/{template}.txt", **context),
         body_html=render_template(f"mail/{template}.html", **context),
     )
@@ -47,7 +61,7 @@ def build_message(email: OutboxEmail, sender: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = email.to_address
-    message["Subject"] = email.subject
+    message["Subject"] = one_line(email.subject)
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(idstring=f"outbox-{email.id}")
     message["Auto-Submitted"] = "auto-generated"
@@ -123,6 +137,7 @@ def claim(email_id: int) -> bool:
         .where(
             OutboxEmail.id == email_id,
             OutboxEmail.sent_at.is_(None),
+            OutboxEmail.failed_at.is_(None),
             # Due again only after its backoff: another sender may have just failed it.
             OutboxEmail.next_attempt_at <= now,
             or_(OutboxEmail.claimed_until.is_(None), OutboxEmail.claimed_until < now),
@@ -138,7 +153,8 @@ def due_ids(limit: int) -> list[int]:
     now = utcnow()
     query = (
         select(OutboxEmail.id)
-        .where(OutboxEmail.sent_at.is_(None), OutboxEmail.next_attempt_at <= now)
+        .where(OutboxEmail.sent_at.is_(None), OutboxEmail.failed_at.is_(None),
+               OutboxEmail.next_attempt_at <= now)
         .order_by(OutboxEmail.id)
         .limit(limit)
     )
@@ -147,7 +163,8 @@ def due_ids(limit: int) -> list[int]:
 
 def queued_count() -> int:
     """How many emails are not yet delivered (due now or waiting for a retry)."""
-    query = select(func.count()).select_from(OutboxEmail).where(OutboxEmail.sent_at.is_(None))
+    query = select(func.count()).select_from(OutboxEmail).where(
+        OutboxEmail.sent_at.is_(None), OutboxEmail.failed_at.is_(None))
     return db.session.scalar(query) or 0
 
 
@@ -178,8 +195,25 @@ def deliver_one(mailer: Mailer, email: OutboxEmail) -> bool:
     email.sent_at = utcnow()
     email.last_error = ""
     email.claimed_until = None
+    forget_body(email)
     db.session.commit()
     return True
+
+
+def forget_body(email: OutboxEmail) -> None:
+    """Drop the body once it has gone (or never will): its links and tokens must not stay at
+    rest. The recipient, subject and dates are what the outbox keeps as a record."""
+    email.body_text = ""
+    email.body_html = ""
+
+
+def is_permanent(error: Exception) -> bool:
+    """True for a failure a retry cannot fix: a 5xx answer, or a message that cannot be built."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code >= 500
+    return isinstance(error, (ValueError, UnicodeError))
 
 
 def deliver_outbox(limit: int = 500) -> tuple[int, int]:
@@ -193,12 +227,30 @@ def deliver_outbox(limit: int = 500) -> tuple[int, int]:
 
 
 def record_failure(email: OutboxEmail, error: Exception) -> None:
-    """Keep the email queued: count the attempt, keep the error, and wait before the next."""
-    log.warning("mail %s stays queued for a retry: %s", email.id, error.__class__.__name__)
+    """Count the attempt and keep the error; wait before the next try, or mark it failed for
+    good (a permanent error, or MAIL_MAX_ATTEMPTS reached) so it is shown, not retried."""
     email.attempts += 1
     email.last_error = f"{error.__class__.__name__}: {error}"[:500]
-    email.next_attempt_at = utcnow() + backoff(email.attempts)
     email.claimed_until = None
+    if is_permanent(error) or email.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
+        log.warning("mail %s failed for good: %s", email.id, error.__class__.__name__)
+        email.failed_at = utcnow()
+        forget_body(email)
+        return
+    log.warning("mail %s stays queued for a retry: %s", email.id, error.__class__.__name__)
+    email.next_attempt_at = utcnow() + backoff(email.attempts)
+
+
+def failed_emails(reference: str) -> list[OutboxEmail]:
+    """Email about this request that could not be delivered, for the admin's request page."""
+    if not reference:
+        return []
+    query = (
+        select(OutboxEmail)
+        .where(OutboxEmail.reference == reference, OutboxEmail.failed_at.is_not(None))
+        .order_by(OutboxEmail.id)
+    )
+    return list(db.session.scalars(query))
 
 
 def _send_in_background(app: Flask) -> None:

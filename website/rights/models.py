@@ -39,6 +39,9 @@ class RightsRequest(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(index=True)
     export_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     export_expires_at: Mapped[datetime | None]
+    # How the request reached us: "web" (the form), or entered by an admin from another channel.
+    channel: Mapped[str] = mapped_column(String(10), default="web")
+    received_on: Mapped[date | None]
 
     events: Mapped[list[RightsRequestEvent]] = relationship(
         back_populates="request", cascade="all, delete-orphan", order_by="RightsRequestEvent.id"

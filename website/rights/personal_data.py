@@ -23,6 +23,8 @@ The export is one JSON document. Its keys:
 from __future__ import annotations
 
 import hashlib
+import hmac
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -36,6 +38,7 @@ from website.audit import AuditEntry
 from website.consent.service import consent_records_for_user, unlink_user
 from website.extensions import db, utcnow
 from website.mail.models import OutboxEmail
+from website.processing import erase_limits
 from website.rights.models import RightsRequest, RightsRequestEvent
 from website.support.service import anonymise_requests, as_export, requests_for_email
 
@@ -183,9 +186,31 @@ def export_personal_data(email: str) -> dict[str, Any]:
     }
 
 
+def erasure_key() -> bytes:
+    """The key of the erasure fingerprints: ERASURE_HMAC_KEY, or one derived from SECRET_KEY."""
+    configured = current_app.config.get("ERASURE_HMAC_KEY")
+    if configured:
+        return configured.encode()
+    secret = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(secret, b"erasure-fingerprint", hashlib.sha256).digest()
+
+
 def email_fingerprint(email: str) -> str:
-    """A one-way hash of an address: a later request can be matched without storing it."""
-    return "sha256:" + hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    """A keyed one-way fingerprint of an address (HMAC-SHA256): without the key, guessing the
+    address does not re-identify the person; with it, a later request can be matched."""
+    digest = hmac.new(erasure_key(), email.strip().lower().encode(), hashlib.sha256)
+    return "hmac-sha256:" + digest.hexdigest()
+
+
+def erased_actor(email: str) -> str:
+    """The stable pseudonym an erased account keeps in the audit log (Art. 5(2))."""
+    return "erased-user:" + email_fingerprint(email).split(":", 1)[1][:16]
+
+
+def _mentions(text: str, address: str) -> bool:
+    """True when the text holds this exact address (not one that merely ends with it)."""
+    pattern = r"(?<![\w.+-])" + re.escape(address) + r"(?![\w-]|\.\w)"
+    return re.search(pattern, text, flags=re.IGNORECASE) is not None
 
 
 @dataclass
@@ -213,6 +238,35 @@ KEPT = [
 ]
 
 
+def _erase_rights_request(item: RightsRequest, email: str) -> None:
+    # Everything written about the person goes: their own words, the admins' outcomes,
+    # reasons and history notes. What stays proves the request was answered.
+    item.name = item.details = ERASED
+    item.email = email_fingerprint(email)
+    item.user_id = None
+    if item.outcome:
+        item.outcome = ERASED
+    if item.extension_reason:
+        item.extension_reason = ERASED
+    for event in item.events:
+        if event.note:
+            event.note = ERASED
+
+
+def _erase_emails(address: str) -> int:
+    """Delete the mail to this exact address, and queued mail whose body names it exactly."""
+    to_them = delete(OutboxEmail).where(func.lower(OutboxEmail.to_address) == address)
+    deleted = db.session.execute(to_them).rowcount
+    # A substring search finds candidates ("bob@x" is inside "jimbob@x"); the exact check decides.
+    candidates = db.session.scalars(select(OutboxEmail).where(
+        func.lower(OutboxEmail.body_text).contains(address, autoescape=True)))
+    for email in list(candidates):
+        if _mentions(email.body_text, address) or _mentions(email.body_html, address):
+            db.session.delete(email)
+            deleted += 1
+    return deleted
+
+
 def _close_erased(item: RightsRequest, actor_id: int | None) -> None:
     # Nobody can be told about it any more, so it is closed rather than left in the queue.
     note = "Closed: the personal data it concerned was erased."
@@ -232,21 +286,16 @@ def erase_personal_data(
     report.support_requests = anonymise_requests(email, user_id)
     rights = _rights_requests(email, user_id)
     for item in rights:
-        item.name = item.details = ERASED
-        item.email = email_fingerprint(email)
-        item.user_id = None
+        _erase_rights_request(item, email)
         if item.status not in ("completed", "rejected") and item is not current_request:
             _close_erased(item, actor_id)
     report.rights_requests = len(rights)
-    report.emails = db.session.execute(
-        delete(OutboxEmail).where(or_(
-            func.lower(OutboxEmail.to_address) == lower,
-            func.lower(OutboxEmail.body_text).contains(lower, autoescape=True),
-        ))
-    ).rowcount
+    report.emails = _erase_emails(lower)
     report.audit_entries = db.session.execute(
-        update(AuditEntry).where(func.lower(AuditEntry.actor) == lower).values(actor=ERASED)
+        update(AuditEntry).where(func.lower(AuditEntry.actor) == lower)
+        .values(actor=erased_actor(email))
     ).rowcount
+    erase_limits(lower)
     if user is not None:
         report.consent_records = unlink_user(user.id)
         report.password_reset_tokens = db.session.execute(

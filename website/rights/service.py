@@ -120,6 +120,7 @@ def notify(request: RightsRequest, subject: str, template: str, **context: Any) 
         request.email,
         f"{subject} [{request.reference}]",
         template,
+        reference=request.reference,
         request=request,
         type_label=TYPES[request.request_type][0],
         status_label=STATUSES[request.status],

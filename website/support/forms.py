@@ -20,6 +20,10 @@ SHORT_TEXT = Length(max=200, message="Keep this to 200 characters.")
 EMAIL_LENGTH = Length(max=254, message="An email address has at most 254 characters.")
 
 
+# Every character Python (and a mail header) treats as a line break, U+2028 and U+2029 included.
+LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+
+
 def sent_once(form: FlaskForm, field: Field) -> None:
     """A field sent twice is ambiguous: ask for it once rather than guess which one was meant."""
     if field.raw_data is not None and len(field.raw_data) > 1:
@@ -36,7 +40,7 @@ def readable(form: FlaskForm, field: Field) -> None:
 
 def one_line(form: FlaskForm, field: Field) -> None:
     """Refuse line breaks where one line is expected (they would also break email headers)."""
-    if isinstance(field.data, str) and ("\n" in field.data or "\r" in field.data):
+    if isinstance(field.data, str) and any(ch in LINE_BREAKS for ch in field.data):
         raise ValidationError("Please keep this to one line.")
 
 

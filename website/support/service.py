@@ -87,6 +87,7 @@ def submit_request(
         support_request.email,
         f"We received your support request {support_request.reference}",
         "support_confirmation",
+        reference=support_request.reference,
         support_request=support_request,
         category_label=CATEGORIES[category],
         urgent=category == URGENT_CATEGORY,
@@ -278,6 +279,7 @@ def reply_to_request(
         support_request.email,
         f"Re: {support_request.subject} [{support_request.reference}]",
         "support_reply",
+        reference=support_request.reference,
         support_request=support_request,
         reply=reply,
     )
