@@ -7,6 +7,8 @@ from flask_login import current_user
 
 from website.accounts.guards import admin_required
 from website.admin.views import bp
+from website.mail.service import failed_emails
+from website.processing import flags_for
 from website.rights import service, workflow
 from website.rights.forms import ActionForm, CompleteForm, ExtendForm, RejectForm
 from website.rights.models import RightsRequest
@@ -50,7 +52,8 @@ def detail_page(item: RightsRequest, **forms: object) -> str:
     return render_template(
         "admin/rights_detail.html", item=item, types=service.TYPES, statuses=service.STATUSES,
         due=service.effective_due(item), urgency=urgency(item), open_statuses=service.OPEN,
-        **forms,
+        failed_mail=failed_emails(item.reference),
+        limits=flags_for([item.email]).get(item.email.lower(), []), **forms,
     )
 
 

@@ -7,6 +7,8 @@ from flask_login import current_user
 
 from website.accounts.guards import admin_required
 from website.admin.views import bp
+from website.mail.service import failed_emails
+from website.processing import flags_for
 from website.support import service
 from website.support.forms import ReplyForm, StatusForm
 from website.support.models import SupportRequest
@@ -49,6 +51,8 @@ def render_detail(
         form=form,
         status_form=StatusForm(),
         urgent=support_request.category == service.URGENT_CATEGORY,
+        failed_mail=failed_emails(support_request.reference),
+        limits=flags_for([support_request.email]).get(support_request.email.lower(), []),
     ), status
 
 
