@@ -29,26 +29,27 @@ def upgrade():
     )
     with op.batch_alter_table('processing_limits', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_processing_limits_email'), ['email'], unique=False)
-    with op.batch_alter_table('outbox_emails', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('failed_at', sa.DateTime(), nullable=True))
-        batch_op.add_column(sa.Column('reference', sa.String(length=20), nullable=False,
-                                      server_default=''))
-        batch_op.create_index(batch_op.f('ix_outbox_emails_reference'), ['reference'],
-                              unique=False)
-    with op.batch_alter_table('rights_requests', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('channel', sa.String(length=10), nullable=False,
-                                      server_default='web'))
-        batch_op.add_column(sa.Column('received_on', sa.Date(), nullable=True))
+    # Plain ADD COLUMN, no batch: a SQLite table copy would lose the rights queue's expression
+    # indexes (migration rights_1), which reflection cannot read back, and copy the outbox.
+    op.add_column('outbox_emails', sa.Column('failed_at', sa.DateTime(), nullable=True))
+    op.add_column('outbox_emails', sa.Column('reference', sa.String(length=20), nullable=False,
+                                             server_default=''))
+    op.create_index(op.f('ix_outbox_emails_reference'), 'outbox_emails', ['reference'],
+                    unique=False)
+    op.add_column('rights_requests', sa.Column('channel', sa.String(length=10), nullable=False,
+                                               server_default='web'))
+    op.add_column('rights_requests', sa.Column('received_on', sa.Date(), nullable=True))
+    op.add_column('rights_requests', sa.Column('identity_checked', sa.Boolean(), nullable=False,
+                                               server_default=sa.false()))
 
 
 def downgrade():
-    with op.batch_alter_table('rights_requests', schema=None) as batch_op:
-        batch_op.drop_column('received_on')
-        batch_op.drop_column('channel')
-    with op.batch_alter_table('outbox_emails', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_outbox_emails_reference'))
-        batch_op.drop_column('reference')
-        batch_op.drop_column('failed_at')
+    # Plain DROP COLUMN (SQLite 3.35+), for the same reason as in upgrade().
+    for column in ('identity_checked', 'received_on', 'channel'):
+        op.drop_column('rights_requests', column)
+    op.drop_index(op.f('ix_outbox_emails_reference'), table_name='outbox_emails')
+    for column in ('reference', 'failed_at'):
+        op.drop_column('outbox_emails', column)
     with op.batch_alter_table('processing_limits', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_processing_limits_email'))
     op.drop_table('processing_limits')

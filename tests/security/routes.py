@@ -15,6 +15,7 @@ from flask import Flask, url_for
 
 from tests.conftest import PASSWORD
 from tests.security.world import ROLES, World
+from website.extensions import utcnow
 
 # Expected status per role, in the order of ROLES: anonymous, user, other, admin.
 PUBLIC = (200, 200, 200, 200)
@@ -123,6 +124,13 @@ def support_args(world: World) -> dict:
     return {"reference": world.support_reference}
 
 
+def intake_form(world: World, role: str) -> dict:
+    """A request received by phone, identity clear on receipt, entered by an admin."""
+    return {"request_type": "access", "name": "Phoned In", "email": "phoned@example.com",
+            "details": "", "received_on": utcnow().date().isoformat(), "channel": "phone",
+            "identity_checked": "y"}
+
+
 def rights_args(world: World) -> dict:
     """The open rights request of "user"."""
     return {"reference": world.rights_reference}
@@ -198,6 +206,8 @@ ROUTES: tuple[Route, ...] = (
     Route("admin.support_close", "POST", ADMIN_ACTION, args=support_args),
     Route("admin.support_reopen", "POST", ADMIN_ACTION, args=support_args),
     Route("admin.rights_queue", "GET", ADMIN_ONLY),
+    Route("admin.rights_new", "GET", ADMIN_ONLY),
+    Route("admin.rights_new", "POST", ADMIN_ACTION, form=intake_form),
     Route("admin.rights_detail", "GET", ADMIN_ONLY, args=rights_args),
     Route("admin.rights_action", "POST", ADMIN_ACTION,
           args=lambda w: {"reference": w.verified_rights_request(), "action": "start"}),

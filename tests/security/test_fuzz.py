@@ -198,6 +198,17 @@ def test_admin_update_draft(world: World, errors: ServerErrors, request: Request
     send(client, "POST", f"/admin/policy/drafts/{draft_id}", request, errors)
 
 
+INTAKE_FIELDS = ("request_type", "name", "email", "details", "received_on", "channel",
+                 "identity_checked")
+
+
+@FUZZ
+@given(request=bodies(INTAKE_FIELDS))
+def test_admin_rights_intake(world: World, errors: ServerErrors, request: Request) -> None:
+    response = send(world.client("admin"), "POST", "/admin/rights/new", request, errors)
+    assert response.status_code in (303, 400, 413), response.status_code
+
+
 @FUZZ
 @given(
     page=st.sampled_from([

@@ -10,7 +10,15 @@ from website.admin.views import bp
 from website.mail.service import failed_emails
 from website.processing import flags_for
 from website.rights import service, workflow
-from website.rights.forms import ActionForm, CompleteForm, ExtendForm, RejectForm
+from website.rights.forms import (
+    CHANNELS,
+    ActionForm,
+    CompleteForm,
+    ExtendForm,
+    IntakeForm,
+    RejectForm,
+)
+from website.rights.intake import Received, enter_request
 from website.rights.models import RightsRequest
 from website.rights.queue import STATUS_FILTERS, queue_page, urgency
 
@@ -55,6 +63,30 @@ def detail_page(item: RightsRequest, **forms: object) -> str:
         failed_mail=failed_emails(item.reference),
         limits=flags_for([item.email]).get(item.email.lower(), []), **forms,
     )
+
+
+@bp.route("/rights/new", methods=["GET", "POST"])
+@admin_required
+def rights_new() -> Response | tuple[str, int] | str:
+    """Enter a request received by email, phone or post."""
+    form = IntakeForm()
+    if request.method == "GET":
+        return render_template("admin/rights_new.html", form=form, types=service.TYPES)
+    if not form.validate_on_submit():
+        return render_template("admin/rights_new.html", form=form, types=service.TYPES), 400
+    admin = current_user._get_current_object()  # type: ignore[attr-defined]
+    item = enter_request(Received(
+        request_type=form.request_type.data, name=form.name.data, email=form.email.data,
+        details=form.details.data or "", received_on=form.received_date,
+        channel=form.channel.data, identity_checked=bool(form.identity_checked.data),
+    ), admin)
+    if item.status == "verified":
+        flash(f"Entered as verified; due {item.due_on.isoformat()}, counted from the day it "
+              f"was received by {CHANNELS[item.channel].lower()}.", "success")
+    else:
+        flash("Entered. A confirmation link went to the address: the month runs from when "
+              "the requester follows it.", "success")
+    return redirect(url_for("admin.rights_detail", reference=item.reference), 303)
 
 
 @bp.get("/rights/<reference>")

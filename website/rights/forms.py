@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     PasswordField,
     RadioField,
     SelectField,
@@ -16,6 +18,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length
 
+from website.extensions import utcnow
 from website.rights.service import TYPES
 
 # Werkzeug keeps a byte that is not UTF-8 as "%XX" (uppercase hex, 80-FF) in form values.
@@ -117,3 +120,68 @@ class DeleteAccountForm(FlaskForm):
     password = PasswordField(
         "Your password", validators=[DataRequired("Enter your password to confirm.")]
     )
+
+
+CHANNELS = {"email": "Email", "phone": "Phone", "post": "Post", "other": "Other"}
+# A request entered later than this after it arrived is most likely a typo in the date.
+RECEIVED_MAX_DAYS = 365
+
+
+class IntakeForm(FlaskForm):
+    """A request an admin received by email, phone or post, entered into the queue."""
+
+    request_type = SelectField(
+        "Right asked for", choices=[SelectChoice(key, label) for key, (label, _) in TYPES.items()],
+        validators=[InputRequired("Choose the right asked for.")],
+    )
+    name = StringField(
+        "Requester's name", filters=[strip],
+        validators=[DataRequired("Enter the requester's name."), Length(max=200), readable_text],
+    )
+    email = StringField(
+        "Requester's email address", filters=[strip],
+        validators=[
+            DataRequired("Enter the address: the requester is told about every change there."),
+            Length(max=254),
+            Email("Enter an email address like name@example.com.", check_deliverability=False),
+            readable_text,
+        ],
+    )
+    details = TextAreaField(
+        "What they asked for", filters=[strip],
+        validators=[Length(max=DETAILS_MAX, message=f"Please keep the details under "
+                           f"{DETAILS_MAX} characters."), readable_text],
+    )
+    received_on = StringField(
+        "Received on", filters=[strip],
+        validators=[DataRequired("Give the date the request reached us, as YYYY-MM-DD.")],
+    )
+    channel = SelectField(
+        "Received by", choices=[SelectChoice(key, label) for key, label in CHANNELS.items()],
+        validators=[InputRequired("Choose how the request reached us.")],
+    )
+    identity_checked = BooleanField(
+        "The requester's identity was clear on receipt (the month runs from the day received)"
+    )
+
+    def validate_received_on(self, field: StringField) -> None:
+        """A real date, not in the future, within the last year."""
+        received = self.received_date
+        if received is None:
+            raise ValidationError("Give the date as YYYY-MM-DD, for example 2026-01-31.")
+        today = utcnow().date()
+        if received > today:
+            raise ValidationError("The date cannot be in the future.")
+        if (today - received).days > RECEIVED_MAX_DAYS:
+            raise ValidationError("That is more than a year ago: check the date.")
+
+    @property
+    def received_date(self) -> date | None:
+        """The received date typed, parsed (None when malformed)."""
+        text = self.received_on.data or ""
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return None
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            return None

@@ -42,6 +42,8 @@ class RightsRequest(db.Model):
     # How the request reached us: "web" (the form), or entered by an admin from another channel.
     channel: Mapped[str] = mapped_column(String(10), default="web")
     received_on: Mapped[date | None]
+    # The admin saw the requester's identity was clear on receipt: the month runs from then.
+    identity_checked: Mapped[bool] = mapped_column(default=False)
 
     events: Mapped[list[RightsRequestEvent]] = relationship(
         back_populates="request", cascade="all, delete-orphan", order_by="RightsRequestEvent.id"

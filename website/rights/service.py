@@ -153,22 +153,28 @@ def submit_request(
         mark_verified(request, user.id, "Verified at once: submitted while logged in as the owner.")
         db.session.commit()
         return request, None
-    token = secrets.token_urlsafe(32)
-    days = current_app.config["RETENTION_DAYS"]["unverified_rights_requests"]
-    request.verify_token_hash = token_hash(token)
-    request.verify_expires_at = now + timedelta(days=days)
-    verify_url = f"{current_app.config['SITE_URL']}/rights/verify/{token}"
-    notify(request, "Please confirm your data-rights request", "rights_verify",
-           verify_url=verify_url, valid_days=days)
+    token = send_confirmation_link(request)
     db.session.commit()
     return request, token
 
 
+def send_confirmation_link(request: RightsRequest) -> str:
+    """Email the owner the link that verifies the request (the caller commits); the raw token."""
+    token = secrets.token_urlsafe(32)
+    days = current_app.config["RETENTION_DAYS"]["unverified_rights_requests"]
+    request.verify_token_hash = token_hash(token)
+    request.verify_expires_at = utcnow() + timedelta(days=days)
+    verify_url = f"{current_app.config['SITE_URL']}/rights/verify/{token}"
+    notify(request, "Please confirm your data-rights request", "rights_verify",
+           verify_url=verify_url, valid_days=days)
+    return token
+
+
 def mark_verified(request: RightsRequest, actor_id: int | None, note: str) -> None:
-    """Received -> verified: the one-month clock starts today."""
-    today = utcnow().date()
+    """Received -> verified: the one-month clock starts today, or on the day the request was
+    received when the requester's identity was clear on receipt (ICO)."""
     request.verified_at = utcnow()
-    request.due_on = one_calendar_month_after(today)
+    request.due_on = one_calendar_month_after(clock_start(request))
     if request.user_id is None:
         owner = db.session.scalar(
             select(User).where(func.lower(User.email) == request.email.lower())
@@ -256,5 +262,11 @@ def extension_allowed_until(request: RightsRequest) -> date | None:
 
 def extended_due_date(request: RightsRequest, months: int) -> date:
     """The new due date: counted from verification, one month plus the extension."""
-    start = (request.verified_at or utcnow()).date()
-    return add_months(start, 1 + months)
+    return add_months(clock_start(request), 1 + months)
+
+
+def clock_start(request: RightsRequest) -> date:
+    """The day the month runs from: receipt when the identity was clear then, else verification."""
+    if request.identity_checked and request.received_on:
+        return request.received_on
+    return (request.verified_at or utcnow()).date()
