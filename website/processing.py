@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, delete, func, select
+from sqlalchemy import ColumnElement, Select, String, delete, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from website.extensions import db, utcnow
@@ -68,13 +68,10 @@ def processing_allowed(email_or_user: Any, purpose: str) -> bool:
     return not any(purpose in BLOCKS[limit.kind] for limit in limits_in_force(email_or_user))
 
 
-def blocked_addresses(purpose: str) -> ColumnElement[Any]:
-    """A subquery of the (lower-case) addresses kept out of `purpose`, for bulk queries."""
-    return (
-        select(ProcessingLimit.email)
-        .where(ProcessingLimit.kind.in_(_kinds_blocking(purpose)),
-               ProcessingLimit.lifted_at.is_(None))
-        .scalar_subquery()
+def blocked_addresses(purpose: str) -> Select[tuple[str]]:
+    """The (lower-case) addresses kept out of `purpose`, as a subquery for bulk queries."""
+    return select(ProcessingLimit.email).where(
+        ProcessingLimit.kind.in_(_kinds_blocking(purpose)), ProcessingLimit.lifted_at.is_(None)
     )
 
 
@@ -123,3 +120,14 @@ def erase_limits(email: str) -> int:
     """Forget every restriction and objection of an erased address (the caller commits)."""
     query = delete(ProcessingLimit).where(ProcessingLimit.email == _address(email))
     return db.session.execute(query).rowcount
+
+
+def limits_as_export(email: str) -> list[dict[str, Any]]:
+    """Every restriction and objection of this address, lifted ones too (for access rights)."""
+    query = select(ProcessingLimit).where(ProcessingLimit.email == _address(email))
+    return [
+        {"kind": limit.kind, "request": limit.reference,
+         "since": limit.created_at.isoformat(),
+         "lifted_at": limit.lifted_at.isoformat() if limit.lifted_at else None}
+        for limit in db.session.scalars(query.order_by(ProcessingLimit.id))
+    ]

@@ -8,6 +8,9 @@ The periods are configuration (RETENTION_DAYS, in days); what each kind means:
 - closed_rights_requests: closed more than 24 months ago (the record the law asks us to keep).
 - expired_tokens: password-reset tokens expired more than `expired_tokens` days ago.
 - sent_email: outbox email delivered more than 90 days ago (queued mail is never purged).
+- Restricted data (Art. 18, website/processing.py) is skipped by every rule while the restriction
+  stands: support and rights requests and sent email under the address, the account's consent
+  records.
 - consent_records: a consent record is proof for as long as the consent stands plus the proof
   period. It stops standing when a later decision with the same consent id supersedes it, or
   when it expires (CONSENT_MAX_AGE_DAYS after it was given). So a record goes once the proof
@@ -28,11 +31,12 @@ from flask.cli import AppGroup
 from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
-from website.accounts.models import PasswordResetToken
+from website.accounts.models import PasswordResetToken, User
 from website.audit import record_audit
 from website.consent.models import ConsentRecord, PageView
 from website.extensions import db, utcnow
 from website.mail.models import OutboxEmail
+from website.processing import RETENTION_PURGE, is_blocked
 from website.rights.models import RightsRequest
 from website.support.models import SupportRequest
 
@@ -52,17 +56,26 @@ def _page_views(now: datetime, days: dict[str, int]) -> tuple[Any, ColumnElement
 def _unverified_rights(now: datetime, days: dict[str, int]) -> tuple[Any, ColumnElement[bool]]:
     cutoff = _cutoff(now, days["unverified_rights_requests"])
     never_verified = and_(RightsRequest.verified_at.is_(None), RightsRequest.created_at < cutoff)
-    return RightsRequest, never_verified
+    return RightsRequest, and_(never_verified, _not_restricted(RightsRequest.email))
 
 
 def _closed_support(now: datetime, days: dict[str, int]) -> tuple[Any, ColumnElement[bool]]:
-    return SupportRequest, SupportRequest.closed_at < _cutoff(now, days["closed_support_requests"])
+    closed_long_ago = SupportRequest.closed_at < _cutoff(now, days["closed_support_requests"])
+    return SupportRequest, and_(closed_long_ago, _not_restricted(SupportRequest.email))
 
 
 def _closed_rights(now: datetime, days: dict[str, int]) -> tuple[Any, ColumnElement[bool]]:
     closed_long_ago = RightsRequest.closed_at < _cutoff(now, days["closed_rights_requests"])
     # Not counted twice: an old unverified request is already the rule above's.
-    return RightsRequest, and_(closed_long_ago, ~_unverified_rights(now, days)[1])
+    unverified = and_(RightsRequest.verified_at.is_(None),
+                      RightsRequest.created_at < _cutoff(now, days["unverified_rights_requests"]))
+    return RightsRequest, and_(closed_long_ago, ~unverified,
+                               _not_restricted(RightsRequest.email))
+
+
+def _not_restricted(email: ColumnElement[str]) -> ColumnElement[bool]:
+    """Restricted data (Art. 18) is kept, whatever its age, until the restriction is lifted."""
+    return ~is_blocked(email, RETENTION_PURGE)
 
 
 def _expired_tokens(now: datetime, days: dict[str, int]) -> tuple[Any, ColumnElement[bool]]:
@@ -71,7 +84,8 @@ def _expired_tokens(now: datetime, days: dict[str, int]) -> tuple[Any, ColumnEle
 
 
 def _sent_email(now: datetime, days: dict[str, int]) -> tuple[Any, ColumnElement[bool]]:
-    return OutboxEmail, OutboxEmail.sent_at < _cutoff(now, days["sent_email"])
+    sent_long_ago = OutboxEmail.sent_at < _cutoff(now, days["sent_email"])
+    return OutboxEmail, and_(sent_long_ago, _not_restricted(OutboxEmail.to_address))
 
 
 def _consent_records(now: datetime, days: dict[str, int]) -> tuple[Any, ColumnElement[bool]]:
@@ -84,7 +98,10 @@ def _consent_records(now: datetime, days: dict[str, int]) -> tuple[Any, ColumnEl
         later.created_at < proof_cutoff,
     )
     expired_long_ago = ConsentRecord.created_at < proof_cutoff - timedelta(days=max_age)
-    return ConsentRecord, or_(expired_long_ago, superseded_long_ago)
+    restricted_users = select(User.id).where(is_blocked(User.email, RETENTION_PURGE))
+    not_restricted = or_(ConsentRecord.user_id.is_(None),
+                         ConsentRecord.user_id.not_in(restricted_users))
+    return ConsentRecord, and_(or_(expired_long_ago, superseded_long_ago), not_restricted)
 
 
 RULES: dict[str, Rule] = {

@@ -16,6 +16,7 @@ from website.rights.forms import (
     CompleteForm,
     ExtendForm,
     IntakeForm,
+    LiftForm,
     RejectForm,
 )
 from website.rights.intake import Received, enter_request
@@ -47,6 +48,7 @@ def rights_queue() -> str:
     page = queue_page(request_type, status, int(page_arg))
     return render_template(
         "admin/rights_queue.html", page=page, types=service.TYPES, statuses=service.STATUSES,
+        limits=flags_for(item.email for item in page.items),
         status_filters=STATUS_FILTERS, urgency=urgency,
     )
 
@@ -57,6 +59,7 @@ def detail_page(item: RightsRequest, **forms: object) -> str:
     forms.setdefault("complete_form", CompleteForm())
     forms.setdefault("reject_form", RejectForm())
     forms.setdefault("extend_form", ExtendForm())
+    forms.setdefault("lift_restriction_form", LiftForm())
     return render_template(
         "admin/rights_detail.html", item=item, types=service.TYPES, statuses=service.STATUSES,
         due=service.effective_due(item), urgency=urgency(item), open_statuses=service.OPEN,
@@ -102,7 +105,8 @@ def rights_action(reference: str, action: str) -> Response | tuple[str, int]:
     """Start, complete, reject, extend or approve deletion."""
     item = request_or_404(reference)
     forms = {"start": ActionForm, "complete": CompleteForm, "reject": RejectForm,
-             "extend": ExtendForm, "approve_deletion": ActionForm}
+             "extend": ExtendForm, "approve_deletion": ActionForm,
+             "lift_restriction": LiftForm}
     if action not in forms:
         abort(404)
     form = forms[action]()
@@ -134,6 +138,9 @@ def run_action(item: RightsRequest, action: str, form: object) -> str:
     if action == "extend":
         workflow.extend(item, admin, int(form.months.data), form.reason.data)
         return "The due date is extended; the owner has been told why."
+    if action == "lift_restriction":
+        workflow.lift_restriction(item, admin, form.reason.data)
+        return "The owner has been told; the restriction is lifted."
     report, email_id = workflow.approve_deletion(item, admin)
     workflow.send_and_forget(email_id)
     return (

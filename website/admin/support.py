@@ -65,6 +65,7 @@ def support_queue() -> str:
     return render_template(
         "admin/support_queue.html",
         result=result,
+        limits=flags_for(item.email for item in result.items),
         status=status,
         category=category,
         categories=service.CATEGORIES,

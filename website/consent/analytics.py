@@ -6,7 +6,7 @@ import secrets
 from urllib.parse import urlsplit
 
 from flask import Response, request
-from sqlalchemy import insert
+from sqlalchemy import delete, insert
 
 from website.consent import registry
 from website.consent.models import PageView
@@ -43,3 +43,13 @@ def record_page_view(response: Response) -> None:
         path=request.path[:500], visitor_id=visitor_id, referrer_host=referrer_host()
     ))
     db.session.commit()
+
+
+def forget_visitor(response: Response) -> None:
+    """Delete this browser's page views and its visitor id: the person left analytics."""
+    visitor_id = request.cookies.get(registry.ANALYTICS_COOKIE)
+    if visitor_id is None:
+        return
+    db.session.execute(delete(PageView).where(PageView.visitor_id == visitor_id[:64]))
+    db.session.commit()
+    registry.delete_cookie(response, registry.ANALYTICS_COOKIE)

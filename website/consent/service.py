@@ -16,9 +16,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql.selectable import ScalarSelect
 
 from website.consent import registry
-from website.consent.analytics import counts_as_page_view, record_page_view
+from website.consent.analytics import counts_as_page_view, forget_visitor, record_page_view
 from website.consent.models import ConsentRecord
 from website.extensions import db, utcnow
+from website.processing import ANALYTICS, processing_allowed
 
 log = logging.getLogger(__name__)
 
@@ -267,7 +268,9 @@ def apply_consent(response: Response) -> Response:
         if state.gpc_override:
             record_gpc_refusal(response, state)
         elif state.allows(registry.ANALYTICS):
-            if counts_as_page_view(response):
+            if not processing_allowed(current_user, ANALYTICS):
+                forget_visitor(response)  # restricted or objected: out of analytics at once
+            elif counts_as_page_view(response):
                 record_page_view(response)
         elif registry.ANALYTICS_COOKIE in request.cookies:
             registry.delete_cookie(response, registry.ANALYTICS_COOKIE)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 import threading
 from datetime import timedelta
@@ -11,7 +12,7 @@ from email.utils import formatdate, make_msgid
 from typing import Any
 
 from flask import Flask, current_app, g, render_template
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from website.extensions import db, utcnow
 from website.mail.models import OutboxEmail
@@ -273,3 +274,24 @@ def register_mail(app: Flask) -> None:
             thread = threading.Thread(target=_send_in_background, args=(real_app,), daemon=True)
             response.call_on_close(thread.start)
         return response
+
+
+def _mentions(text: str, address: str) -> bool:
+    """True when the text holds this exact address (not one that merely ends with it)."""
+    pattern = r"(?<![\w.+-])" + re.escape(address) + r"(?![\w-]|\.\w)"
+    return re.search(pattern, text, flags=re.IGNORECASE) is not None
+
+
+def erase_mail_to(address: str) -> int:
+    """Erasure: delete the mail to this exact address, and mail whose body names it exactly;
+    the caller commits. How many."""
+    to_them = delete(OutboxEmail).where(func.lower(OutboxEmail.to_address) == address)
+    deleted = db.session.execute(to_them).rowcount
+    # A substring search finds candidates ("bob@x" is inside "jimbob@x"); the exact check decides.
+    candidates = db.session.scalars(select(OutboxEmail).where(
+        func.lower(OutboxEmail.body_text).contains(address, autoescape=True)))
+    for email in list(candidates):
+        if _mentions(email.body_text, address) or _mentions(email.body_html, address):
+            db.session.delete(email)
+            deleted += 1
+    return deleted

@@ -19,6 +19,7 @@ from website.policy.service import (
     remembered,
     today,
 )
+from website.processing import ANNOUNCEMENTS, is_blocked
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,8 @@ def queue_next_batch(announcement: PolicyAnnouncement) -> int:
         announcement.finished_at = utcnow()
         return 0
     now = utcnow()
+    # Restricted or objecting people get no announcement (website/processing.py).
+    wanted = ~is_blocked(User.email, ANNOUNCEMENTS)
     rows = select(
         User.email,
         literal(announcement.subject, String),
@@ -97,14 +100,14 @@ def queue_next_batch(announcement: PolicyAnnouncement) -> int:
         literal(now, DateTime),
         literal(0, Integer),
         literal("", String),
-    ).where(User.id > announcement.last_user_id, User.id <= upper)
+    ).where(User.id > announcement.last_user_id, User.id <= upper, wanted)
     columns = [
         "to_address", "subject", "body_text", "body_html",
         "created_at", "next_attempt_at", "attempts", "last_error",
     ]
     db.session.execute(insert(OutboxEmail).from_select(columns, rows))
     # INSERT ... SELECT reports no row count on every driver: count the batch instead.
-    in_batch = (User.id > announcement.last_user_id) & (User.id <= upper)
+    in_batch = (User.id > announcement.last_user_id) & (User.id <= upper) & wanted
     queued = db.session.scalar(select(func.count()).select_from(User).where(in_batch))
     # Moving the cursor only from the value this worker read makes a racing worker's update
     # match no row, so each user is queued exactly once.

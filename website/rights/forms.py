@@ -185,3 +185,13 @@ class IntakeForm(FlaskForm):
             return date.fromisoformat(text)
         except ValueError:
             return None
+
+
+class LiftForm(FlaskForm):
+    """Lift a restriction: the owner is told why before it is lifted (Art. 18(3))."""
+
+    reason = TextAreaField(
+        "Why the restriction ends (sent to the owner first)", filters=[strip],
+        validators=[DataRequired("Lifting a restriction needs a reason: it is sent to the owner."),
+                    Length(max=REASON_MAX), readable_text],
+    )

@@ -11,7 +11,7 @@ from datetime import date
 
 from website.accounts.models import User
 from website.audit import record_audit
-from website.extensions import db
+from website.extensions import db, utcnow
 from website.references import new_reference
 from website.rights.models import RightsRequest, RightsRequestEvent
 from website.rights.service import mark_verified, send_confirmation_link
@@ -36,7 +36,7 @@ def enter_request(received: Received, admin: User) -> RightsRequest:
         reference=new_reference("RR"), request_type=received.request_type, name=received.name,
         email=received.email, details=received.details, status="received",
         channel=received.channel, received_on=received.received_on,
-        identity_checked=received.identity_checked,
+        identity_checked=received.identity_checked, created_at=utcnow(),
     )
     request.events.append(RightsRequestEvent(
         actor_id=admin.id, from_status="", to_status="received",

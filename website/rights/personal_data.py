@@ -15,6 +15,7 @@ The export is one JSON document. Its keys:
 - ``rights_requests``: every data-rights request, with its history.
 - ``consent_records``: cookie-consent decisions made while logged in to the account.
 - ``emails``: messages we sent or will send to that address (created_at, sent_at, subject).
+- ``restrictions_and_objections``: each restriction or objection (kind, request, since, lifted_at).
 - ``processing``: for each key above, the purposes, recipients and retention period (Art. 15(1)).
 - ``source``, ``your_rights``: where the data came from, and what the owner may do about it.
 - ``keys``: this description, in short.
@@ -24,7 +25,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -38,7 +38,8 @@ from website.audit import AuditEntry
 from website.consent.service import consent_records_for_user, unlink_user
 from website.extensions import db, utcnow
 from website.mail.models import OutboxEmail
-from website.processing import erase_limits
+from website.mail.service import erase_mail_to
+from website.processing import erase_limits, limits_as_export
 from website.rights.models import RightsRequest, RightsRequestEvent
 from website.support.service import anonymise_requests, as_export, requests_for_email
 
@@ -51,6 +52,7 @@ KEYS = {
     "rights_requests": "Every data-rights request you made, with its history.",
     "consent_records": "Cookie choices you made while logged in (proof of consent).",
     "emails": "Emails we sent or are about to send to your address.",
+    "restrictions_and_objections": "Restrictions (Art. 18) and objections (Art. 21) you made.",
     "processing": "Why we hold each kind of data, who receives it, and how long we keep it.",
 }
 RECIPIENTS = ["our hosting provider", "our email delivery provider"]
@@ -99,6 +101,12 @@ def processing() -> dict[str, dict[str, Any]]:
             "retention": (
                 f"As long as the consent stands, plus {_days('consent_proof')} days as proof."
             ),
+        },
+        "restrictions_and_objections": {
+            "purposes": ["To keep your data out of the processing you restricted or objected to."],
+            "legal_basis": "legal obligation",
+            "recipients": ["our hosting provider"],
+            "retention": "Until your data is erased.",
         },
         "emails": {
             "purposes": ["To send you the messages about your account and requests."],
@@ -176,6 +184,7 @@ def export_personal_data(email: str) -> dict[str, Any]:
         "emails": [
             {"created_at": _when(m.created_at), "sent_at": _when(m.sent_at),
              "subject": m.subject} for m in emails],
+        "restrictions_and_objections": limits_as_export(email),
         "processing": processing(),
         "source": "You gave us this data: by registering, writing to us, or using the site.",
         "your_rights": (
@@ -206,11 +215,6 @@ def erased_actor(email: str) -> str:
     """The stable pseudonym an erased account keeps in the audit log (Art. 5(2))."""
     return "erased-user:" + email_fingerprint(email).split(":", 1)[1][:16]
 
-
-def _mentions(text: str, address: str) -> bool:
-    """True when the text holds this exact address (not one that merely ends with it)."""
-    pattern = r"(?<![\w.+-])" + re.escape(address) + r"(?![\w-]|\.\w)"
-    return re.search(pattern, text, flags=re.IGNORECASE) is not None
 
 
 @dataclass
@@ -253,19 +257,6 @@ def _erase_rights_request(item: RightsRequest, email: str) -> None:
             event.note = ERASED
 
 
-def _erase_emails(address: str) -> int:
-    """Delete the mail to this exact address, and queued mail whose body names it exactly."""
-    to_them = delete(OutboxEmail).where(func.lower(OutboxEmail.to_address) == address)
-    deleted = db.session.execute(to_them).rowcount
-    # A substring search finds candidates ("bob@x" is inside "jimbob@x"); the exact check decides.
-    candidates = db.session.scalars(select(OutboxEmail).where(
-        func.lower(OutboxEmail.body_text).contains(address, autoescape=True)))
-    for email in list(candidates):
-        if _mentions(email.body_text, address) or _mentions(email.body_html, address):
-            db.session.delete(email)
-            deleted += 1
-    return deleted
-
 
 def _close_erased(item: RightsRequest, actor_id: int | None) -> None:
     # Nobody can be told about it any more, so it is closed rather than left in the queue.
@@ -290,7 +281,7 @@ def erase_personal_data(
         if item.status not in ("completed", "rejected") and item is not current_request:
             _close_erased(item, actor_id)
     report.rights_requests = len(rights)
-    report.emails = _erase_emails(lower)
+    report.emails = erase_mail_to(lower)
     report.audit_entries = db.session.execute(
         update(AuditEntry).where(func.lower(AuditEntry.actor) == lower)
         .values(actor=erased_actor(email))

@@ -17,6 +17,7 @@ from website.accounts.models import User
 from website.audit import record_audit
 from website.extensions import db, utcnow
 from website.mail.service import queue_email
+from website.processing import add_limit
 from website.references import new_reference
 from website.rights.dates import add_months, one_calendar_month_after
 from website.rights.models import RightsRequest, RightsRequestEvent
@@ -51,6 +52,8 @@ EXPORT_DAYS = 7
 MAX_EXTENSION_MONTHS = 2
 # Types whose outcome an admin writes by hand (the others do real work when completed).
 MANUAL_TYPES = ("correction", "restriction", "objection")
+# Types that limit processing as soon as they are verified (see website/processing.py).
+LIMITING_TYPES = ("restriction", "objection")
 REFERENCE_SHAPE = re.compile(r"RR-[0-9A-Z]{4,16}")
 
 
@@ -163,7 +166,7 @@ def send_confirmation_link(request: RightsRequest) -> str:
     token = secrets.token_urlsafe(32)
     days = current_app.config["RETENTION_DAYS"]["unverified_rights_requests"]
     request.verify_token_hash = token_hash(token)
-    request.verify_expires_at = utcnow() + timedelta(days=days)
+    request.verify_expires_at = (request.created_at or utcnow()) + timedelta(days=days)
     verify_url = f"{current_app.config['SITE_URL']}/rights/verify/{token}"
     notify(request, "Please confirm your data-rights request", "rights_verify",
            verify_url=verify_url, valid_days=days)
@@ -181,6 +184,9 @@ def mark_verified(request: RightsRequest, actor_id: int | None, note: str) -> No
         )
         request.user_id = owner.id if owner else None
     add_event(request, "verified", note, actor_id)
+    if request.request_type in LIMITING_TYPES:
+        # In force from verification (Art. 18(1), 21): not only once an admin has decided.
+        add_limit(request.email, request.request_type, request.reference)
     notify(request, "Your data-rights request is confirmed", "rights_verified")
 
 

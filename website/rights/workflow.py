@@ -9,11 +9,12 @@ from datetime import timedelta
 
 from sqlalchemy import delete
 
+from website import processing
 from website.accounts.models import User
 from website.audit import record_audit
 from website.extensions import db, utcnow
 from website.mail.models import OutboxEmail
-from website.mail.service import claim, deliver, queue_email
+from website.mail.service import Mailer, claim, deliver, deliver_one, queue_email
 from website.rights.models import RightsRequest
 from website.rights.personal_data import ErasureReport, erase_personal_data
 from website.rights.service import (
@@ -158,6 +159,38 @@ def send_and_forget(email_id: int) -> bool:
     db.session.execute(delete(OutboxEmail).where(OutboxEmail.id == email_id))
     db.session.commit()
     return True
+
+
+def lift_restriction(request: RightsRequest, actor: User, reason: str) -> None:
+    """Tell the owner the restriction ends, and only once the email is delivered, lift it."""
+    reason = reason.strip()
+    if not reason:
+        raise RightsError("Lifting a restriction needs a reason: it is sent to the owner.")
+    if "restriction" not in (limit.kind for limit in processing.limits_in_force(request.email)):
+        raise RightsError("No restriction is in force for this address.")
+    notice = _lifting_notice(request, reason)
+    db.session.commit()
+    delivered = False
+    if claim(notice.id):
+        with Mailer() as mailer:
+            delivered = deliver_one(mailer, db.session.get(OutboxEmail, notice.id))
+    if not delivered:
+        raise RightsError("The owner could not be told yet, so the restriction stays. The notice "
+                          "stays in the outbox; try again once it has gone.")
+    processing.lift_restriction(request.email)
+    add_event(request, request.status, f"Restriction lifted after telling the owner: {reason}",
+              actor.id)
+    _audit("lift_restriction", request, actor)
+    db.session.commit()
+
+
+def _lifting_notice(request: RightsRequest, reason: str) -> OutboxEmail:
+    # Art. 18(3): the person who obtained the restriction is told before it is lifted.
+    return queue_email(
+        request.email, f"The restriction of your data ends [{request.reference}]",
+        "rights_lifting", reference=request.reference, request=request, reason=reason,
+        status_url=status_url(request),
+    )
 
 
 def _close(request: RightsRequest, actor: User, status: str, text: str) -> None:
