@@ -7,14 +7,15 @@ The periods are configuration (RETENTION_DAYS, in days); what each kind means:
 - closed_support_requests: closed more than 2 years ago (their replies go with them).
 - closed_rights_requests: closed more than 24 months ago (the record the law asks us to keep).
 - expired_tokens: password-reset tokens expired more than `expired_tokens` days ago.
-- sent_email: outbox email delivered more than 90 days ago (queued mail is never purged).
-- Restricted data (Art. 18, website/processing.py) is skipped by every rule while the restriction
-  stands: support and rights requests and sent email under the address, the account's consent
-  records.
+- sent_email: outbox email delivered, or failed for good, more than 90 days ago (queued mail is
+  never purged).
 - consent_records: a consent record is proof for as long as the consent stands plus the proof
   period. It stops standing when a later decision with the same consent id supersedes it, or
   when it expires (CONSENT_MAX_AGE_DAYS after it was given). So a record goes once the proof
   period has run from the earlier of those two moments.
+- Restricted data (Art. 18, website/processing.py) is skipped by every rule while the restriction
+  stands: support and rights requests and sent email under the address, the account's consent
+  records.
 
 The audit log is not purged: it is the record of who did what, including these purges.
 """
@@ -67,9 +68,7 @@ def _closed_support(now: datetime, days: dict[str, int]) -> tuple[Any, ColumnEle
 def _closed_rights(now: datetime, days: dict[str, int]) -> tuple[Any, ColumnElement[bool]]:
     closed_long_ago = RightsRequest.closed_at < _cutoff(now, days["closed_rights_requests"])
     # Not counted twice: an old unverified request is already the rule above's.
-    unverified = and_(RightsRequest.verified_at.is_(None),
-                      RightsRequest.created_at < _cutoff(now, days["unverified_rights_requests"]))
-    return RightsRequest, and_(closed_long_ago, ~unverified,
+    return RightsRequest, and_(closed_long_ago, ~_unverified_rights(now, days)[1],
                                _not_restricted(RightsRequest.email))
 
 
@@ -84,7 +83,9 @@ def _expired_tokens(now: datetime, days: dict[str, int]) -> tuple[Any, ColumnEle
 
 
 def _sent_email(now: datetime, days: dict[str, int]) -> tuple[Any, ColumnElement[bool]]:
-    sent_long_ago = OutboxEmail.sent_at < _cutoff(now, days["sent_email"])
+    cutoff = _cutoff(now, days["sent_email"])
+    # Mail that failed for good ends its life like delivered mail, counted from the failure.
+    sent_long_ago = or_(OutboxEmail.sent_at < cutoff, OutboxEmail.failed_at < cutoff)
     return OutboxEmail, and_(sent_long_ago, _not_restricted(OutboxEmail.to_address))
 
 
