@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from aiosmtpd.controller import Controller
 from sqlalchemy import select, update
@@ -111,3 +112,13 @@ def test_a_delivered_email_keeps_no_working_link_at_rest(app, client, users, smt
     assert row.sent_at is not None and row.subject == message["Subject"]
     assert row.body_text == "" and row.body_html == ""
     assert [v for _, _, v in every_value_in_the_database(app) if token in v] == []
+
+
+def test_failed_mail_is_purged_like_delivered_mail(app, runner):
+    with app.app_context():
+        for days in (91, 89):
+            db.session.add(OutboxEmail(to_address="a@example.com", subject=f"failed {days}",
+                                       body_text="", failed_at=utcnow() - timedelta(days=days)))
+        db.session.commit()
+    assert "sent_email: deleted 1" in runner.invoke(args=["retention", "purge"]).output
+    assert [row.subject for row in outbox(app)] == ["failed 89"]

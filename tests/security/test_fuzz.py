@@ -231,7 +231,7 @@ def test_admin_request_actions(world: World, errors: ServerErrors, reference: st
     send(client, "GET", f"/admin/support/{reference}", Request(), errors)
     send(client, "GET", f"/admin/rights/{reference}", Request(), errors)
     send(client, "POST", f"/admin/support/{world.support_reference}/reply", request, errors)
-    for rights_action in ("extend", "reject", "complete"):
+    for rights_action in ("extend", "reject", "complete", "lift_restriction"):
         send(client, "POST", f"/admin/rights/{world.rights_reference}/{rights_action}", request,
              errors)
     send(client, "POST", f"/admin/rights/{world.rights_reference}/{action}", request, errors)
