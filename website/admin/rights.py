@@ -102,7 +102,7 @@ def rights_detail(reference: str) -> str:
 @bp.post("/rights/<reference>/<action>")
 @admin_required
 def rights_action(reference: str, action: str) -> Response | tuple[str, int]:
-    """Start, complete, reject, extend or approve deletion."""
+    """Start, complete, reject, extend, approve deletion or lift a restriction."""
     item = request_or_404(reference)
     forms = {"start": ActionForm, "complete": CompleteForm, "reject": RejectForm,
              "extend": ExtendForm, "approve_deletion": ActionForm,

@@ -7,7 +7,7 @@ import logging
 import smtplib
 from datetime import timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from website import processing
 from website.accounts.models import User
@@ -186,11 +186,15 @@ def lift_restriction(request: RightsRequest, actor: User, reason: str) -> None:
 
 def _lifting_notice(request: RightsRequest, reason: str) -> OutboxEmail:
     # Art. 18(3): the person who obtained the restriction is told before it is lifted.
-    return queue_email(
-        request.email, f"The restriction of your data ends [{request.reference}]",
-        "rights_lifting", reference=request.reference, request=request, reason=reason,
-        status_url=status_url(request),
-    )
+    subject = f"The restriction of your data ends [{request.reference}]"
+    waiting = db.session.scalar(select(OutboxEmail).where(
+        OutboxEmail.reference == request.reference, OutboxEmail.subject == subject,
+        OutboxEmail.sent_at.is_(None), OutboxEmail.failed_at.is_(None)))
+    if waiting is not None:
+        # A notice from an earlier try is still queued: it goes now, not a second one later.
+        db.session.delete(waiting)
+    return queue_email(request.email, subject, "rights_lifting", reference=request.reference,
+                       request=request, reason=reason, status_url=status_url(request))
 
 
 def _close(request: RightsRequest, actor: User, status: str, text: str) -> None:
