@@ -153,6 +153,8 @@ ROUTES: tuple[Route, ...] = (
     Route("consent.cookies", "GET", PUBLIC),
     Route("consent.cookies_json", "GET", PUBLIC, html=False),
     Route("consent.save", "POST", EVERYONE_REDIRECTED, form=lambda w, r: {"choice": "reject_all"}),
+    # The receipt is for the consent id in the visitor's cookie: none here, so nothing to show.
+    Route("consent.receipt", "GET", (404, 404, 404, 404)),
     # Accounts.
     Route("accounts.register", "GET", GUEST_ONLY),
     Route("accounts.register", "POST", (303, 302, 302, 302), form=register_form),
