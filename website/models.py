@@ -6,6 +6,7 @@ from website.consent.models import ConsentRecord, PageView
 from website.mail.models import OutboxEmail
 from website.policy.models import PolicyAnnouncement, PolicyDraft, PolicyVersion
 from website.rights.models import RightsRequest, RightsRequestEvent
+from website.scheduled import ScheduledRun
 from website.support.models import SupportReply, SupportRequest
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "PolicyVersion",
     "RightsRequest",
     "RightsRequestEvent",
+    "ScheduledRun",
     "SupportReply",
     "SupportRequest",
     "User",
