@@ -99,10 +99,13 @@ class RetentionRule:
     at_end: str
     past_its_time: Rule | None = None
     period: str = ""
+    days_key: str = ""
 
     def days(self, config: Any) -> int | None:
         """The period in days from RETENTION_DAYS; None for data kept while it is in use."""
-        return None if self.past_its_time is None else int(config["RETENTION_DAYS"][self.key])
+        if self.past_its_time is None:
+            return None
+        return int(config["RETENTION_DAYS"][self.days_key or self.key])
 
 
 CONTRACT = "Contract (UK GDPR and GDPR Art. 6(1)(b))"
@@ -119,7 +122,7 @@ RETENTION_RULES: list[RetentionRule] = [
     RetentionRule("consent_records", "Proof of cookie consent (consent id, choice, date, "
                   "browser family, fingerprints of what was shown)", "the day the choice was "
                   "replaced or expired", LEGAL_OBLIGATION + ": proof of consent (Art. 7(1))",
-                  "Deleted", _consent_records),
+                  "Deleted", _consent_records, days_key="consent_proof"),
     RetentionRule("unverified_rights_requests", "Data-rights requests never confirmed by email",
                   "the request", LEGAL_OBLIGATION, "Deleted", _unverified_rights),
     RetentionRule("closed_rights_requests", "Data-rights requests and their history, once "

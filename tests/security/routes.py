@@ -147,6 +147,7 @@ ROUTES: tuple[Route, ...] = (
     Route("policy.version", "GET", PUBLIC, args=lambda w: {"number": 1}),
     Route("policy.version_markdown", "GET", PUBLIC, args=lambda w: {"number": 1}, html=False),
     Route("policy.diff", "GET", PUBLIC, args=lambda w: {"from": 1, "to": 1}),
+    Route("records.retention", "GET", PUBLIC),
     Route("policy.dismiss_notice", "POST", EVERYONE_REDIRECTED,
           form=lambda w, r: {"version": "1", "next": "/privacy"}),
     # Cookie consent.
@@ -205,6 +206,9 @@ ROUTES: tuple[Route, ...] = (
           args=lambda w: {"reference": w.verified_rights_request(), "action": "start"}),
     Route("admin.consents", "GET", ADMIN_ONLY),
     Route("admin.analytics", "GET", ADMIN_ONLY),
+    Route("admin.processing", "GET", ADMIN_ONLY),
+    Route("admin.processing_json", "GET", ADMIN_ONLY, html=False),
+    Route("admin.processing_csv_download", "GET", ADMIN_ONLY, html=False),
 )
 
 BY_KEY = {route.key: route for route in ROUTES}

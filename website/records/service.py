@@ -117,7 +117,7 @@ def collection_notice(activity_key: str) -> dict[str, Any]:
     activity = next(a for a in ACTIVITIES if a.key == activity_key)
     rules = [RULES_BY_KEY[key] for key in activity.retention if key != "sent_email"]
     return {
-        "purposes": _purposes(activity),
+        "purposes": [p[:1].lower() + p[1:] for p in _purposes(activity)],
         "periods": [f"{rule.data}: {rule_period(rule).lower()}" for rule in rules],
         "policy_url": url_for("policy.current", _anchor=activity.policy_anchor),
         "retention_url": url_for("records.retention", _anchor=rules[0].key),
