@@ -238,6 +238,8 @@ def consent_records_for_user(user_id: int) -> list[dict[str, Any]]:
             "source": r.source,
             "browser_family": r.browser_family,
             "created_at": r.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "banner_fingerprint": r.banner_fingerprint,
+            "registry_fingerprint": r.registry_fingerprint,
         }
         for r in db.session.scalars(query)
     ]
