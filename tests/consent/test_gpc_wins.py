@@ -75,3 +75,14 @@ def test_an_exception_ticked_without_the_signal_is_an_ordinary_choice(client, ro
     response = client.get("/privacy", headers=GPC)
     assert set_cookie_header(response, "analytics_id") is None
     assert [r.source for r in rows.consent_records()] == ["settings", "gpc"]
+
+
+def test_script_grant_under_gpc_without_confirmation_is_refused_with_a_reason(client, rows):
+    response = client.post("/cookies/consent", data={"choice": "accept_all"},
+                           headers={**GPC, "Accept": "application/json"})
+    assert response.status_code == 409
+    assert "Global Privacy Control" in response.get_json()["error"]
+    assert rows.consent_records() == []
+    refusal = client.post("/cookies/consent", data={"choice": "reject_all"},
+                          headers={**GPC, "Accept": "application/json"})
+    assert refusal.get_json()["categories"] == {"necessary": True, "analytics": False}

@@ -34,13 +34,27 @@ def banner_fingerprint(expired: bool) -> str:
     return cache[expired]
 
 
+def browser_family(user_agent: str) -> str:
+    """The browser family only (no version, no platform): enough for proof, not tracking."""
+    families = (
+        ("Edg/", "Edge"), ("OPR/", "Opera"), ("SamsungBrowser/", "Samsung Internet"),
+        ("Firefox/", "Firefox"), ("Chromium/", "Chromium"), ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"), ("curl/", "curl"), ("Wget/", "Wget"),
+        ("python-requests/", "python-requests"), ("Werkzeug/", "Werkzeug test client"),
+    )
+    for token, family in families:
+        if token in user_agent:
+            return family
+    return "Other" if user_agent else "Unknown"
+
+
 def _iso(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _event(record: ConsentRecord) -> dict[str, Any]:
+def _event(number: int, record: ConsentRecord) -> dict[str, Any]:
     return {
-        "event_id": record.id,
+        "event_id": f"{record.consent_id}-{number}",
         "timestamp": _iso(record.created_at),
         "event_type": EVENT_TYPES.get(record.source, record.source),
         "source": record.source,
@@ -106,5 +120,5 @@ def consent_receipt(consent_id: str) -> dict[str, Any] | None:
         "status": "active" if active else "expired",
         "valid_until": _iso(expires_at),
         "purposes": _purposes(set(latest.granted), active),
-        "events": [_event(r) for r in records],
+        "events": [_event(n, r) for n, r in enumerate(records, 1)],
     }

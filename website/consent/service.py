@@ -18,6 +18,7 @@ from sqlalchemy.sql.selectable import ScalarSelect
 from website.consent import registry
 from website.consent.analytics import counts_as_page_view, record_page_view
 from website.consent.models import ConsentRecord
+from website.consent.proof import browser_family
 from website.extensions import db, utcnow
 
 log = logging.getLogger(__name__)
@@ -146,20 +147,6 @@ def consent_state() -> ConsentState:
         state.gpc_honoured = state.gpc
     g.consent_state = state
     return state
-
-
-def browser_family(user_agent: str) -> str:
-    """The browser family only (no version, no platform): enough for proof, not tracking."""
-    families = (
-        ("Edg/", "Edge"), ("OPR/", "Opera"), ("SamsungBrowser/", "Samsung Internet"),
-        ("Firefox/", "Firefox"), ("Chromium/", "Chromium"), ("Chrome/", "Chrome"),
-        ("Safari/", "Safari"), ("curl/", "curl"), ("Wget/", "Wget"),
-        ("python-requests/", "python-requests"), ("Werkzeug/", "Werkzeug test client"),
-    )
-    for token, family in families:
-        if token in user_agent:
-            return family
-    return "Other" if user_agent else "Unknown"
 
 
 def granted_for(choice: str, requested: set[str]) -> frozenset[str]:
