@@ -94,7 +94,9 @@ def run_if_due(name: str, job: Callable[[], dict[str, int]]) -> dict[str, int] |
     except Exception as error:  # noqa: BLE001 - recorded for the dashboard, retried tomorrow
         db.session.rollback()
         log.exception("scheduled job %s failed", name)
-        finish(name, None, error=f"{type(error).__name__}: {error}"[:1000])
+        # The first line only: a database error's full text carries its SQL and parameters.
+        summary = str(error).split("\n", 1)[0]
+        finish(name, None, error=f"{type(error).__name__}: {summary}"[:1000])
         return None
     finish(name, counts)
     return counts

@@ -112,3 +112,19 @@ def test_dashboard_shows_the_last_run_and_its_counts(app, client, auth):
     assert "Last run: started" in page
     assert "page views: 1" in page
     assert "audit log: 0" in page
+
+
+def test_a_failed_run_is_shown_on_the_dashboard_and_releases_the_lease(app, client, auth):
+    from website.scheduled import run_if_due
+
+    def broken() -> dict[str, int]:
+        raise RuntimeError("disk full\nSQL: DELETE ... parameters: secret")
+
+    with app.app_context():
+        assert run_if_due("retention", broken) is None
+        run = db.session.get(ScheduledRun, "retention")
+        assert run.lease_until is None and run.last_error == "RuntimeError: disk full"
+    auth.login(admin=True)
+    page = client.get("/admin/").get_data(as_text=True)
+    assert "It failed: RuntimeError: disk full" in page
+    assert "secret" not in page
