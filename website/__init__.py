@@ -80,10 +80,11 @@ def register_blueprints(app: Flask) -> None:
     from website.consent.views import bp as consent_bp
     from website.pages.views import bp as pages_bp
     from website.policy.views import bp as policy_bp
+    from website.records.views import bp as records_bp
     from website.rights.views import bp as rights_bp
     from website.support.views import bp as support_bp
 
-    for bp in (pages_bp, policy_bp, consent_bp, accounts_bp, support_bp, rights_bp):
+    for bp in (pages_bp, policy_bp, records_bp, consent_bp, accounts_bp, support_bp, rights_bp):
         app.register_blueprint(bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
 
@@ -107,7 +108,7 @@ def register_commands(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    """Security headers, template globals, consent state, after-request mail."""
+    """Security headers, template globals, consent state, after-request mail, daily purge."""
     from website.security import register_security
 
     register_security(app)
@@ -117,6 +118,9 @@ def register_request_hooks(app: Flask) -> None:
     from website.mail.service import register_mail
 
     register_mail(app)
+    from website.retention import register_retention
+
+    register_retention(app)
 
 
 def register_first_start(app: Flask) -> None:

@@ -92,8 +92,12 @@ class Config:
             "consent_proof": env_int("RETENTION_CONSENT_PROOF_DAYS", 1095),
             "sent_email": env_int("RETENTION_SENT_EMAIL_DAYS", 90),
             "expired_tokens": env_int("RETENTION_EXPIRED_TOKENS_DAYS", 1),
+            # Six years: the UK limitation period for claims (Limitation Act 1980).
+            "audit_log": env_int("RETENTION_AUDIT_DAYS", 2192),
         }
         self.RETENTION_BATCH_SIZE = env_int("RETENTION_BATCH_SIZE", 1000)
+        # The site runs the purge itself, at most once a day (one runner across hosts).
+        self.RETENTION_AUTORUN = env_flag("RETENTION_AUTORUN", True)
         # New data-rights requests per client IP (Flask-Limiter syntax).
         self.RIGHTS_RATE_LIMIT = os.environ.get("RIGHTS_RATE_LIMIT", "5 per hour")
         # Support form submissions allowed per client IP (Flask-Limiter syntax).
@@ -120,6 +124,7 @@ class TestConfig(Config):
         self.RATELIMIT_STORAGE_URI = "memory://"
         self.MAIL_SERVER = None
         self.MAIL_SEND_AFTER_REQUEST = False
+        self.RETENTION_AUTORUN = False
         self.SITE_URL = "http://localhost"
         self.SESSION_COOKIE_SECURE = False
         self.FORCE_HTTPS = False

@@ -7,6 +7,7 @@ from website.mail.models import OutboxEmail
 from website.policy.models import PolicyAnnouncement, PolicyDraft, PolicyVersion
 from website.processing import ProcessingLimit
 from website.rights.models import RightsRequest, RightsRequestEvent
+from website.scheduled import ScheduledRun
 from website.support.models import SupportReply, SupportRequest
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "ProcessingLimit",
     "RightsRequest",
     "RightsRequestEvent",
+    "ScheduledRun",
     "SupportReply",
     "SupportRequest",
     "User",

@@ -1,44 +1,40 @@
-"""Retention: delete what the policy says is past its time, in batches, and say how much.
+"""Retention: THE list of what the site keeps, for how long, why, and what happens at the end.
 
-The periods are configuration (RETENTION_DAYS, in days); what each kind means:
+`RETENTION_RULES` is read by the purge (the rules with a `past_its_time` query), by the public
+page /privacy/retention and by the Art. 30 record /admin/processing, so what is published is
+what runs. Periods are configuration (RETENTION_DAYS, in days). The consent-record rule: a
+record is proof for as long as the consent stands plus the proof period; it stops standing when a
+later decision with the same consent id supersedes it, or when it expires
+(CONSENT_MAX_AGE_DAYS after it was given).
 
-- page_views: first-party analytics events older than the period (2 years).
-- unverified_rights_requests: never verified by email, created more than 30 days ago.
-- closed_support_requests: closed more than 2 years ago (their replies go with them).
-- closed_rights_requests: closed more than 24 months ago (the record the law asks us to keep).
-- expired_tokens: password-reset tokens expired more than `expired_tokens` days ago.
-- sent_email: outbox email delivered, or failed for good, more than 90 days ago (queued mail is
-  never purged).
-- consent_records: a consent record is proof for as long as the consent stands plus the proof
-  period. It stops standing when a later decision with the same consent id supersedes it, or
-  when it expires (CONSENT_MAX_AGE_DAYS after it was given). So a record goes once the proof
-  period has run from the earlier of those two moments.
-- Restricted data (Art. 18, website/processing.py) is skipped by every rule while the restriction
-  stands: support and rights requests and sent email under the address, the account's consent
-  records.
-
-The audit log is not purged: it is the record of who did what, including these purges.
+The purge runs once a day from the site itself (website/scheduled.py) or by `flask retention
+purge`; each real run is audited, and the audit log itself goes after RETENTION_AUDIT_DAYS.
+Restricted data (Art. 18, website/processing.py) is skipped by every rule while the restriction
+stands: support and rights requests and sent email under the address, the account's consent
+records.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from website.accounts.models import PasswordResetToken, User
-from website.audit import record_audit
+from website.audit import AuditEntry, record_audit
 from website.consent.models import ConsentRecord, PageView
 from website.extensions import db, utcnow
 from website.mail.models import OutboxEmail
 from website.processing import RETENTION_PURGE, is_blocked
 from website.rights.models import RightsRequest
+from website.scheduled import ScheduledRun, last_run, register_daily
 from website.support.models import SupportRequest
 
 retention_cli = AppGroup("retention", help="Data retention.")
@@ -105,25 +101,80 @@ def _consent_records(now: datetime, days: dict[str, int]) -> tuple[Any, ColumnEl
     return ConsentRecord, and_(or_(expired_long_ago, superseded_long_ago), not_restricted)
 
 
-RULES: dict[str, Rule] = {
-    "page_views": _page_views,
-    "unverified_rights_requests": _unverified_rights,
-    "closed_support_requests": _closed_support,
-    "closed_rights_requests": _closed_rights,
-    "expired_tokens": _expired_tokens,
-    "sent_email": _sent_email,
-    "consent_records": _consent_records,
-}
+def _audit_log(now: datetime, days: dict[str, int]) -> tuple[Any, ColumnElement[bool]]:
+    return AuditEntry, AuditEntry.created_at < _cutoff(now, days["audit_log"])
 
 
-def purge(now: datetime | None = None, dry_run: bool = False) -> dict[str, int]:
+@dataclass(frozen=True)
+class RetentionRule:
+    """One kind of data: how long it is kept, from when, why, and what happens at the end."""
+
+    key: str
+    data: str
+    counted_from: str
+    legal_basis: str
+    at_end: str
+    past_its_time: Rule | None = None
+    period: str = ""
+    days_key: str = ""
+
+    def days(self, config: Any) -> int | None:
+        """The period in days from RETENTION_DAYS; None for data kept while it is in use."""
+        if self.past_its_time is None:
+            return None
+        return int(config["RETENTION_DAYS"][self.days_key or self.key])
+
+
+CONTRACT = "Contract (UK GDPR and GDPR Art. 6(1)(b))"
+LEGAL_OBLIGATION = "Legal obligation (Art. 6(1)(c)) and accountability (Art. 5(2))"
+LEGITIMATE = "Legitimate interests (Art. 6(1)(f))"
+
+RETENTION_RULES: list[RetentionRule] = [
+    RetentionRule("accounts", "Accounts: name, organisation, email, phone, address, password hash",
+                  "", CONTRACT, "Erased when you delete your account or we approve a deletion "
+                  "request", period="as long as the account exists"),
+    RetentionRule("page_views", "Page views (our own analytics: page, time, referring site, "
+                  "random visitor id)", "the visit", "Consent (Art. 6(1)(a); PECR reg. 6)",
+                  "Deleted", _page_views),
+    RetentionRule("consent_records", "Proof of cookie consent (consent id, choice, date, "
+                  "browser family, fingerprints of what was shown)", "the day the choice was "
+                  "replaced or expired", LEGAL_OBLIGATION + ": proof of consent (Art. 7(1))",
+                  "Deleted", _consent_records, days_key="consent_proof"),
+    RetentionRule("unverified_rights_requests", "Data-rights requests never confirmed by email",
+                  "the request", LEGAL_OBLIGATION, "Deleted", _unverified_rights),
+    RetentionRule("closed_rights_requests", "Data-rights requests and their history, once "
+                  "closed", "closing", LEGAL_OBLIGATION + ": showing how requests were handled",
+                  "Deleted", _closed_rights),
+    RetentionRule("closed_support_requests", "Support requests and our replies, once closed",
+                  "closing", CONTRACT + "; " + LEGITIMATE + ": answering follow-up questions",
+                  "Deleted with their replies", _closed_support),
+    RetentionRule("sent_email", "Emails we sent (recipient, subject and dates; the body is "
+                  "dropped at delivery)", "delivery or final failure",
+                  LEGITIMATE + ": proof of what we told you and when", "Deleted",
+                  _sent_email),
+    RetentionRule("expired_tokens", "Password-reset links (a hash of the token)", "expiry",
+                  CONTRACT, "Deleted", _expired_tokens),
+    RetentionRule("audit_log", "Audit log of admin actions (who did what, when)", "the action",
+                  LEGITIMATE + " and accountability (Art. 5(2)); 6 years is the UK limitation "
+                  "period for claims", "Deleted", _audit_log),
+]
+
+
+def purged_kinds() -> list[tuple[str, Rule]]:
+    """Each kind the purge deletes, with its query (the other kinds are kept while in use)."""
+    return [(r.key, r.past_its_time) for r in RETENTION_RULES if r.past_its_time is not None]
+
+
+def purge(
+    now: datetime | None = None, dry_run: bool = False, actor: str = "cli"
+) -> dict[str, int]:
     """Delete (or, dry run, count) what is past its time; rows per kind. Audited when real."""
     now = now or utcnow()
     days = current_app.config["RETENTION_DAYS"]
     batch = max(int(current_app.config["RETENTION_BATCH_SIZE"]), 1)
     counts: dict[str, int] = {}
-    for kind, rule in RULES.items():
-        model, condition = rule(now, days)
+    for kind, past_its_time in purged_kinds():
+        model, condition = past_its_time(now, days)
         if dry_run:
             query = select(func.count()).select_from(model).where(condition)
             counts[kind] = db.session.scalar(query) or 0
@@ -132,7 +183,7 @@ def purge(now: datetime | None = None, dry_run: bool = False) -> dict[str, int]:
     if dry_run:
         db.session.rollback()
     else:
-        record_audit("retention.purge", target="retention", details=dict(counts), actor="cli")
+        record_audit("retention.purge", target="retention", details=dict(counts), actor=actor)
         db.session.commit()
     return counts
 
@@ -152,6 +203,21 @@ def _delete_in_batches(model: Any, condition: ColumnElement[bool], batch: int) -
         deleted += result.rowcount
         if len(ids) < batch:
             return deleted
+
+
+def daily_purge() -> dict[str, int]:
+    """The purge as the site runs it by itself once a day."""
+    return purge(actor="site (daily)")
+
+
+def last_purge() -> ScheduledRun | None:
+    """When the site's own daily purge last ran and what it deleted (None before the first)."""
+    return last_run("retention")
+
+
+def register_retention(app: Flask) -> None:
+    """Run the purge from the site itself, at most once a day (RETENTION_AUTORUN)."""
+    register_daily(app, "retention", daily_purge, "RETENTION_AUTORUN")
 
 
 @retention_cli.command("purge")

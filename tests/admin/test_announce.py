@@ -14,8 +14,6 @@ from website.accounts.models import User
 from website.extensions import db
 from website.mail.models import OutboxEmail
 from website.mail.service import send_pending
-from website.policy.announce import consent_outdated
-from website.policy.service import publish_version
 
 TEXT = "## Your Rights\n\nYou may now also object to profiling.\n"
 
@@ -97,19 +95,6 @@ def test_five_thousand_users_are_queued_in_one_request(app, client, auth):
     # Generous: one INSERT ... SELECT, not 5,000 renders; the figure is for the report.
     print(f"publish with 5,000 users: {elapsed:.2f}s")
     assert elapsed < 20
-
-
-def test_consent_given_before_a_material_change_is_outdated(app):
-    with app.app_context():
-        assert consent_outdated(1) is False
-        publish_version(TEXT, date.today(), "minor", material=False)
-        assert consent_outdated(1) is False
-        publish_version(TEXT + "\nMore.\n", date.today(), "major", material=True)
-        assert consent_outdated(2) is True
-        assert consent_outdated(None) is True
-        assert consent_outdated(3) is False
-        publish_version(TEXT + "\nLater.\n", date.today() + timedelta(days=5), "m", material=True)
-        assert consent_outdated(3) is False  # not in force yet
 
 
 def test_cli_import_of_a_material_version_is_announced_and_audited(app, runner, users, tmp_path):

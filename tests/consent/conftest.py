@@ -8,6 +8,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from website.consent import registry
 from website.consent.models import ConsentRecord, PageView
 from website.consent.service import StoredChoice, encode_choice
 from website.extensions import db, utcnow
@@ -61,14 +62,20 @@ class Db:
     def forge_choice(
         self, granted: tuple[str, ...] = ("analytics",), age_days: float = 0,
         policy_version: int | None = 1, origin: str = "banner",
-        consent_id: str = "a-stored-consent-id-123",
+        consent_id: str = "a-stored-consent-id-123", registry_fingerprint: str | None = None,
     ) -> str:
-        """A validly signed consent cookie value, as if the choice were made `age_days` ago."""
-        choice = StoredChoice(
-            consent_id, frozenset(granted), policy_version,
-            utcnow().replace(microsecond=0) - timedelta(days=age_days), origin,
-        )
+        """A validly signed consent cookie value, as if the choice were made `age_days` ago.
+
+        It answered the cookie registry as it is now, unless `registry_fingerprint` says otherwise.
+        """
         with self.app.test_request_context():
+            covered = registry_fingerprint
+            if covered is None:
+                covered = registry.fingerprint()
+            choice = StoredChoice(
+                consent_id, frozenset(granted), policy_version,
+                utcnow().replace(microsecond=0) - timedelta(days=age_days), origin, covered,
+            )
             return encode_choice(choice)
 
 

@@ -1,4 +1,4 @@
-"""Global Privacy Control, forged cookies, and asking again after time or a material change."""
+"""Global Privacy Control, forged cookies, and asking again after time or a registry change."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from tests.consent.conftest import has_banner, set_cookie_header
+from website.consent import registry
 from website.policy.service import publish_version
 
 GPC = {"Sec-GPC": "1"}
@@ -33,14 +34,15 @@ def test_gpc_well_known_file(client):
     assert body["gpc"] is True and date.fromisoformat(body["lastUpdate"])
 
 
-def test_explicit_choice_on_cookie_page_beats_gpc(client, rows):
+def test_exception_confirmed_on_cookie_page_beats_gpc(client, rows):
     client.post("/cookies/consent", data={"choice": "save", "analytics": "on",
-                                          "origin": "settings"}, headers=GPC)
+                                          "gpc_exception": "on", "origin": "settings"},
+                headers=GPC)
     client.get("/privacy", headers=GPC)
     assert [v.path for v in rows.page_views()] == ["/privacy"]
     page = client.get("/cookies", headers=GPC).get_data(as_text=True)
-    assert "the choice you made on this page counts" in page
-    assert [r.source for r in rows.consent_records()] == ["settings"]
+    assert "you confirmed an exception on this page" in page
+    assert [r.source for r in rows.consent_records()] == ["gpc_exception"]
 
 
 def test_gpc_turns_off_a_banner_grant_once_and_records_it(client, rows):
@@ -107,19 +109,45 @@ def test_max_age_comes_from_config(app, client, rows):
     assert has_banner(client.get("/"))
 
 
-def test_material_revision_asks_again_minor_does_not(app, client, rows):
+def test_policy_revisions_material_or_not_do_not_ask_again(app, client, rows):
+    # SPEC (issue 12): only a change in what the consent covers asks again, not a revision.
     client.post("/cookies/consent", data={"choice": "reject_all"})
     with app.app_context():
         publish_version("# Policy\n\nSmall fix.\n", date(2025, 9, 1), summary="typo")
-    assert not has_banner(client.get("/"))
-    with app.app_context():
         publish_version("# Policy\n\nNew purposes.\n", date(2025, 10, 1), summary="new",
                         material=True)
-        publish_version("# Policy\n\nLater typo fix.\n", date(2025, 11, 1), summary="typo 2")
-    assert has_banner(client.get("/"))
-    client.post("/cookies/consent", data={"choice": "accept_all"})
-    assert rows.consent_records()[-1].policy_version == 4
     assert not has_banner(client.get("/"))
+    client.post("/cookies/consent", data={"choice": "accept_all"})
+    assert rows.consent_records()[-1].policy_version == 3
+
+
+def test_a_change_in_the_cookie_registry_asks_again(app, client, rows, monkeypatch):
+    client.post("/cookies/consent", data={"choice": "accept_all"})
+    assert not has_banner(client.get("/"))
+    assert len(rows.page_views()) == 1
+    changed = registry.Cookie("ab_test", registry.ANALYTICS, "Which variant of a page you saw.")
+    monkeypatch.setattr(registry, "COOKIES", [*registry.COOKIES, changed])
+    response = client.get("/")
+    assert has_banner(response)
+    assert "our cookies have changed" in response.get_data(as_text=True)
+    assert len(rows.page_views()) == 1  # a consent to a different list is no consent
+    client.post("/cookies/consent", data={"choice": "accept_all"})
+    assert not has_banner(client.get("/"))
+    old, new = rows.consent_records()
+    assert old.registry_fingerprint != new.registry_fingerprint
+
+
+def test_a_purpose_reworded_asks_again(client, monkeypatch):
+    client.post("/cookies/consent", data={"choice": "reject_all"})
+    reworded = [registry.Category(c.key, c.name, c.description + " And more.", c.required)
+                for c in registry.CATEGORIES]
+    monkeypatch.setattr(registry, "CATEGORIES", reworded)
+    assert has_banner(client.get("/"))
+
+
+def test_a_cookie_from_before_fingerprints_is_asked_again(client, rows):
+    client.set_cookie("consent", rows.forge_choice(registry_fingerprint=""))
+    assert has_banner(client.get("/"))
 
 
 def test_upcoming_material_revision_does_not_ask_yet(app, client):

@@ -24,6 +24,7 @@ EXPECTED = {
     "expired_tokens": 1,
     "sent_email": 1,
     "consent_records": 2,
+    "audit_log": 1,
 }
 
 
@@ -91,6 +92,9 @@ def seeded(app) -> None:
             consent("Y", 1200), consent("Y", 100),
             # Z: never renewed; expired (182 days) plus the proof period ago -> goes.
             consent("Z", 1300),
+            # The audit log: six years (2192 days) by default.
+            AuditEntry(action="policy.publish", actor="old", created_at=ago(2193)),
+            AuditEntry(action="policy.publish", actor="recent", created_at=ago(2190)),
         ]
         db.session.add_all(rows)
         db.session.commit()
@@ -113,6 +117,9 @@ def remaining(app) -> dict[str, list[str]]:
             ],
             "replies": values(SupportReply.request_id),
             "events": values(RightsRequestEvent.request_id),
+            "audit": sorted(
+                f"{e.actor} {e.action}" for e in db.session.scalars(select(AuditEntry))
+            ),
         }
 
 
@@ -151,6 +158,8 @@ def test_purge_deletes_only_what_is_past_its_time(app, runner, seeded):
     assert left["email"] == ["new", "queued"]
     assert left["consent"] == ["X1200", "Y1200", "Y100"]
     assert len(left["replies"]) == 2 and len(left["events"]) == 3  # children went with parents
+    # Version 1's import and the purge's own entry are new; the 2190-day-old entry stays.
+    assert left["audit"] == ["cli policy.publish", "cli retention.purge", "recent policy.publish"]
     assert audit_purges(app) == [EXPECTED]
     again = runner.invoke(args=["retention", "purge"])
     assert "total: deleted 0" in again.output
@@ -164,3 +173,11 @@ def test_periods_come_from_configuration(app, seeded):
         counts = purge(dry_run=True)
         assert counts["page_views"] == 0
         assert db.session.scalar(select(func.count()).select_from(PageView)) == 6
+
+
+def test_audit_period_comes_from_configuration(app, seeded):
+    from website.retention import purge
+
+    app.config["RETENTION_DAYS"] = {**app.config["RETENTION_DAYS"], "audit_log": 2000}
+    with app.app_context():
+        assert purge(dry_run=True)["audit_log"] == 2

@@ -155,12 +155,15 @@ ROUTES: tuple[Route, ...] = (
     Route("policy.version", "GET", PUBLIC, args=lambda w: {"number": 1}),
     Route("policy.version_markdown", "GET", PUBLIC, args=lambda w: {"number": 1}, html=False),
     Route("policy.diff", "GET", PUBLIC, args=lambda w: {"from": 1, "to": 1}),
+    Route("records.retention", "GET", PUBLIC),
     Route("policy.dismiss_notice", "POST", EVERYONE_REDIRECTED,
           form=lambda w, r: {"version": "1", "next": "/privacy"}),
     # Cookie consent.
     Route("consent.cookies", "GET", PUBLIC),
     Route("consent.cookies_json", "GET", PUBLIC, html=False),
     Route("consent.save", "POST", EVERYONE_REDIRECTED, form=lambda w, r: {"choice": "reject_all"}),
+    # The receipt is for the consent id in the visitor's cookie: none here, so nothing to show.
+    Route("consent.receipt", "GET", (404, 404, 404, 404)),
     # Accounts.
     Route("accounts.register", "GET", GUEST_ONLY),
     Route("accounts.register", "POST", (303, 302, 302, 302), form=register_form),
@@ -213,6 +216,9 @@ ROUTES: tuple[Route, ...] = (
           args=lambda w: {"reference": w.verified_rights_request(), "action": "start"}),
     Route("admin.consents", "GET", ADMIN_ONLY),
     Route("admin.analytics", "GET", ADMIN_ONLY),
+    Route("admin.processing", "GET", ADMIN_ONLY),
+    Route("admin.processing_json", "GET", ADMIN_ONLY, html=False),
+    Route("admin.processing_csv_download", "GET", ADMIN_ONLY, html=False),
 )
 
 BY_KEY = {route.key: route for route in ROUTES}

@@ -77,7 +77,7 @@ def test_policy_notice_dismiss(client: FlaskClient, errors: ServerErrors,
 # --- cookie consent ------------------------------------------------------------------------
 
 @FUZZ
-@given(request=bodies(("choice", "analytics", "next", "origin")))
+@given(request=bodies(("choice", "analytics", "next", "origin", "gpc_exception")))
 def test_cookie_consent(app: Flask, client: FlaskClient, errors: ServerErrors,
                         request: Request) -> None:
     send(client, "POST", "/cookies/consent", request, errors)

@@ -26,6 +26,7 @@ from website.accounts.forms import (
 from website.accounts.models import User
 from website.accounts.throttle import configured, login_failed, submitted_email_key
 from website.extensions import limiter
+from website.records.service import collection_notice
 from website.security import safe_local_path
 
 bp = Blueprint("accounts", __name__)
@@ -62,7 +63,8 @@ def register() -> ResponseLike:
             start_session(user, remember=False)
             flash("Your account has been created. Welcome!", "success")
             return redirect(url_for("accounts.account"), 303)
-    return render_template("accounts/register.html", form=form)
+    return render_template("accounts/register.html", form=form,
+                           notice=collection_notice("accounts"))
 
 
 @bp.route("/login", methods=["GET", "POST"])

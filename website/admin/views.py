@@ -4,6 +4,7 @@ from flask import Blueprint, render_template
 
 from website.accounts.guards import admin_required
 from website.policy.drafts import policy_overview
+from website.retention import last_purge
 
 bp = Blueprint("admin", __name__)
 
@@ -14,6 +15,7 @@ ADMIN_PAGES = (
     ("/admin/consents", "Consents", "Cookie-consent statistics."),
     ("/admin/analytics", "Analytics", "First-party page views."),
     ("/admin/audit", "Audit log", "Every admin action, newest first."),
+    ("/admin/processing", "Record of processing", "The Art. 30 record, with downloads."),
 )
 
 
@@ -21,7 +23,8 @@ ADMIN_PAGES = (
 @admin_required
 def dashboard() -> str:
     """The admin dashboard: each feature contributes its own tile."""
-    return render_template("admin/dashboard.html", pages=ADMIN_PAGES, policy=policy_overview())
+    return render_template("admin/dashboard.html", pages=ADMIN_PAGES, policy=policy_overview(),
+                           purge=last_purge())
 
 
-from website.admin import audit, consents, policy, rights, support  # noqa: E402,F401
+from website.admin import audit, consents, policy, processing, rights, support  # noqa: E402,F401

@@ -21,6 +21,8 @@ class ConsentForm(FlaskForm):
     )
     next = HiddenField()
     origin = HiddenField()
+    # Ticked on the cookie page to allow categories although the browser sends GPC.
+    gpc_exception = BooleanField()
 
     def requested(self) -> set[str]:
         """The optional categories whose box was ticked."""

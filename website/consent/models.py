@@ -27,6 +27,10 @@ class ConsentRecord(db.Model):
     user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
+    # What the visitor answered: SHA-256 of the banner's wording (empty for a GPC signal,
+    # which answers no wording) and of the cookie registry (categories, purposes, cookies).
+    banner_fingerprint: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    registry_fingerprint: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
 class AppendOnlyError(RuntimeError):

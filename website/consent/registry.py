@@ -7,6 +7,8 @@ cookies to COOKIES): the banner, the form, the JSON and the consent records foll
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -154,6 +156,17 @@ def as_json() -> dict[str, list[dict[str, Any]]]:
             for c in COOKIES
         ],
     }
+
+
+def fingerprint() -> str:
+    """SHA-256 of what a consent covers: the categories, their purposes, and every cookie."""
+    config = current_app.config
+    covered = {
+        "categories": [[c.key, c.name, c.description, c.required] for c in CATEGORIES],
+        "cookies": [[c.resolved_name(config), c.category, c.purpose] for c in COOKIES],
+    }
+    canonical = json.dumps(covered, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def set_cookie(response: Response, name: str, value: str) -> None:

@@ -18,14 +18,15 @@ from sqlalchemy.sql.selectable import ScalarSelect
 from website.consent import registry
 from website.consent.analytics import counts_as_page_view, forget_visitor, record_page_view
 from website.consent.models import ConsentRecord
+from website.consent.proof import browser_family
 from website.extensions import db, utcnow
 from website.processing import ANALYTICS, processing_allowed
 
 log = logging.getLogger(__name__)
 
 CHOICES = ("accept_all", "reject_all", "save")
-ORIGINS = ("banner", "settings", "gpc")
-SOURCES = ("banner", "settings", "withdrawal", "gpc")
+ORIGINS = ("banner", "settings", "gpc", "gpc_exception")
+SOURCES = ("banner", "settings", "withdrawal", "gpc", "gpc_exception")
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class StoredChoice:
     policy_version: int | None
     decided_at: datetime
     origin: str
+    registry_fingerprint: str = ""
 
 
 @dataclass
@@ -57,7 +59,7 @@ class ConsentState:
 
     @property
     def expired(self) -> bool:
-        """A choice is stored but must be asked again (too old, or older than the policy)."""
+        """A choice is stored but must be asked again (too old, or the cookies changed since)."""
         return self.stored is not None and not self.current
 
     def allows(self, key: str) -> bool:
@@ -78,6 +80,7 @@ def encode_choice(choice: StoredChoice) -> str:
             "v": choice.policy_version,
             "t": int((choice.decided_at - datetime(1970, 1, 1)).total_seconds()),
             "o": choice.origin,
+            "r": choice.registry_fingerprint,
         }
     )
 
@@ -91,6 +94,7 @@ def decode_choice(value: str | None) -> StoredChoice | None:
         consent_id, granted, version = data["id"], data["g"], data["v"]
         decided_at = datetime(1970, 1, 1) + timedelta(seconds=int(data["t"]))
         origin = data["o"]
+        registry_fingerprint = data.get("r", "")
     except (BadSignature, KeyError, TypeError, ValueError, OverflowError):
         return None
     if not isinstance(consent_id, str) or not 16 <= len(consent_id) <= 64:
@@ -99,24 +103,23 @@ def decode_choice(value: str | None) -> StoredChoice | None:
         return None
     if version is not None and not isinstance(version, int):
         return None
+    if not isinstance(registry_fingerprint, str):
+        return None
     known = set(registry.optional_keys())
     return StoredChoice(consent_id, frozenset(k for k in granted if k in known), version,
-                        decided_at, origin)
+                        decided_at, origin, registry_fingerprint)
 
 
 def is_current(choice: StoredChoice) -> bool:
-    """False when the choice is older than CONSENT_MAX_AGE_DAYS or than a material revision."""
+    """False when the choice is older than CONSENT_MAX_AGE_DAYS or the cookie registry changed.
+
+    A policy revision alone does not ask again: only a change in what the consent covers
+    (categories, purposes, cookies) does, as the registry's fingerprint shows.
+    """
     max_age = timedelta(days=current_app.config["CONSENT_MAX_AGE_DAYS"])
     if utcnow() - choice.decided_at > max_age:
         return False
-    from website.policy.announce import consent_outdated
-
-    try:
-        return not consent_outdated(choice.policy_version)
-    except SQLAlchemyError:
-        # The database is down: the error page still renders; the choice stands meanwhile.
-        db.session.rollback()
-        return True
+    return choice.registry_fingerprint == registry.fingerprint()
 
 
 def current_policy_number_query() -> ScalarSelect[int]:
@@ -136,29 +139,15 @@ def consent_state() -> ConsentState:
     state.current = state.stored is not None and is_current(state.stored)
     if state.current:
         stored = state.stored
-        # An explicit choice on the cookie page beats the GPC signal; a banner grant does not.
-        explicit = stored.origin == "settings"
-        state.gpc_honoured = state.gpc and not explicit
+        # The signal wins over any earlier grant; only an exception the visitor confirmed on
+        # the cookie page while sending it counts (CCPA regulations section 7025(c)(3)).
+        state.gpc_honoured = state.gpc and stored.origin != "gpc_exception"
         state.gpc_override = state.gpc_honoured and bool(stored.granted)
         state.granted = frozenset() if state.gpc_honoured else stored.granted
     else:
         state.gpc_honoured = state.gpc
     g.consent_state = state
     return state
-
-
-def browser_family(user_agent: str) -> str:
-    """The browser family only (no version, no platform): enough for proof, not tracking."""
-    families = (
-        ("Edg/", "Edge"), ("OPR/", "Opera"), ("SamsungBrowser/", "Samsung Internet"),
-        ("Firefox/", "Firefox"), ("Chromium/", "Chromium"), ("Chrome/", "Chrome"),
-        ("Safari/", "Safari"), ("curl/", "curl"), ("Wget/", "Wget"),
-        ("python-requests/", "python-requests"), ("Werkzeug/", "Werkzeug test client"),
-    )
-    for token, family in families:
-        if token in user_agent:
-            return family
-    return "Other" if user_agent else "Unknown"
 
 
 def granted_for(choice: str, requested: set[str]) -> frozenset[str]:
@@ -173,7 +162,7 @@ def granted_for(choice: str, requested: set[str]) -> frozenset[str]:
 
 def record_consent(
     granted: frozenset[str], origin: str, previous: ConsentState, user_id: int | None,
-    user_agent: str,
+    user_agent: str, banner_fingerprint: str = "",
 ) -> StoredChoice:
     """Store one decision as proof (a new row, never an update) and return it for the cookie."""
     stored = previous.stored
@@ -182,6 +171,7 @@ def record_consent(
     # A refusal by the GPC signal is recorded as such; one by hand is a withdrawal.
     source = "withdrawal" if origin != "gpc" and before - granted else origin
     now = utcnow().replace(microsecond=0)
+    covered = registry.fingerprint()
     # One INSERT ... RETURNING (no ORM object to reload): one round trip for the proof.
     version = db.session.execute(
         insert(ConsentRecord)
@@ -194,11 +184,13 @@ def record_consent(
             browser_family=browser_family(user_agent),
             user_id=user_id,
             created_at=now,
+            banner_fingerprint=banner_fingerprint,
+            registry_fingerprint=covered,
         )
         .returning(ConsentRecord.policy_version)
     ).scalar_one()
     db.session.commit()
-    return StoredChoice(consent_id, granted, version, now, origin)
+    return StoredChoice(consent_id, granted, version, now, origin, covered)
 
 
 def categories_map(granted: frozenset[str]) -> dict[str, bool]:
@@ -211,8 +203,6 @@ def set_choice_cookies(response: Response, choice: StoredChoice) -> None:
     registry.set_cookie(response, registry.CONSENT_COOKIE, encode_choice(choice))
     if registry.ANALYTICS not in choice.granted and registry.ANALYTICS_COOKIE in request.cookies:
         registry.delete_cookie(response, registry.ANALYTICS_COOKIE)
-
-
 
 
 def current_user_id() -> int | None:
@@ -236,6 +226,8 @@ def consent_records_for_user(user_id: int) -> list[dict[str, Any]]:
             "source": r.source,
             "browser_family": r.browser_family,
             "created_at": r.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "banner_fingerprint": r.banner_fingerprint,
+            "registry_fingerprint": r.registry_fingerprint,
         }
         for r in db.session.scalars(query)
     ]
@@ -249,10 +241,30 @@ def unlink_user(user_id: int) -> int:
     return result.rowcount or 0
 
 
+def latest_gpc_refusal(stored: StoredChoice) -> StoredChoice | None:
+    """The GPC refusal already recorded over this grant, if the consent id's newest row is one."""
+    newest = db.session.scalars(
+        select(ConsentRecord)
+        .where(ConsentRecord.consent_id == stored.consent_id)
+        .order_by(ConsentRecord.id.desc())
+        .limit(1)
+    ).first()
+    if newest is None or newest.source != "gpc" or newest.created_at < stored.decided_at:
+        return None
+    return StoredChoice(stored.consent_id, frozenset(), newest.policy_version,
+                        newest.created_at, "gpc", newest.registry_fingerprint)
+
+
 def record_gpc_refusal(response: Response, state: ConsentState) -> None:
-    """A banner grant meets the GPC signal: record the refusal once, as source "gpc"."""
-    choice = record_consent(frozenset(), "gpc", state, current_user_id(),
-                            request.headers.get("User-Agent", ""))
+    """A grant meets the GPC signal: record the refusal once per change, as source "gpc".
+
+    A client that keeps sending the old cookie (it never stored the new one) gets the refusal
+    already on record, so the proof holds one row per change of state, not one per request.
+    """
+    choice = latest_gpc_refusal(state.stored) if state.stored else None
+    if choice is None:
+        choice = record_consent(frozenset(), "gpc", state, current_user_id(),
+                                request.headers.get("User-Agent", ""))
     set_choice_cookies(response, choice)
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request
 
-from website.consent import registry, service
+from website.consent import proof, registry, service
 from website.consent.forms import consent_form
 from website.errors import wants_json
 from website.extensions import limiter
@@ -47,8 +47,13 @@ def save() -> Any:
     origin = origin or ("settings" if choice == "save" else "banner")
     state = service.consent_state()
     granted = service.granted_for(choice, form.requested())
+    if state.gpc and granted:
+        if not form.gpc_exception.data:
+            return gpc_exception_needed()
+        origin = "gpc_exception"
     stored = service.record_consent(
-        granted, origin, state, service.current_user_id(), request.headers.get("User-Agent", "")
+        granted, origin, state, service.current_user_id(), request.headers.get("User-Agent", ""),
+        banner_fingerprint=proof.banner_fingerprint(state.expired),
     )
     if wants_json():
         response = jsonify(
@@ -59,6 +64,32 @@ def save() -> Any:
         target = safe_local_path(form.next.data) or "/cookies"
         response = redirect(target, 303)
     service.set_choice_cookies(response, stored)
+    return response
+
+
+def gpc_exception_needed() -> Any:
+    """A grant under the GPC signal counts only when the exception is confirmed explicitly."""
+    message = ("Your browser sends the Global Privacy Control signal, which refuses every "
+               "optional category. To allow one anyway on this site, tick it and confirm the "
+               "exception, then save.")
+    if wants_json():
+        return jsonify(error=message), 409
+    flash(message, "error")
+    return redirect("/cookies#your-choice", 303)
+
+
+@bp.get("/cookies/receipt")
+def receipt() -> Response:
+    """The visitor's own consent receipt (JSON), for the consent id in their cookie."""
+    stored = service.decode_choice(request.cookies.get(registry.CONSENT_COOKIE))
+    body = proof.consent_receipt(stored.consent_id) if stored else None
+    if body is None:
+        abort(404, "No consent is recorded for this browser.")
+    response = jsonify(body)
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="consent-receipt-{stored.consent_id}.json"'
+    )
+    response.headers["Cache-Control"] = "private, no-store"
     return response
 
 

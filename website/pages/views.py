@@ -59,7 +59,9 @@ def sitemap() -> Response:
     return Response(body, mimetype="application/xml")
 
 
-SITEMAP_PAGES = ("/", "/privacy", "/privacy/versions", "/cookies", "/support", "/rights")
+SITEMAP_PAGES = (
+    "/", "/privacy", "/privacy/versions", "/privacy/retention", "/cookies", "/support", "/rights",
+)
 
 
 @bp.get("/.well-known/gpc.json")

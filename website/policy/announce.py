@@ -165,10 +165,3 @@ def current_notice(on: date | None = None) -> MaterialNotice | None:
         lambda: MaterialNotice(version.number, version.effective_on, diff_path(version)),
     )
 
-
-def consent_outdated(policy_version: int | None, on: date | None = None) -> bool:
-    """The re-consent rule: True when consent was given before the latest material revision."""
-    version = latest_material_version(on)
-    if version is None:
-        return False
-    return policy_version is None or policy_version < version.number

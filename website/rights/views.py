@@ -21,6 +21,7 @@ from flask_login import current_user, login_required, logout_user
 from website.accounts.service import check_password
 from website.audit import record_audit
 from website.extensions import db, limiter, utcnow
+from website.records.service import collection_notice
 from website.rights import service
 from website.rights.forms import DeleteAccountForm, RightsRequestForm
 from website.rights.models import RightsRequest
@@ -63,7 +64,7 @@ def new_request() -> Response | str:
     if request.method == "POST" and not request.form and request.content_length:
         # The body could not be decoded as UTF-8 at all: Werkzeug parsed nothing.
         return render_template("rights/new.html", form=form, types=service.TYPES,
-                               unreadable=True), 400
+                               unreadable=True, notice=collection_notice("rights")), 400
     if request.method == "POST" and form.website.data:
         return redirect(url_for("rights.requested"), 303)
     if form.validate_on_submit():
@@ -76,7 +77,8 @@ def new_request() -> Response | str:
             remember_reference(rights_request.reference)
             return redirect(url_for("rights.status", reference=rights_request.reference), 303)
         return redirect(url_for("rights.requested"), 303)
-    return render_template("rights/new.html", form=form, types=service.TYPES)
+    return render_template("rights/new.html", form=form, types=service.TYPES,
+                           notice=collection_notice("rights"))
 
 
 @bp.get("/rights/requested")

@@ -16,6 +16,7 @@ from flask import (
 from flask_login import current_user
 
 from website.extensions import limiter
+from website.records.service import collection_notice
 from website.support import service
 from website.support.forms import SupportRequestForm
 from website.support.models import SupportRequest
@@ -91,7 +92,10 @@ def new_request() -> Response | tuple[str, int] | str:
             url_for("support.submitted", reference=support_request.reference), 303
         )
     status = 400 if form.is_submitted() else 200
-    return render_template("support/new.html", form=form, unreadable=unreadable), status
+    notice = collection_notice("support")
+    return render_template(
+        "support/new.html", form=form, unreadable=unreadable, notice=notice
+    ), status
 
 
 @bp.get("/support/requests/<reference>")

@@ -1,0 +1,35 @@
+"""The Art. 30 record of processing activities, generated, with JSON and CSV downloads."""
+
+from __future__ import annotations
+
+from flask import Response, jsonify, render_template
+
+from website.accounts.guards import admin_required
+from website.admin.views import bp
+from website.records.service import processing_csv, processing_record
+
+
+@bp.get("/processing")
+@admin_required
+def processing() -> str:
+    """The record of processing, as a page."""
+    return render_template("admin/processing.html", record=processing_record())
+
+
+@bp.get("/processing.json")
+@admin_required
+def processing_json() -> Response:
+    """The record of processing as a JSON download."""
+    response = jsonify(processing_record())
+    response.headers["Content-Disposition"] = 'attachment; filename="record-of-processing.json"'
+    return response
+
+
+@bp.get("/processing.csv")
+@admin_required
+def processing_csv_download() -> Response:
+    """The record of processing as a CSV download, one row per activity."""
+    body = processing_csv(processing_record())
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": 'attachment; filename="record-of-processing.csv"',
+    })
