@@ -124,7 +124,7 @@ def test_reject_needs_a_reason_and_tells_of_the_right_to_complain(rights, app, c
     assert "needs a reason" in response.get_data(as_text=True)
     assert stored(app, reference).status == "verified"
     client.post(f"/admin/rights/{reference}/reject",
-                data={"reason": "We have no data about this address."})
+                data={"reason": "We have no data about this address.", "confirm": "yes"})
     assert stored(app, reference).status == "rejected"
     deliver(app)
     [message] = [m for m in rights.smtp.to("grace@example.com") if "rejected" in m["Subject"]]

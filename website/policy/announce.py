@@ -169,3 +169,8 @@ def consent_outdated(policy_version: int | None, on: date | None = None) -> bool
     if version is None:
         return False
     return policy_version is None or policy_version < version.number
+
+
+def announcement_recipients() -> int:
+    """How many people a material revision published now would email: every registered user."""
+    return db.session.scalar(select(func.count()).select_from(User)) or 0

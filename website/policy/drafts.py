@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from website.audit import record_audit
 from website.extensions import db
+from website.policy.announce import announcement_recipients
 from website.policy.diff import diff_html, diff_stats
 from website.policy.models import PolicyDraft, PolicyVersion
 from website.policy.render import RenderedPolicy, render_policy
@@ -48,6 +49,16 @@ class Preview:
     diff: str
     inserted: int
     deleted: int
+
+
+@dataclass(frozen=True)
+class PublishPlan:
+    """What publishing a draft now would do: its version number and whom it would email."""
+
+    number: int
+    effective_on: date
+    material: bool
+    recipients: int
 
 
 @dataclass(frozen=True)
@@ -110,6 +121,15 @@ def preview(markdown: str) -> Preview:
     old = against.markdown if against else ""
     inserted, deleted = diff_stats(old, markdown)
     return Preview(render_policy(markdown), against, diff_html(old, markdown), inserted, deleted)
+
+
+def publish_plan(fields: DraftFields) -> PublishPlan:
+    """What `publish_draft` with these fields would do, without doing it."""
+    if fields.effective_on is None:
+        raise ValueError("a published version needs an effective date")
+    number = (db.session.scalar(select(func.max(PolicyVersion.number))) or 0) + 1
+    recipients = announcement_recipients() if fields.material else 0
+    return PublishPlan(number, fields.effective_on, fields.material, recipients)
 
 
 def publish_draft(draft_id: int, fields: DraftFields, actor: Actor) -> PolicyVersion:
