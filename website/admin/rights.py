@@ -11,7 +11,8 @@ from website.admin.views import bp
 from website.rights import service, workflow
 from website.rights.forms import ActionForm, CompleteForm, ExtendForm, RejectForm
 from website.rights.models import RightsRequest
-from website.rights.queue import STATUS_FILTERS, queue_page, urgency
+from website.rights.queue import DUE_FILTERS, STATUS_FILTERS, queue_page, urgency
+from website.search import HOW_TO_SEARCH, parse_search
 
 
 def request_or_404(reference: str) -> RightsRequest:
@@ -26,19 +27,24 @@ def request_or_404(reference: str) -> RightsRequest:
 @admin_required
 def rights_queue() -> str:
     """Open requests first by due date; filters by type and status; 50 a page."""
+    search = parse_search(request.args.get("q"))
     request_type = request.args.get("type", "")
-    status = request.args.get("status", "open")
+    # A search looks through every status unless one is chosen.
+    status = request.args.get("status") or ("all" if search else "open")
+    due = request.args.get("due", "")
     page_arg = request.args.get("page", "1")
     if request_type and request_type not in service.TYPES:
         abort(400, "Unknown request type. Choose one from the list.")
     if status not in STATUS_FILTERS:
         abort(400, "Unknown status. Choose one from the list.")
+    if due and due not in DUE_FILTERS:
+        abort(400, "Unknown due date filter. Choose one from the list.")
     if not (page_arg.isascii() and page_arg.isdigit() and len(page_arg) < 7):
         abort(400, "The page number must be a whole number.")
-    page = queue_page(request_type, status, int(page_arg))
+    page = queue_page(request_type, status, int(page_arg), due, search)
     return render_template(
         "admin/rights_queue.html", page=page, types=service.TYPES, statuses=service.STATUSES,
-        status_filters=STATUS_FILTERS, urgency=urgency,
+        status_filters=STATUS_FILTERS, urgency=urgency, how_to_search=HOW_TO_SEARCH,
     )
 
 

@@ -81,6 +81,13 @@ def get_draft(draft_id: int) -> PolicyDraft | None:
     return db.session.get(PolicyDraft, draft_id)
 
 
+def existing_draft_ids(draft_ids: set[int]) -> set[int]:
+    """Which of these drafts still exist (not published or discarded)."""
+    if not draft_ids:
+        return set()
+    return set(db.session.scalars(select(PolicyDraft.id).where(PolicyDraft.id.in_(draft_ids))))
+
+
 def starting_markdown() -> str:
     """A new draft starts from the Markdown of the version in force."""
     version = current_version()
