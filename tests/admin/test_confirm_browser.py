@@ -77,3 +77,33 @@ def test_reject_and_erase_ask_first(app, users, live_server, page, axe_source):
     page.get_by_role("button", name="Erase the data of gone@y.example").click()
     page.wait_for_url(f"{live_server}/admin/rights/{deletion}")
     assert stored(app, deletion).status == "completed"
+
+
+def test_new_admin_and_rights_pages_pass_axe(app, users, live_server, browser, page, axe_source,
+                                             smtp):
+    admin_id = users.create(email="admin@example.com", admin=True)
+    reference = seed(app, email="x@y.example", request_type="deletion")
+    page.context.add_cookies([session_cookie(app, admin_id, live_server)])
+    for path in ("/admin/", f"/admin/rights?q={reference}", "/admin/rights?q=nonsense",
+                 "/admin/support?q=x@y.example", f"/admin/rights/{reference}",
+                 "/admin/consents", "/admin/analytics"):
+        page.goto(f"{live_server}{path}")
+        assert_accessible(page, axe_source)
+    visitor = browser.new_context()
+    try:
+        public = visitor.new_page()
+        public.goto(f"{live_server}/rights")
+        public.get_by_label("Access").check()
+        public.get_by_label("Your name").fill("Grace Hopper")
+        public.get_by_label("Your email address").fill("grace@example.com")
+        public.get_by_role("button", name="Send request").click()
+        public.wait_for_url("**/rights/requested")
+        assert public.get_by_text("grace@example.com").is_visible()
+        assert_accessible(public, axe_source)
+        public.get_by_role("button", name="Send the email again").click()
+        public.wait_for_url("**/rights/requested")
+        assert public.get_by_text("We have sent the email again").is_visible()
+        public.goto(f"{live_server}/privacy/diff?from=1&to=1&view=all")
+        assert_accessible(public, axe_source)
+    finally:
+        visitor.close()
