@@ -91,6 +91,9 @@ def measure(app, label: str, repeat: int) -> None:
 
         last_open = queue_page("", "open", 1).pages
         last_all = -(-db.session.scalar(text("select count(*) from rights_requests")) // PER_PAGE)
+        reference, email = db.session.execute(
+            text("select reference, email from rights_requests order by id desc limit 1")
+        ).one()
     pages = {
         "first page (open)": "/admin/rights",
         "filter type=deletion": "/admin/rights?type=deletion",
@@ -99,6 +102,10 @@ def measure(app, label: str, repeat: int) -> None:
         "all, first page": "/admin/rights?status=all",
         "deep page (open, last)": f"/admin/rights?page={last_open}",
         "deep page (all, last)": f"/admin/rights?status=all&page={last_all}",
+        "due=overdue": "/admin/rights?due=overdue",
+        "due=soon": "/admin/rights?due=soon",
+        "search: reference": f"/admin/rights?q={reference}",
+        "search: email (any case)": f"/admin/rights?q={email.upper()}",
     }
     print(f"\n== {label}: median / p95 over {repeat} requests (target {TARGET_MS} ms)")
     for name, url in pages.items():

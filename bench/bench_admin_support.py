@@ -46,6 +46,8 @@ PAGES = {
     "deep page (all, page 1000)": "/admin/support?status=all&page=1000",
     "last page (all)": "/admin/support?status=all&page=99999",
     "one request": None,  # filled in with a real reference after seeding
+    "search: reference": "/admin/support?q={reference}",
+    "search: email (any case)": "/admin/support?q=CUSTOMER{middle}@Example.com",
 }
 
 
@@ -163,7 +165,8 @@ def run(label: str, url: str, rows: int, iterations: int) -> bool:
     token, reference = seed(app, rows)
     ok = True
     for name, path in PAGES.items():
-        path = path or f"/admin/support/{reference}"
+        path = (path or "/admin/support/{reference}").format(reference=reference,
+                                                               middle=rows // 2)
         ok &= report(name, measure(app, token, path, iterations))
     with app.app_context():
         db.engine.dispose()

@@ -33,6 +33,7 @@ def publish_from_admin(client, auth, material: bool, effective: date | None = No
         "summary": "You may object to profiling.",
         "effective": (effective or date.today()).isoformat(),
         "action": "publish",
+        "confirm": "yes",
     }
     if material:
         data["material"] = "y"

@@ -64,7 +64,9 @@ def test_publish_flow_and_returning_visitors_notice(
 
     page.get_by_label("Effective date").fill(today().isoformat())
     page.get_by_label("Material change", exact=False).check()
-    page.get_by_role("button", name="Publish").click()
+    page.get_by_role("button", name="Publish…").click()
+    assert page.get_by_role("heading", name="Publish version 2?").is_visible()
+    page.get_by_role("button", name="Publish version 2 and email").click()
     page.wait_for_url(f"{live_server}/admin/policy")
     assert page.get_by_text("Version 2 published").is_visible()
 

@@ -34,7 +34,7 @@ def test_audit_log_lists_actions_with_actor_target_and_details(app, client, auth
     client.post("/admin/policy/drafts", data={"markdown": "## A\n\nB\n", "summary": "First"})
     page = client.get("/admin/audit").get_data(as_text=True)
     assert "policy.draft_create" in page and "admin@example.com" in page
-    assert "policy draft" in page and "<dt>summary</dt><dd>First</dd>" in page
+    assert "Policy draft" in page and "<dt>Summary</dt><dd>First</dd>" in page
 
 
 def test_audit_log_filters_by_action_and_paginates(app, client, auth):

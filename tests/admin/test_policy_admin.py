@@ -146,7 +146,7 @@ def test_publish_makes_a_live_version_and_removes_the_draft(app, client, auth):
     today = date.today().isoformat()
     response = client.post(
         f"/admin/policy/drafts/{draft_id}",
-        data=draft_fields(effective=today, action="publish"),
+        data=draft_fields(effective=today, action="publish", confirm="yes"),
     )
     assert response.status_code == 303 and response.headers["Location"] == "/admin/policy"
     with app.app_context():
@@ -163,7 +163,7 @@ def test_publish_with_a_future_date_is_upcoming(app, client, auth):
     auth.login(admin=True)
     draft_id = create_draft(client)
     later = (date.today() + timedelta(days=14)).isoformat()
-    data = draft_fields(effective=later, action="publish")
+    data = draft_fields(effective=later, action="publish", confirm="yes")
     assert client.post(f"/admin/policy/drafts/{draft_id}", data=data).status_code == 303
     assert "Version 1" in client.get("/privacy").get_data(as_text=True)
     assert "upcoming" in client.get("/admin/policy").get_data(as_text=True)
@@ -192,7 +192,8 @@ def test_publish_needs_summary_and_a_date_from_today(app, client, auth):
 def test_discard_deletes_the_draft(app, client, auth):
     auth.login(admin=True)
     draft_id = create_draft(client)
-    response = client.post(f"/admin/policy/drafts/{draft_id}", data={"action": "discard"})
+    response = client.post(f"/admin/policy/drafts/{draft_id}",
+                           data={"action": "discard", "confirm": "yes"})
     assert response.status_code == 303 and response.headers["Location"] == "/admin/policy"
     assert count(app, PolicyDraft) == 0
     assert client.get(f"/admin/policy/drafts/{draft_id}").status_code == 404
@@ -204,7 +205,7 @@ def test_discard_deletes_the_draft(app, client, auth):
 def test_a_draft_publishes_once(app, client, auth):
     auth.login(admin=True)
     draft_id = create_draft(client)
-    data = draft_fields(effective=date.today().isoformat(), action="publish")
+    data = draft_fields(effective=date.today().isoformat(), action="publish", confirm="yes")
     assert client.post(f"/admin/policy/drafts/{draft_id}", data=data).status_code == 303
     again = client.post(f"/admin/policy/drafts/{draft_id}", data=data)
     assert again.status_code == 404

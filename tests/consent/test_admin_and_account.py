@@ -125,3 +125,17 @@ def test_consent_records_are_append_only(app, client, rows):
             db.session.commit()
         db.session.rollback()
     assert rows.consent_records()[0].granted == ["necessary", "analytics"]
+
+
+def test_charts_have_visible_titles_and_their_table_behind_a_disclosure(app, client, auth):
+    add_records(app, 0, accepted=1, refused=1)
+    auth.login(admin=True)
+    page = client.get("/admin/consents").get_data(as_text=True)
+    assert "<figcaption>Consent decisions per day, last 90 days</figcaption>" in page
+    assert page.count("<figcaption>") == 2
+    details = page[page.index("<details>"):page.index("</details>")]
+    assert "<summary>The numbers behind the charts: 1 day with decisions</summary>" in details
+    assert details.count("<tr><td>") == 1  # the 89 days without a decision are left out
+    views = client.get("/admin/analytics").get_data(as_text=True)
+    assert "<figcaption>Page views per day, last 90 days</figcaption>" in views
+    assert "<details>" in views and "No page views in the last 90 days." in views

@@ -1,7 +1,8 @@
 import re
 from pathlib import Path
 
-from website.policy.diff import Block, diff_html, diff_stats, parse_blocks, strip_inline
+from website.policy.diff import compare, diff_html, diff_stats, parse_blocks
+from website.policy.diff_blocks import render_diff
 
 POLICY = (Path(__file__).resolve().parents[2] / "content" / "policy.md").read_text("utf-8")
 
@@ -85,24 +86,41 @@ def test_html_in_markdown_is_escaped() -> None:
     assert tags_in(html) <= {"p", "h2", "ins", "del"}
 
 
-def test_markdown_inline_syntax_is_stripped() -> None:
-    assert strip_inline("**Email:** [me@example.com](mailto:me@example.com)") == (
-        "Email: me@example.com"
-    )
-    assert strip_inline("*em* and `code` and ~~old~~ and <https://example.com>") == (
-        "em and code and old and https://example.com"
-    )
+def test_formatting_is_kept_bold_links_code_and_emphasis() -> None:
     html = diff_html("- **Phone:** 123\n", "- **Phone:** 456\n")
-    assert html == "<ul>\n<li>Phone: <del>123</del> <ins>456</ins></li>\n</ul>"
+    assert html == "<ul>\n<li><strong>Phone:</strong> <del>123</del> <ins>456</ins></li>\n</ul>"
+    html = diff_html(
+        "Write to [our team](mailto:me@example.com) or *call* us.\n",
+        "Write to [our privacy team](mailto:me@example.com) or *call* `+44` us.\n",
+    )
+    assert html == (
+        '<p>Write to <a href="mailto:me@example.com" rel="noopener noreferrer nofollow">our</a> '
+        '<ins><a href="mailto:me@example.com" rel="noopener noreferrer nofollow">privacy</a></ins> '
+        '<a href="mailto:me@example.com" rel="noopener noreferrer nofollow">team</a> or '
+        "<em>call</em> <ins><code>+44</code></ins> us.</p>"
+    )
+
+
+def test_a_word_that_only_became_bold_is_a_change() -> None:
+    html = diff_html("We never sell data.\n", "We **never** sell data.\n")
+    assert html == "<p>We <del>never</del> <ins><strong>never</strong></ins> sell data.</p>"
+    assert diff_stats("We never sell data.\n", "We **never** sell data.\n") == (1, 1)
+
+
+def test_multi_word_formatting_is_one_tag_and_unsafe_links_lose_their_href() -> None:
+    html = diff_html("A.\n", "A. **Account and contact data:** [x](javascript:alert(1))\n")
+    assert "<strong>Account and contact data:</strong>" in html
+    assert 'href="javascript' not in html
 
 
 def test_policy_splits_into_its_blocks() -> None:
     blocks = parse_blocks(POLICY)
 
-    headings = [" ".join(block.words) for block in blocks if block.kind == "h"]
+    headings = [" ".join(block.plain) for block in blocks if block.kind == "h"]
     assert headings[0] == "Data We Collect" and headings[-1] == "Contact"
     assert len(headings) == 11
-    assert blocks[0] == Block("p", 0, ("Effective", "date:", "11", "August", "2025"))
+    first = ("p", ("Effective", "date:", "11", "August", "2025"))
+    assert (blocks[0].kind, blocks[0].plain) == first
     assert sum(block.kind == "ul" for block in blocks) == 13
 
 
@@ -114,3 +132,11 @@ def test_paragraph_lines_join_and_ordered_lists_stay_ordered() -> None:
 
     assert html.startswith("<p>One line continues <del>here.</del> <ins>there.</ins></p>")
     assert "<ol>\n<li>first</li>\n<li>second</li>\n</ol>" in html
+
+
+def test_an_ordered_list_cut_by_a_change_marker_keeps_its_numbers() -> None:
+    old = "1. one\n2. two\n3. three\n\n- a\n- b\n\n1. x\n"
+    new = "1. one\n2. two, changed\n3. three\n\n- a\n- b\n\n1. x\n"
+    html = render_diff(compare(old, new), changed_only=False, navigation=True)
+    assert '<ol start="2">\n<li class="changed">' in html
+    assert html.endswith("<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n<ol>\n<li>x</li>\n</ol>")

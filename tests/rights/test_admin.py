@@ -54,12 +54,12 @@ def test_queue_sorted_by_due_date_with_overdue_and_due_soon_marked(app, client, 
     assert positions == sorted(positions)
     assert closed not in page and unverified not in page  # the default view: open work
     row = lambda ref: page[page.index(ref):].split("</tr>")[0]  # noqa: E731
-    assert "badge overdue" in row(late)
-    assert "badge due-soon" in row(soon)
+    assert "badge badge--overdue" in row(late)
+    assert "badge badge--due-soon" in row(soon)
     assert "badge" not in row(later) and "badge" not in row(extended)
     everything = client.get("/admin/rights?status=all").get_data(as_text=True)
     assert everything.index(closed) < everything.index(late) < everything.index(unverified)
-    assert "badge overdue" not in everything[everything.index(closed):].split("</tr>")[0]
+    assert "badge badge--overdue" not in everything[everything.index(closed):].split("</tr>")[0]
 
 
 def test_queue_filters_and_pages(app, client, auth):
@@ -69,14 +69,14 @@ def test_queue_filters_and_pages(app, client, auth):
     seed(app, request_type="objection", status="rejected")
     auth.login(admin=True)
     first = client.get("/admin/rights").get_data(as_text=True)
-    assert "55 request(s)" in first and "Page 1 of 2" in first and 'rel="next"' in first
+    assert "55 requests" in first and "Page 1 of 2" in first and 'rel="next"' in first
     assert first.count("/admin/rights/RR-") == 50
     second = client.get("/admin/rights?page=2").get_data(as_text=True)
     assert second.count("/admin/rights/RR-") == 5
     deletions = client.get("/admin/rights?type=deletion").get_data(as_text=True)
-    assert "11 request(s)" in deletions
+    assert "11 requests" in deletions
     rejected = client.get("/admin/rights?type=objection&status=rejected").get_data(as_text=True)
-    assert "1 request(s)" in rejected
+    assert "1 request," in rejected
     for bad in ("type=nonsense", "status=lost", "page=-1", "page=abc", "page=99999999999"):
         response = client.get(f"/admin/rights?{bad}")
         assert response.status_code == 400
@@ -124,7 +124,7 @@ def test_reject_needs_a_reason_and_tells_of_the_right_to_complain(rights, app, c
     assert "needs a reason" in response.get_data(as_text=True)
     assert stored(app, reference).status == "verified"
     client.post(f"/admin/rights/{reference}/reject",
-                data={"reason": "We have no data about this address."})
+                data={"reason": "We have no data about this address.", "confirm": "yes"})
     assert stored(app, reference).status == "rejected"
     deliver(app)
     [message] = [m for m in rights.smtp.to("grace@example.com") if "rejected" in m["Subject"]]

@@ -54,7 +54,8 @@ def test_the_fingerprint_is_a_keyed_hmac_not_a_guessable_hash(rights, app, users
     person_with_data(app, users)
     admin, _ = admin_client(app, users)
     reference = rights.submit_and_verify(request_type="deletion", email=EMAIL, name=NAME)
-    assert admin.post(f"/admin/rights/{reference}/approve_deletion").status_code == 303
+    approve = f"/admin/rights/{reference}/approve_deletion"
+    assert admin.post(approve, data={"confirm": "yes"}).status_code == 303
     kept = stored(app, reference).email
     guessed = hashlib.sha256(EMAIL.lower().encode()).hexdigest()
     assert guessed not in kept and kept.startswith("hmac-sha256:")
@@ -73,7 +74,8 @@ def test_erasing_bob_keeps_the_mail_of_jimbob(rights, app, users, client):
     admin, _ = admin_client(app, users)
     reference = rights.submit_and_verify(request_type="deletion", email="bob@example.org",
                                          name="Bob")
-    assert admin.post(f"/admin/rights/{reference}/approve_deletion").status_code == 303
+    approve = f"/admin/rights/{reference}/approve_deletion"
+    assert admin.post(approve, data={"confirm": "yes"}).status_code == 303
     with app.app_context():
         recipients = sorted(db.session.scalars(select(OutboxEmail.to_address)))
     assert recipients == ["bob@example.org.uk", "jimbob@example.org"]

@@ -158,7 +158,7 @@ def test_approved_deletion_request_leaves_no_personal_datum(rights, app, users, 
     AuthActions(app, admin, users).login(admin_id)
     page = admin.get(f"/admin/rights/{reference}").get_data(as_text=True)
     assert "Approve deletion" in page
-    response = admin.post(f"/admin/rights/{reference}/approve_deletion")
+    response = admin.post(f"/admin/rights/{reference}/approve_deletion", data={"confirm": "yes"})
     assert response.status_code == 303
     deliver(app)
     final = [m for m in rights.smtp.to(EMAIL) if "erased" in m["Subject"]]

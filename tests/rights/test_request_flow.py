@@ -21,14 +21,22 @@ def test_form_explains_each_type(app, client):
         assert f'name="{name}"' in page
 
 
-def test_submit_sends_a_verification_link_and_shows_no_personal_data(rights, app):
+def test_submit_sends_a_verification_link_and_names_the_address_to_this_browser_only(
+    rights, app
+):
     response = rights.submit()
     assert response.status_code == 303
     assert response.headers["Location"].endswith("/rights/requested")
-    page = rights.client.get("/rights/requested").get_data(as_text=True)
-    assert "Check your email" in page
-    assert "grace@example.com" not in page and "Grace" not in page
     item = stored(app)
+    response = rights.client.get("/rights/requested")
+    page = response.get_data(as_text=True)
+    assert "Check your email" in page
+    assert "<strong>grace@example.com</strong>" in page and item.reference in page
+    assert "no-store" in response.headers["Cache-Control"]
+    # Another browser (a shared link, a cache) learns nothing about the request.
+    elsewhere = app.test_client().get("/rights/requested").get_data(as_text=True)
+    assert "Check your email" in elsewhere
+    assert "grace@example.com" not in elsewhere and item.reference not in elsewhere
     assert item.status == "received" and item.due_on is None and item.verified_at is None
     deliver(app)
     [message] = rights.smtp.to("grace@example.com")

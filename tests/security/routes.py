@@ -190,6 +190,8 @@ ROUTES: tuple[Route, ...] = (
     Route("rights.new_request", "GET", PUBLIC),
     Route("rights.new_request", "POST", EVERYONE_REDIRECTED, form=rights_form),
     Route("rights.requested", "GET", PUBLIC),
+    # Without a waiting request in the session nothing is sent; back to "check your email".
+    Route("rights.resend", "POST", EVERYONE_REDIRECTED),
     Route("rights.verify", "GET", EVERYONE_REDIRECTED, args=verify_args),
     Route("rights.status", "GET", OWNER_ONLY, args=rights_args),
     Route("rights.export_download", "GET", OWNER_ONLY, html=False,

@@ -117,6 +117,14 @@ def test_rights_status(world: World, errors: ServerErrors, reference: str,
 
 
 @FUZZ
+@given(request=bodies(("request_type", "name", "email", "details")))
+def test_rights_send_again(client: FlaskClient, errors: ServerErrors, request: Request) -> None:
+    send(client, "POST", "/rights", request, errors)
+    send(client, "GET", "/rights/requested", Request(), errors)
+    send(client, "POST", "/rights/requested/resend", request, errors)
+
+
+@FUZZ
 @given(token=path_segments())
 def test_rights_verify(client: FlaskClient, errors: ServerErrors, token: str) -> None:
     send(client, "GET", f"/rights/verify/{token}", Request(), errors)
@@ -182,7 +190,7 @@ def test_admin_create_draft(world: World, errors: ServerErrors, request: Request
 
 
 @FUZZ
-@given(request=bodies(DRAFT_FIELDS + ("action",)), draft_id=path_segments())
+@given(request=bodies(DRAFT_FIELDS + ("action", "confirm")), draft_id=path_segments())
 def test_admin_update_draft(world: World, errors: ServerErrors, request: Request,
                             draft_id: str) -> None:
     from website.policy import drafts
@@ -212,8 +220,8 @@ def test_admin_rights_intake(world: World, errors: ServerErrors, request: Reques
 @FUZZ
 @given(
     page=st.sampled_from([
-        ("/admin/support", ("status", "category", "page")),
-        ("/admin/rights", ("type", "status", "page")),
+        ("/admin/support", ("status", "category", "page", "q")),
+        ("/admin/rights", ("type", "status", "page", "due", "q")),
         ("/admin/audit", ("action", "page")),
     ]).flatmap(lambda p: st.tuples(st.just(p[0]), queries(p[1]))),
 )
@@ -224,14 +232,14 @@ def test_admin_queue_filters(world: World, errors: ServerErrors, page: tuple) ->
 
 @FUZZ
 @given(reference=path_segments(), action=path_segments(),
-       request=bodies(("body", "close", "outcome", "reason", "months")))
+       request=bodies(("body", "close", "outcome", "reason", "months", "confirm")))
 def test_admin_request_actions(world: World, errors: ServerErrors, reference: str, action: str,
                                request: Request) -> None:
     client = world.client("admin")
     send(client, "GET", f"/admin/support/{reference}", Request(), errors)
     send(client, "GET", f"/admin/rights/{reference}", Request(), errors)
     send(client, "POST", f"/admin/support/{world.support_reference}/reply", request, errors)
-    for rights_action in ("extend", "reject", "complete", "lift_restriction"):
+    for rights_action in ("extend", "reject", "complete", "approve_deletion", "lift_restriction"):
         send(client, "POST", f"/admin/rights/{world.rights_reference}/{rights_action}", request,
              errors)
     send(client, "POST", f"/admin/rights/{world.rights_reference}/{action}", request, errors)

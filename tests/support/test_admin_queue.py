@@ -41,7 +41,7 @@ def test_urgent_requests_come_first_then_newest(client, auth, make_request):
     auth.login(admin=True)
     assert listed(client) == [new_urgent, old_urgent, new_normal, old_normal]
     page = client.get("/admin/support").get_data(as_text=True)
-    assert page.count('<span class="badge urgent">urgent</span>') == 2
+    assert page.count('<span class="badge badge--urgent">urgent</span>') == 2
 
 
 def test_filters_by_status_and_category(client, auth, make_request):
@@ -210,3 +210,15 @@ def test_no_reply_to_an_anonymised_request(app, client, auth, make_request):
     assert "there is no address to reply to" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalars(select(SupportReply)).first() is None
+
+
+def test_queue_searches_by_reference_or_email_in_every_status(client, auth, make_request):
+    closed = make_request(email="Grace@Example.com", status="closed")
+    open_one = make_request(email="grace@example.com")
+    other = make_request(email="someone@example.com")
+    auth.login(admin=True)
+    assert set(listed(client, "?q=GRACE@example.com")) == {closed, open_one}
+    assert listed(client, f"?q={other.lower()}") == [other]
+    assert listed(client, "?q=grace@example.com&status=open") == [open_one]
+    page = client.get("/admin/support?q=grace").get_data(as_text=True)
+    assert ROW_REFERENCE.findall(page) == [] and "Search by a request reference" in page

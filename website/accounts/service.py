@@ -275,3 +275,11 @@ def create_admin(email: str, password: str | None) -> tuple[User, bool]:
                  details={"password_set": password is not None}, actor="cli")
     db.session.commit()
     return user, created
+
+
+def emails_by_id(user_ids: set[int]) -> dict[int, str]:
+    """The email address of each user that still exists, for naming them (e.g. in the audit log)."""
+    if not user_ids:
+        return {}
+    rows = db.session.execute(select(User.id, User.email).where(User.id.in_(user_ids)))
+    return {user_id: email for user_id, email in rows}

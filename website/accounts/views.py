@@ -47,6 +47,11 @@ def next_or(default: str) -> str:
     return safe_local_path(target) or default
 
 
+def landing_page(user: User) -> str:
+    """Where a login lands without a `next`: admins on their dashboard, others on /account."""
+    return url_for("admin.dashboard") if user.is_admin else url_for("accounts.account")
+
+
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(configured("REGISTER_LIMIT_PER_IP"), methods=["POST"])
 def register() -> ResponseLike:
@@ -76,13 +81,13 @@ def register() -> ResponseLike:
 def login() -> ResponseLike:
     """Log in; wrong email and wrong password get the same answer (401)."""
     if current_user.is_authenticated:
-        return redirect(next_or(url_for("accounts.account")))
+        return redirect(next_or(landing_page(current_user)))
     form = LoginForm()
     if form.validate_on_submit():
         user = service.authenticate(form.email.data, form.password.data)
         if user is not None:
             start_session(user, remember=form.remember.data)
-            return redirect(next_or(url_for("accounts.account")), 303)
+            return redirect(next_or(landing_page(user)), 303)
         page = render_template("accounts/login.html", form=form, failed=service.LOGIN_FAILED)
         return page, 401
     return render_template("accounts/login.html", form=form, failed=None)

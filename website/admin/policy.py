@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from website.accounts.guards import admin_required
+from website.admin.confirm import Confirmation, confirmation_page, confirmed
 from website.admin.forms import DRAFT_ACTIONS, DraftForm
 from website.admin.views import bp
 from website.policy import drafts
 from website.policy.models import PolicyDraft
-from website.policy.service import current_version, published_versions
+from website.policy.service import current_version, published_versions, today
 
 
 def acting_admin() -> drafts.Actor:
@@ -86,6 +87,8 @@ def update_draft(draft_id: int):
         abort(400, "Choose save, preview, publish or discard.")
     form = DraftForm()
     if action == "discard":
+        if not confirmed():
+            return confirmation_page(discard_confirmation(draft))
         drafts.discard_draft(draft, acting_admin())
         flash("Draft discarded.", "success")
         return redirect("/admin/policy", 303)
@@ -101,9 +104,11 @@ def update_draft(draft_id: int):
 
 
 def publish(form: DraftForm, draft: PolicyDraft):
-    """Publish the draft as typed; 303 to the version list."""
+    """Publish the draft as typed, once confirmed; 303 to the version list."""
     if not form.validate_for_publish():
         return editor(form, draft, 400)
+    if not confirmed():
+        return confirmation_page(publish_confirmation(draft, drafts.publish_plan(form.fields())))
     try:
         version = drafts.publish_draft(draft.id, form.fields(), acting_admin())
     except drafts.DraftGoneError:
@@ -115,3 +120,46 @@ def publish(form: DraftForm, draft: PolicyDraft):
         "success",
     )
     return redirect("/admin/policy", 303)
+
+
+def publish_confirmation(draft: PolicyDraft, plan: drafts.PublishPlan) -> Confirmation:
+    """What publishing this draft will do, in the admin's words."""
+    when = plan.effective_on.strftime("%-d %B %Y")
+    starts = "at once" if plan.effective_on <= today() else f"on {when}"
+    consequences = [
+        f"Publish draft {draft.id} as version {plan.number}, in force {starts} "
+        f"(effective {when}).",
+        "Make it public for good: a published version never changes; a correction is a new "
+        "version.",
+    ]
+    if plan.material:
+        consequences.append(
+            f"Email {plan.recipients:,} registered user{'' if plan.recipients == 1 else 's'} "
+            "about the change, and show returning visitors a notice linking the changes."
+        )
+        button = f"Publish version {plan.number} and email {plan.recipients:,} users"
+    else:
+        consequences.append("Email nobody: the change is not marked material.")
+        button = f"Publish version {plan.number}"
+    return Confirmation(
+        title=f"Publish version {plan.number}?",
+        consequences=consequences,
+        button=button,
+        cancel_url=url_for("admin.draft", draft_id=draft.id),
+        quoted={"Summary of changes": (request.form.get("summary") or "").strip()},
+    )
+
+
+def discard_confirmation(draft: PolicyDraft) -> Confirmation:
+    """What discarding this draft will do."""
+    saved = draft.updated_at.strftime("%-d %B %Y %H:%M")
+    return Confirmation(
+        title=f"Discard draft {draft.id}?",
+        consequences=[
+            f"Delete draft {draft.id} (last saved {saved} UTC) for good: its text cannot be "
+            "recovered.",
+            "Publish nothing and email nobody.",
+        ],
+        button=f"Discard draft {draft.id}",
+        cancel_url=url_for("admin.draft", draft_id=draft.id),
+    )

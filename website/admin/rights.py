@@ -6,6 +6,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 
 from website.accounts.guards import admin_required
+from website.admin.confirm import Confirmation, confirmation_page, confirmed
 from website.admin.views import bp
 from website.mail.service import failed_emails
 from website.processing import flags_for
@@ -21,7 +22,8 @@ from website.rights.forms import (
 )
 from website.rights.intake import Received, enter_request
 from website.rights.models import RightsRequest
-from website.rights.queue import STATUS_FILTERS, queue_page, urgency
+from website.rights.queue import DUE_FILTERS, STATUS_FILTERS, queue_page, urgency
+from website.search import HOW_TO_SEARCH, parse_search
 
 
 def request_or_404(reference: str) -> RightsRequest:
@@ -36,35 +38,44 @@ def request_or_404(reference: str) -> RightsRequest:
 @admin_required
 def rights_queue() -> str:
     """Open requests first by due date; filters by type and status; 50 a page."""
+    search = parse_search(request.args.get("q"))
     request_type = request.args.get("type", "")
-    status = request.args.get("status", "open")
+    # A search looks through every status unless one is chosen.
+    status = request.args.get("status") or ("all" if search else "open")
+    due = request.args.get("due", "")
     page_arg = request.args.get("page", "1")
     if request_type and request_type not in service.TYPES:
         abort(400, "Unknown request type. Choose one from the list.")
     if status not in STATUS_FILTERS:
         abort(400, "Unknown status. Choose one from the list.")
+    if due and due not in DUE_FILTERS:
+        abort(400, "Unknown due date filter. Choose one from the list.")
     if not (page_arg.isascii() and page_arg.isdigit() and len(page_arg) < 7):
         abort(400, "The page number must be a whole number.")
-    page = queue_page(request_type, status, int(page_arg))
+    page = queue_page(request_type, status, int(page_arg), due, search)
     return render_template(
         "admin/rights_queue.html", page=page, types=service.TYPES, statuses=service.STATUSES,
         limits=flags_for(item.email for item in page.items),
-        status_filters=STATUS_FILTERS, urgency=urgency,
+        status_filters=STATUS_FILTERS, urgency=urgency, how_to_search=HOW_TO_SEARCH,
     )
 
 
 def detail_page(item: RightsRequest, **forms: object) -> str:
-    """The detail page with every action form."""
-    forms.setdefault("action_form", ActionForm())
-    forms.setdefault("complete_form", CompleteForm())
-    forms.setdefault("reject_form", RejectForm())
-    forms.setdefault("extend_form", ExtendForm())
-    forms.setdefault("lift_restriction_form", LiftForm())
+    """The detail page with the forms of the actions possible now.
+
+    Only the form that was posted keeps what was typed: the others start empty (formdata=None),
+    so a failed extension's reason never reappears in the rejection box."""
+    forms.setdefault("action_form", ActionForm(formdata=None))
+    forms.setdefault("complete_form", CompleteForm(formdata=None))
+    forms.setdefault("reject_form", RejectForm(formdata=None))
+    forms.setdefault("extend_form", ExtendForm(formdata=None))
+    forms.setdefault("lift_restriction_form", LiftForm(formdata=None))
     return render_template(
         "admin/rights_detail.html", item=item, types=service.TYPES, statuses=service.STATUSES,
-        due=service.effective_due(item), urgency=urgency(item), open_statuses=service.OPEN,
+        due=service.effective_due(item), urgency=urgency(item),
         failed_mail=failed_emails(item.reference),
-        limits=flags_for([item.email]).get(item.email.lower(), []), **forms,
+        limits=flags_for([item.email]).get(item.email.lower(), []),
+        actions=workflow.available_actions(item), **forms,
     )
 
 
@@ -110,15 +121,18 @@ def rights_action(reference: str, action: str) -> Response | tuple[str, int]:
     if action not in forms:
         abort(404)
     form = forms[action]()
+    posted = {"action_form" if forms[action] is ActionForm else f"{action}_form": form}
     if not form.validate_on_submit():
-        key = "action_form" if forms[action] is ActionForm else f"{action}_form"
         flash("The action was not done: please correct the form.", "error")
-        return detail_page(item, **{key: form}), 400
+        return detail_page(item, **posted), 400
+    if action in CONFIRMED_ACTIONS and action in workflow.available_actions(item):
+        if not confirmed():
+            return confirmation_page(CONFIRMED_ACTIONS[action](item, form))
     try:
         message = run_action(item, action, form)
     except service.RightsError as error:
         flash(str(error), "error")
-        return detail_page(item), 400
+        return detail_page(item, **posted), 400
     flash(message, "success")
     return redirect(url_for("admin.rights_detail", reference=reference), 303)
 
@@ -148,3 +162,39 @@ def run_action(item: RightsRequest, action: str, form: object) -> str:
         f"{report.support_requests} support request(s) anonymised, "
         f"{report.consent_records} consent record(s) unlinked, {report.emails} email(s) deleted."
     )
+
+
+def reject_confirmation(item: RightsRequest, form: RejectForm) -> Confirmation:
+    """What rejecting the request will do."""
+    return Confirmation(
+        title=f"Reject request {item.reference}?",
+        consequences=[
+            f"Close request {item.reference} ({service.TYPES[item.request_type][0].lower()}, "
+            f"from {item.name}) as rejected; it cannot be reopened.",
+            f"Email {item.email} the reason below, and tell them they may complain to a "
+            "data-protection authority.",
+        ],
+        button=f"Reject and email {item.email}",
+        cancel_url=url_for("admin.rights_detail", reference=item.reference),
+        quoted={"Reason sent to the owner": form.reason.data or ""},
+    )
+
+
+def erasure_confirmation(item: RightsRequest, form: object) -> Confirmation:
+    """What approving the deletion will do."""
+    return Confirmation(
+        title=f"Erase the data of {item.email}?",
+        consequences=[
+            f"Erase the data of {item.email}: delete the account registered with this address "
+            "(if any), anonymise its support and other rights requests, unlink its consent "
+            "records and delete its emails.",
+            f"Complete request {item.reference} and send a last email to {item.email}; after "
+            "that the address is not kept.",
+        ],
+        button=f"Erase the data of {item.email}",
+        cancel_url=url_for("admin.rights_detail", reference=item.reference),
+    )
+
+
+# The irreversible actions: each asks first, with the page its function describes.
+CONFIRMED_ACTIONS = {"reject": reject_confirmation, "approve_deletion": erasure_confirmation}

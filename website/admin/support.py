@@ -9,6 +9,7 @@ from website.accounts.guards import admin_required
 from website.admin.views import bp
 from website.mail.service import failed_emails
 from website.processing import flags_for
+from website.search import HOW_TO_SEARCH, parse_search
 from website.support import service
 from website.support.forms import ReplyForm, StatusForm
 from website.support.models import SupportRequest
@@ -16,10 +17,13 @@ from website.support.models import SupportRequest
 STATUS_FILTERS = ("open", "closed", "all")
 
 
-def queue_filters() -> tuple[str, str, int]:
-    """Status, category and page from the query string; anything unknown means the default."""
-    status = request.args.get("status", "open")
-    status = status if status in STATUS_FILTERS else "open"
+def queue_filters(searching: bool = False) -> tuple[str, str, int]:
+    """Status, category and page from the query string; anything unknown means the default.
+
+    A search looks through every status unless one is chosen."""
+    default = "all" if searching else "open"
+    status = request.args.get("status") or default
+    status = status if status in STATUS_FILTERS else default
     category = request.args.get("category", "")
     category = category if category in service.CATEGORIES else ""
     page_text = request.args.get("page", "1")
@@ -60,12 +64,15 @@ def render_detail(
 @admin_required
 def support_queue() -> str:
     """The support queue: filter by status and category, urgent first, 50 a page."""
-    status, category, page = queue_filters()
-    result = service.queue_page(status, category, page)
+    search = parse_search(request.args.get("q"))
+    status, category, page = queue_filters(searching=search is not None)
+    result = service.queue_page(status, category, page, search)
     return render_template(
         "admin/support_queue.html",
         result=result,
         limits=flags_for(item.email for item in result.items),
+        search=search,
+        how_to_search=HOW_TO_SEARCH,
         status=status,
         category=category,
         categories=service.CATEGORIES,

@@ -5,6 +5,8 @@ from flask import Blueprint, render_template
 from website.accounts.guards import admin_required
 from website.policy.drafts import policy_overview
 from website.retention import last_purge
+from website.rights.queue import queue_summary
+from website.support.service import queue_counts
 
 bp = Blueprint("admin", __name__)
 
@@ -19,12 +21,29 @@ ADMIN_PAGES = (
 )
 
 
+@bp.context_processor
+def no_public_notices() -> dict[str, object]:
+    """The admin area shows neither the cookie banner nor the policy-change notice.
+
+    Blueprint context runs after the app's, so these names win over the banner state and the
+    `policy_notice` global for /admin pages only."""
+    return {"consent": None, "policy_notice": lambda: None}
+
+
 @bp.get("/")
 @admin_required
 def dashboard() -> str:
-    """The admin dashboard: each feature contributes its own tile."""
-    return render_template("admin/dashboard.html", pages=ADMIN_PAGES, policy=policy_overview(),
-                           purge=last_purge())
+    """The admin dashboard: what needs attention first, then each feature's own tile."""
+    due = queue_summary()
+    attention = {
+        "overdue": due["overdue"],
+        "due_soon": due["due_soon"],
+        "urgent": queue_counts()["urgent"],
+    }
+    return render_template(
+        "admin/dashboard.html", pages=ADMIN_PAGES, policy=policy_overview(), attention=attention,
+        purge=last_purge(),
+    )
 
 
 from website.admin import audit, consents, policy, processing, rights, support  # noqa: E402,F401

@@ -165,3 +165,9 @@ def current_notice(on: date | None = None) -> MaterialNotice | None:
         lambda: MaterialNotice(version.number, version.effective_on, diff_path(version)),
     )
 
+
+def announcement_recipients() -> int:
+    """How many people a material revision published now would email (objections and
+    restrictions left out, as the batches leave them out)."""
+    wanted = ~is_blocked(User.email, ANNOUNCEMENTS)
+    return db.session.scalar(select(func.count()).select_from(User).where(wanted)) or 0

@@ -1,4 +1,12 @@
-"""A readable word-level diff between two policy versions, as safe HTML."""
+"""A readable word-level diff between two policy versions, as safe HTML, formatting kept.
+
+Both texts are parsed by the same markdown-it parser as the policy pages. Each heading,
+paragraph and list item becomes a block of words; each word keeps its formatting (bold,
+emphasis, code, link), so the diff shows **bold** and links as the policy does, and a word that
+only became bold counts as changed. Blocks are paired (unchanged or edited together), then
+compared word by word: insertions in <ins>, deletions in <del>. Every text is escaped here and
+only known tags are written, so nothing an admin typed can become markup.
+"""
 
 from __future__ import annotations
 
@@ -7,112 +15,156 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
-from html import escape
+
+from markdown_it.token import Token
+
+from website.policy.diff_blocks import (
+    DiffBlock,
+    Format,
+    PolicyDiff,
+    Word,
+    formatted_html,
+    render_diff,
+    sections_of,
+)
+from website.policy.render import _markdown_parser
 
 # Blocks whose words overlap at least this much are shown as one edited block, not as two.
 SIMILAR_BLOCK_RATIO = 0.5
-
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
-_BULLET_ITEM = re.compile(r"^\s*[-*+]\s+(.*)$")
-_ORDERED_ITEM = re.compile(r"^\s*\d{1,9}[.)]\s+(.*)$")
-_RULE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
-_INLINE_SYNTAX = (
-    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),  # links and images -> their text
-    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),  # reference links -> their text
-    (re.compile(r"<((?:https?|mailto):[^>\s]+|[^>\s@]+@[^>\s]+)>"), r"\1"),  # autolinks
-    (re.compile(r"(\*\*|__|~~|`)"), ""),  # strong, strikethrough, code spans
-    (re.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])"), r"\1"),  # *emphasis*
-    (re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|~])"), r"\1"),  # backslash escapes
-)
-
+_SPACES = re.compile(r"(\s+)")
+_MARKS = {"strong_open": "strong", "em_open": "em", "s_open": "s", "link_open": "a"}
+_CLOSES = {"strong_close", "em_close", "s_close", "link_close"}
 
 @dataclass(frozen=True)
 class Block:
-    """One paragraph, heading (kind "h") or list item (kind "ul"/"ol") as plain words."""
+    """One paragraph, heading (kind "h") or list item (kind "ul"/"ol") as formatted words."""
 
     kind: str
     level: int
-    words: tuple[str, ...]
+    words: tuple[Word, ...]
+
+    @property
+    def plain(self) -> tuple[str, ...]:
+        """The words without their formatting."""
+        return tuple("".join(text for text, _ in word) for word in self.words)
 
 
 @lru_cache(maxsize=32)
-def diff_html(old_markdown: str, new_markdown: str) -> str:
-    """Return HTML showing old -> new word by word: insertions in <ins>, deletions in <del>.
+def compare(old_markdown: str, new_markdown: str) -> PolicyDiff:
+    """The whole comparison, by sections, changes numbered.
 
     Remembered per pair of texts: published versions never change, and visitors ask for the
     same few diffs (the latest change above all) again and again."""
-    parts: list[str] = []
-    open_list = ""
+    blocks: list[DiffBlock] = []
+    inserted = deleted = 0
     for old, new in align_blocks(parse_blocks(old_markdown), parse_blocks(new_markdown)):
         block = new or old
         if block is None:
             continue
-        list_kind = block.kind if block.kind in ("ul", "ol") else ""
-        if open_list != list_kind:
-            if open_list:
-                parts.append(f"</{open_list}>")
-            if list_kind:
-                parts.append(f"<{list_kind}>")
-            open_list = list_kind
-        words = _marked_words(old.words if old else (), new.words if new else ())
-        tag = f"h{block.level}" if block.kind == "h" else ("li" if list_kind else "p")
-        parts.append(f"<{tag}>{words}</{tag}>")
-    if open_list:
-        parts.append(f"</{open_list}>")
-    return "\n".join(parts)
+        html, added, removed = _marked_words(old.words if old else (), new.words if new else ())
+        inserted, deleted = inserted + added, deleted + removed
+        blocks.append(DiffBlock(
+            tag=f"h{block.level}" if block.kind == "h" else ("li" if block.kind in ("ul", "ol")
+                                                             else "p"),
+            list_kind=block.kind if block.kind in ("ul", "ol") else "",
+            html=html,
+            text=" ".join(block.plain),
+            changed=bool(added or removed),
+        ))
+    return PolicyDiff(sections=sections_of(blocks), inserted=inserted, deleted=deleted)
+
+
+@lru_cache(maxsize=64)
+def diff_page_html(old_markdown: str, new_markdown: str, changed_only: bool) -> str:
+    """The diff as the diff page shows it: heading anchors, numbered changes with links."""
+    return render_diff(compare(old_markdown, new_markdown), changed_only, navigation=True)
+
+
+def diff_html(old_markdown: str, new_markdown: str) -> str:
+    """Return HTML showing old -> new word by word: insertions in <ins>, deletions in <del>."""
+    return render_diff(compare(old_markdown, new_markdown), changed_only=False, navigation=False)
 
 
 def diff_stats(old_markdown: str, new_markdown: str) -> tuple[int, int]:
     """Return (words inserted, words deleted) going from the old text to the new one."""
-    inserted = deleted = 0
-    for old, new in align_blocks(parse_blocks(old_markdown), parse_blocks(new_markdown)):
-        for tag, old_words, new_words in _word_opcodes(
-            old.words if old else (), new.words if new else ()
-        ):
-            if tag != "equal":
-                deleted += len(old_words)
-                inserted += len(new_words)
-    return inserted, deleted
+    result = compare(old_markdown, new_markdown)
+    return result.inserted, result.deleted
 
 
 def parse_blocks(markdown: str) -> list[Block]:
-    """Split Markdown into headings, list items and paragraphs, with inline syntax stripped."""
+    """Split Markdown into headings, list items and paragraphs of formatted words."""
     blocks: list[Block] = []
-    kind, level, lines = "", 0, []
-
-    def flush() -> None:
-        words = tuple(strip_inline(" ".join(lines)).split())
-        if words:
-            blocks.append(Block(kind, level, words))
-        lines.clear()
-
-    for line in markdown.splitlines():
-        heading = _HEADING.match(line)
-        item = _BULLET_ITEM.match(line) or _ORDERED_ITEM.match(line)
-        if not line.strip() or _RULE.match(line) or line.lstrip().startswith("```"):
-            flush()
-        elif heading:
-            flush()
-            kind, level = "h", len(heading.group(1))
-            lines.append(heading.group(2))
-            flush()
-        elif item:
-            flush()
-            kind, level = ("ul" if _BULLET_ITEM.match(line) else "ol"), 0
-            lines.append(item.group(1))
-        else:
-            if not lines:
-                kind, level = "p", 0
-            lines.append(line.strip().lstrip(">").strip())
-    flush()
+    lists: list[str] = []
+    pending: tuple[str, int] | None = None
+    row: list[Word] = []
+    for token in _markdown_parser().parse(markdown):
+        kind = token.type
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            lists.append("ul" if kind == "bullet_list_open" else "ol")
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            lists.pop()
+        elif kind == "heading_open":
+            pending = ("h", int(token.tag[1]))
+        elif kind == "paragraph_open":
+            pending = (lists[-1], 0) if lists else ("p", 0)
+        elif kind == "inline" and pending is None:  # a table cell: cells of a row join
+            row.extend([*(((("|", ()),),) if row else ()), *inline_words(token.children or [])])
+        elif kind == "inline":
+            _add(blocks, pending, inline_words(token.children or []))
+            pending = None
+        elif kind == "tr_close":
+            _add(blocks, ("p", 0), tuple(row))
+            row = []
+        elif kind in ("fence", "code_block", "html_block"):
+            style: Format = (("code", ""),) if kind != "html_block" else ()
+            _add(blocks, ("p", 0), tuple(((w, style),) for w in token.content.split()))
     return blocks
 
 
-def strip_inline(text: str) -> str:
-    """Remove Markdown inline syntax (emphasis, code, links -> their text) for display."""
-    for pattern, replacement in _INLINE_SYNTAX:
-        text = pattern.sub(replacement, text)
-    return text
+def _add(blocks: list[Block], kind: tuple[str, int], words: tuple[Word, ...]) -> None:
+    if words:
+        blocks.append(Block(kind[0], kind[1], words))
+
+
+def inline_words(children: Iterable[Token]) -> tuple[Word, ...]:
+    """The words of one inline run; each keeps the formatting it is written in."""
+    pieces: list[tuple[str, Format]] = []
+    marks: list[tuple[str, str]] = []
+    for child in children:
+        if child.type in _MARKS:
+            href = str(child.attrs.get("href", "")) if child.type == "link_open" else ""
+            marks.append((_MARKS[child.type], href))
+        elif child.type in _CLOSES and marks:
+            marks.pop()
+        elif child.type == "code_inline":
+            pieces.append((child.content, (*marks, ("code", ""))))
+        elif child.type in ("softbreak", "hardbreak"):
+            pieces.append((" ", tuple(marks)))
+        elif child.type in ("text", "html_inline", "image"):
+            # Raw HTML is shown as the text it is; an image by its description.
+            pieces.append((child.content, tuple(marks)))
+    return _words(pieces)
+
+
+def _words(pieces: list[tuple[str, Format]]) -> tuple[Word, ...]:
+    """Split formatted pieces at whitespace; a word may span pieces (un**bold**)."""
+    words: list[Word] = []
+    current: list[tuple[str, Format]] = []
+    for text, style in pieces:
+        for part in _SPACES.split(text):
+            if not part:
+                continue
+            if part.isspace():
+                if current:
+                    words.append(tuple(current))
+                current = []
+            elif current and current[-1][1] == style:
+                current[-1] = (current[-1][0] + part, style)
+            else:
+                current.append((part, style))
+    if current:
+        words.append(tuple(current))
+    return tuple(words)
 
 
 def align_blocks(old: list[Block], new: list[Block]) -> Iterator[tuple[Block | None, Block | None]]:
@@ -145,29 +197,25 @@ def _similar(old: Block, new: Block) -> bool:
     """Whether two blocks are the same kind and share enough words to be one edited block."""
     if (old.kind, old.level) != (new.kind, new.level):
         return False
-    return SequenceMatcher(None, old.words, new.words, autojunk=False).ratio() >= (
+    return SequenceMatcher(None, old.plain, new.plain, autojunk=False).ratio() >= (
         SIMILAR_BLOCK_RATIO
     )
 
 
-def _word_opcodes(
-    old: tuple[str, ...], new: tuple[str, ...]
-) -> Iterable[tuple[str, tuple[str, ...], tuple[str, ...]]]:
-    """Yield (tag, old words, new words) for each run of the word-level comparison."""
+def _marked_words(old: tuple[Word, ...], new: tuple[Word, ...]) -> tuple[str, int, int]:
+    """The HTML of one block with deletions and insertions marked; words inserted, deleted."""
+    pieces: list[str] = []
+    inserted = deleted = 0
     matcher = SequenceMatcher(None, old, new, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        yield tag, old[i1:i2], new[j1:j2]
-
-
-def _marked_words(old: tuple[str, ...], new: tuple[str, ...]) -> str:
-    """Return the escaped words of one block with deletions and insertions marked."""
-    pieces: list[str] = []
-    for tag, old_words, new_words in _word_opcodes(old, new):
         if tag == "equal":
-            pieces.append(escape(" ".join(new_words)))
+            pieces.append(formatted_html(new[j1:j2]))
             continue
-        if old_words:
-            pieces.append(f"<del>{escape(' '.join(old_words))}</del>")
-        if new_words:
-            pieces.append(f"<ins>{escape(' '.join(new_words))}</ins>")
-    return " ".join(pieces)
+        if i2 > i1:
+            pieces.append(f"<del>{formatted_html(old[i1:i2])}</del>")
+            deleted += i2 - i1
+        if j2 > j1:
+            pieces.append(f"<ins>{formatted_html(new[j1:j2])}</ins>")
+            inserted += j2 - j1
+    return " ".join(pieces), inserted, deleted
+

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from website.audit import record_audit
 from website.extensions import db
+from website.policy.announce import announcement_recipients
 from website.policy.diff import diff_html, diff_stats
 from website.policy.models import PolicyDraft, PolicyVersion
 from website.policy.render import RenderedPolicy, render_policy
@@ -51,6 +52,16 @@ class Preview:
 
 
 @dataclass(frozen=True)
+class PublishPlan:
+    """What publishing a draft now would do: its version number and whom it would email."""
+
+    number: int
+    effective_on: date
+    material: bool
+    recipients: int
+
+
+@dataclass(frozen=True)
 class PolicyOverview:
     """The policy tile of the admin dashboard."""
 
@@ -68,6 +79,13 @@ def list_drafts() -> list[PolicyDraft]:
 def get_draft(draft_id: int) -> PolicyDraft | None:
     """One draft by id."""
     return db.session.get(PolicyDraft, draft_id)
+
+
+def existing_draft_ids(draft_ids: set[int]) -> set[int]:
+    """Which of these drafts still exist (not published or discarded)."""
+    if not draft_ids:
+        return set()
+    return set(db.session.scalars(select(PolicyDraft.id).where(PolicyDraft.id.in_(draft_ids))))
 
 
 def starting_markdown() -> str:
@@ -110,6 +128,15 @@ def preview(markdown: str) -> Preview:
     old = against.markdown if against else ""
     inserted, deleted = diff_stats(old, markdown)
     return Preview(render_policy(markdown), against, diff_html(old, markdown), inserted, deleted)
+
+
+def publish_plan(fields: DraftFields) -> PublishPlan:
+    """What `publish_draft` with these fields would do, without doing it."""
+    if fields.effective_on is None:
+        raise ValueError("a published version needs an effective date")
+    number = (db.session.scalar(select(func.max(PolicyVersion.number))) or 0) + 1
+    recipients = announcement_recipients() if fields.material else 0
+    return PublishPlan(number, fields.effective_on, fields.material, recipients)
 
 
 def publish_draft(draft_id: int, fields: DraftFields, actor: Actor) -> PolicyVersion:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, make_response, render_template, request
 
 from website.policy import service
-from website.policy.diff import diff_html
+from website.policy.diff import compare, diff_page_html
 from website.policy.models import PolicyVersion
 
 bp = Blueprint("policy", __name__)
@@ -68,12 +68,18 @@ def version_markdown(number: int) -> Response:
 
 @bp.get("/privacy/diff")
 def diff() -> str:
-    """What changed from version A to version B, words marked in place."""
+    """What changed from version A to version B: changed sections by default (view=all: all)."""
     numbers = [request.args.get(key, "") for key in ("from", "to")]
     if not all(n.isascii() and n.isdigit() and len(n) < 10 for n in numbers):
         abort(400, "Give two version numbers, for example /privacy/diff?from=1&to=2.")
     old, new = (version_or_404(int(n)) for n in numbers)
+    whole = request.args.get("view") == "all"
     return render_template(
-        "policy/diff.html", old=old, new=new, diff=diff_html(old.markdown, new.markdown)
+        "policy/diff.html", old=old, new=new, whole=whole,
+        comparison=compare(old.markdown, new.markdown),
+        diff=diff_page_html(old.markdown, new.markdown, not whole),
+        versions=service.published_versions(),
     )
+
+
 from website.policy import notice  # noqa: E402,F401

@@ -85,7 +85,7 @@ class CompleteForm(FlaskForm):
     """Complete a request with the outcome sent to the owner."""
 
     outcome = TextAreaField(
-        "Outcome (sent to the owner)", filters=[strip],
+        "Outcome (sent to the owner)", id="complete-outcome", filters=[strip],
         validators=[Length(max=REASON_MAX), readable_text],
     )
 
@@ -93,8 +93,9 @@ class CompleteForm(FlaskForm):
 class RejectForm(FlaskForm):
     """Reject a request with a reason sent to the owner."""
 
+    # Ids of their own: the reject and extend forms share a page and must never share a value.
     reason = TextAreaField(
-        "Reason (sent to the owner)", filters=[strip],
+        "Reason for rejecting (sent to the owner)", id="reject-reason", filters=[strip],
         validators=[DataRequired("A rejection needs a reason."), Length(max=REASON_MAX),
                     readable_text],
     )
@@ -104,11 +105,12 @@ class ExtendForm(FlaskForm):
     """Extend the deadline once, by one or two months."""
 
     months = SelectField(
-        "Extend by", choices=[SelectChoice("1", "1 month"), SelectChoice("2", "2 months")],
+        "Extend by", id="extend-months",
+        choices=[SelectChoice("1", "1 month"), SelectChoice("2", "2 months")],
         validators=[InputRequired("Choose one or two months.")],
     )
     reason = TextAreaField(
-        "Reason (sent to the owner)", filters=[strip],
+        "Reason for more time (sent to the owner)", id="extend-reason", filters=[strip],
         validators=[DataRequired("An extension needs a reason."), Length(max=REASON_MAX),
                     readable_text],
     )

@@ -14,7 +14,7 @@ from website.audit import record_audit
 from website.extensions import db, utcnow
 from website.references import new_reference
 from website.rights.models import RightsRequest, RightsRequestEvent
-from website.rights.service import mark_verified, send_confirmation_link
+from website.rights.service import mark_verified, send_confirmation
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ def enter_request(received: Received, admin: User) -> RightsRequest:
         mark_verified(request, admin.id, "Identity clear on receipt: the month runs from "
                                          f"{received.received_on.isoformat()}.")
     else:
-        send_confirmation_link(request)
+        send_confirmation(request)
     record_audit(
         "rights.enter", request.reference,
         {"channel": received.channel, "received_on": received.received_on.isoformat(),

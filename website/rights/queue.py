@@ -5,16 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import false, func, select
 
 from website.extensions import db, utcnow
 from website.rights.models import RightsRequest
 from website.rights.service import CLOSED, OPEN, STATUSES, TYPES
+from website.search import QueueSearch
 
 PER_PAGE = 50
 DUE_SOON_DAYS = 7
 # "open" (the default) is the work still to do; "all" is every request.
 STATUS_FILTERS = ("open", "all", *STATUSES)
+# Open requests past their due date, or due within DUE_SOON_DAYS.
+DUE_FILTERS = ("overdue", "soon")
 # The due date in force; an expression index (migration rights_1) serves the sort.
 EFFECTIVE_DUE = func.coalesce(RightsRequest.extended_due_on, RightsRequest.due_on)
 
@@ -29,6 +32,8 @@ class QueuePage:
     pages: int
     request_type: str
     status: str
+    due: str = ""
+    search: QueueSearch | None = None
 
 
 def urgency(request: RightsRequest, today: date | None = None) -> str:
@@ -44,7 +49,8 @@ def urgency(request: RightsRequest, today: date | None = None) -> str:
     return ""
 
 
-def _filters(request_type: str, status: str) -> list:
+def _filters(request_type: str, status: str, due: str = "",
+             search: QueueSearch | None = None) -> list:
     conditions = []
     if request_type:
         conditions.append(RightsRequest.request_type == request_type)
@@ -52,7 +58,28 @@ def _filters(request_type: str, status: str) -> list:
         conditions.append(RightsRequest.status.in_(OPEN))
     elif status != "all":
         conditions.append(RightsRequest.status == status)
+    if due:
+        conditions.extend(_due_conditions(due, utcnow().date()))
+    if search is not None:
+        conditions.append(_search_condition(search))
     return conditions
+
+
+def _due_conditions(due: str, today: date) -> list:
+    """Open requests overdue, or due from today to DUE_SOON_DAYS from now."""
+    if due == "overdue":
+        return [RightsRequest.status.in_(OPEN), EFFECTIVE_DUE < today]
+    return [RightsRequest.status.in_(OPEN), EFFECTIVE_DUE >= today,
+            EFFECTIVE_DUE <= today + timedelta(days=DUE_SOON_DAYS)]
+
+
+def _search_condition(search: QueueSearch):
+    """An exact reference, or an email address whatever its case (both served by indexes)."""
+    if search.reference:
+        return RightsRequest.reference == search.reference
+    if search.email:
+        return func.lower(RightsRequest.email) == search.email
+    return false()
 
 
 def _ids(conditions: list, order: list, offset: int, limit: int) -> list[int]:
@@ -65,13 +92,18 @@ def _count(conditions: list) -> int:
     return db.session.scalar(select(func.count(RightsRequest.id)).where(*conditions)) or 0
 
 
-def queue_page(request_type: str = "", status: str = "open", page: int = 1) -> QueuePage:
+def queue_page(
+    request_type: str = "", status: str = "open", page: int = 1, due: str = "",
+    search: QueueSearch | None = None,
+) -> QueuePage:
     """One page of requests, soonest due first; requests with no due date come last."""
     if request_type and request_type not in TYPES:
         raise ValueError("unknown request type")
     if status not in STATUS_FILTERS:
         raise ValueError("unknown status")
-    conditions = _filters(request_type, status)
+    if due and due not in DUE_FILTERS:
+        raise ValueError("unknown due filter")
+    conditions = _filters(request_type, status, due, search)
     total = _count(conditions)
     pages = max(1, -(-total // PER_PAGE))
     page = min(max(page, 1), pages)
@@ -92,7 +124,7 @@ def queue_page(request_type: str = "", status: str = "open", page: int = 1) -> Q
     found = {r.id: r for r in db.session.scalars(
         select(RightsRequest).where(RightsRequest.id.in_(ids)))} if ids else {}
     items = [found[i] for i in ids if i in found]
-    return QueuePage(items, total, page, pages, request_type, status)
+    return QueuePage(items, total, page, pages, request_type, status, due, search)
 
 
 def queue_summary() -> dict[str, object]:
@@ -103,10 +135,6 @@ def queue_summary() -> dict[str, object]:
     counts = dict.fromkeys(STATUSES, 0)
     counts.update({status: n for status, n in rows})
     today = utcnow().date()
-    open_due = select(func.count(RightsRequest.id)).where(RightsRequest.status.in_(OPEN))
-    overdue = db.session.scalar(open_due.where(EFFECTIVE_DUE < today)) or 0
-    soon = db.session.scalar(
-        open_due.where(EFFECTIVE_DUE >= today,
-                       EFFECTIVE_DUE <= today + timedelta(days=DUE_SOON_DAYS))
-    ) or 0
+    overdue = _count(_due_conditions("overdue", today))
+    soon = _count(_due_conditions("soon", today))
     return {"counts": counts, "overdue": overdue, "due_soon": soon, "closed": CLOSED}

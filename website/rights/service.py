@@ -138,7 +138,17 @@ def submit_request(
 ) -> tuple[RightsRequest, str | None]:
     """Store a new request; email the confirmation link (or verify at once for the account owner).
 
+    The same request sent again before it is confirmed is not stored twice: the waiting one takes
+    the new wording and its confirmation email is sent again.
     Returns the request and the raw verification token (None when verified at once)."""
+    waiting = None if user is not None and same_email(user.email, email) else (
+        waiting_request(email, request_type)
+    )
+    if waiting is not None:
+        waiting.name, waiting.details = name, details
+        token = send_confirmation(waiting)
+        db.session.commit()
+        return waiting, token
     now = utcnow()
     request = RightsRequest(
         reference=new_reference("RR"),
@@ -156,13 +166,29 @@ def submit_request(
         mark_verified(request, user.id, "Verified at once: submitted while logged in as the owner.")
         db.session.commit()
         return request, None
-    token = send_confirmation_link(request)
+    token = send_confirmation(request)
     db.session.commit()
     return request, token
 
 
-def send_confirmation_link(request: RightsRequest) -> str:
-    """Email the owner the link that verifies the request (the caller commits); the raw token."""
+def waiting_request(email: str, request_type: str) -> RightsRequest | None:
+    """The unconfirmed, unexpired request of this type from this address, if there is one."""
+    return db.session.scalar(
+        select(RightsRequest)
+        .where(func.lower(RightsRequest.email) == email.strip().lower(),
+               RightsRequest.request_type == request_type,
+               RightsRequest.status == "received",
+               RightsRequest.verify_expires_at > utcnow())
+        .order_by(RightsRequest.id.desc())
+        .limit(1)
+    )
+
+
+def send_confirmation(request: RightsRequest) -> str:
+    """Queue the confirmation email with a fresh link (an earlier link stops working).
+
+    The link expires when the unconfirmed request would be purged, counted from its creation,
+    so sending again never makes a request live longer. The caller commits."""
     token = secrets.token_urlsafe(32)
     days = current_app.config["RETENTION_DAYS"]["unverified_rights_requests"]
     request.verify_token_hash = token_hash(token)
@@ -171,6 +197,20 @@ def send_confirmation_link(request: RightsRequest) -> str:
     notify(request, "Please confirm your data-rights request", "rights_verify",
            verify_url=verify_url, valid_days=days)
     return token
+
+
+def resend_confirmation(reference: str) -> str:
+    """Send the confirmation email of a waiting request again: "sent", "confirmed" or "gone"."""
+    request = get_by_reference(reference)
+    if request is None:
+        return "gone"
+    if request.status != "received":
+        return "confirmed"
+    if request.verify_expires_at is None or request.verify_expires_at <= utcnow():
+        return "gone"
+    send_confirmation(request)
+    db.session.commit()
+    return "sent"
 
 
 def mark_verified(request: RightsRequest, actor_id: int | None, note: str) -> None:

@@ -10,6 +10,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    flash,
     redirect,
     render_template,
     request,
@@ -23,7 +24,7 @@ from website.audit import record_audit
 from website.extensions import db, limiter, utcnow
 from website.records.service import collection_notice
 from website.rights import service
-from website.rights.forms import DeleteAccountForm, RightsRequestForm
+from website.rights.forms import ActionForm, DeleteAccountForm, RightsRequestForm
 from website.rights.models import RightsRequest
 from website.rights.personal_data import (
     erase_personal_data,
@@ -33,6 +34,11 @@ from website.rights.personal_data import (
 bp = Blueprint("rights", __name__)
 
 SESSION_KEY = "rights_references"
+# The request this browser sent last and has still to confirm: the "check your email" page
+# names its address and reference, and "send again" resends its confirmation.
+PENDING_KEY = "rights_pending"
+# The request just confirmed: its status page says so once (only that page takes the note).
+CONFIRMED_KEY = "rights_confirmed"
 NOT_FOUND = "There is no request at this address, or it is not yours to see."
 
 
@@ -75,17 +81,43 @@ def new_request() -> Response | str:
         )
         if token is None:
             remember_reference(rights_request.reference)
+            session[CONFIRMED_KEY] = rights_request.reference
             return redirect(url_for("rights.status", reference=rights_request.reference), 303)
+        session[PENDING_KEY] = rights_request.reference
         return redirect(url_for("rights.requested"), 303)
     return render_template("rights/new.html", form=form, types=service.TYPES,
                            notice=collection_notice("rights"))
 
 
 @bp.get("/rights/requested")
-def requested() -> str:
-    """Check your email: no personal data shown."""
+def requested() -> Response:
+    """Check your email: the address and reference, to this browser only, and "send again"."""
     days = current_app.config["RETENTION_DAYS"]["unverified_rights_requests"]
-    return render_template("rights/requested.html", valid_days=days)
+    reference = session.get(PENDING_KEY)
+    pending = service.get_by_reference(reference) if isinstance(reference, str) else None
+    response = Response(render_template(
+        "rights/requested.html", valid_days=days, pending=pending, types=service.TYPES,
+        resend_form=ActionForm(formdata=None),
+    ))
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/rights/requested/resend")
+@limiter.limit(rights_rate_limit)
+def resend() -> Response:
+    """Send the confirmation email of this browser's waiting request again (no new request)."""
+    reference = session.get(PENDING_KEY)
+    if ActionForm().validate_on_submit() and isinstance(reference, str):
+        outcome = service.resend_confirmation(reference)
+        messages = {
+            "sent": ("We have sent the email again. Only the link in the newest email works.",
+                     "success"),
+            "confirmed": ("This request is already confirmed.", "info"),
+            "gone": ("This request has expired. Please send it again.", "error"),
+        }
+        flash(*messages[outcome])
+    return redirect(url_for("rights.requested"), 303)
 
 
 @bp.get("/rights/verify/<token>")
@@ -100,6 +132,7 @@ def verify(token: str) -> Response:
         abort(410, "This confirmation link has already been used. Your request is confirmed; "
                    "use the status link in our emails to follow it.")
     remember_reference(rights_request.reference)
+    session[CONFIRMED_KEY] = rights_request.reference
     return redirect(url_for("rights.status", reference=rights_request.reference), 303)
 
 
@@ -115,10 +148,15 @@ def status(reference: str) -> Response | str:
     if service.export_available(rights_request):
         export_url = url_for("rights.export_download", reference=reference,
                              token=service.export_token(rights_request))
+    just_confirmed = session.get(CONFIRMED_KEY) == reference
+    if just_confirmed:
+        session.pop(CONFIRMED_KEY)
+        if session.get(PENDING_KEY) == reference:
+            session.pop(PENDING_KEY)
     return render_template(
         "rights/status.html", item=rights_request, types=service.TYPES,
         statuses=service.STATUSES, due=service.effective_due(rights_request),
-        export_url=export_url,
+        export_url=export_url, just_confirmed=just_confirmed,
     )
 
 

@@ -47,10 +47,56 @@ def _require_open(request: RightsRequest) -> None:
         raise RightsError("Only a verified or in-progress request can be changed.")
 
 
-def start(request: RightsRequest, actor: User) -> None:
-    """Verified -> in progress."""
+def _check_start(request: RightsRequest) -> None:
     if request.status != "verified":
         raise RightsError("Only a verified request can be started.")
+
+
+def _check_complete(request: RightsRequest) -> None:
+    _require_open(request)
+    if request.request_type == "deletion":
+        raise RightsError("A deletion request is completed by approving the deletion.")
+
+
+def _check_extend(request: RightsRequest) -> None:
+    _require_open(request)
+    if request.extended_due_on is not None:
+        raise RightsError("This request has already been extended once.")
+    if request.due_on is None or utcnow().date() > request.due_on:
+        raise RightsError("The original due date has passed: it can no longer be extended.")
+
+
+def _check_approve_deletion(request: RightsRequest) -> None:
+    _require_open(request)
+    if request.request_type != "deletion":
+        raise RightsError("Only a deletion request can be approved for deletion.")
+
+
+# Whether each action is possible on a request in its current state (raises RightsError if not).
+PRECONDITIONS = {
+    "start": _check_start,
+    "complete": _check_complete,
+    "approve_deletion": _check_approve_deletion,
+    "reject": _require_open,
+    "extend": _check_extend,
+}
+
+
+def available_actions(request: RightsRequest) -> list[str]:
+    """The actions an admin can take on the request now, in the order the page shows them."""
+    possible = []
+    for action, check in PRECONDITIONS.items():
+        try:
+            check(request)
+        except RightsError:
+            continue
+        possible.append(action)
+    return possible
+
+
+def start(request: RightsRequest, actor: User) -> None:
+    """Verified -> in progress."""
+    _check_start(request)
     add_event(request, "in_progress", "Work on the request has started.", actor.id)
     notify(request, "We are working on your data-rights request", "rights_update")
     _audit("start", request, actor, from_status="verified", to_status="in_progress")
@@ -59,10 +105,8 @@ def start(request: RightsRequest, actor: User) -> None:
 
 def complete(request: RightsRequest, actor: User, outcome: str) -> None:
     """Close with an outcome; access and portability open the export download for 7 days."""
-    _require_open(request)
+    _check_complete(request)
     outcome = outcome.strip()
-    if request.request_type == "deletion":
-        raise RightsError("A deletion request is completed by approving the deletion.")
     if request.request_type in MANUAL_TYPES and not outcome:
         raise RightsError("Write the outcome: it is sent to the owner.")
     if request.request_type in ("access", "portability"):
@@ -90,16 +134,12 @@ def reject(request: RightsRequest, actor: User, reason: str) -> None:
 
 def extend(request: RightsRequest, actor: User, months: int, reason: str) -> None:
     """Extend the deadline once, by one or two months, before the original due date."""
-    _require_open(request)
+    _check_extend(request)
     reason = reason.strip()
-    if request.extended_due_on is not None:
-        raise RightsError("This request has already been extended once.")
     if months not in range(1, MAX_EXTENSION_MONTHS + 1):
         raise RightsError("An extension is one or two months.")
     if not reason:
         raise RightsError("An extension needs a reason: it is sent to the owner.")
-    if request.due_on is None or utcnow().date() > request.due_on:
-        raise RightsError("The original due date has passed: it can no longer be extended.")
     old_due = request.due_on
     request.extended_due_on = extended_due_date(request, months)
     request.extension_reason = reason
@@ -116,9 +156,7 @@ def approve_deletion(request: RightsRequest, actor: User) -> tuple[ErasureReport
     """Erase the owner's data and complete the request, in one transaction.
 
     Returns the report and the id of the final email, which is sent and then forgotten."""
-    _require_open(request)
-    if request.request_type != "deletion":
-        raise RightsError("Only a deletion request can be approved for deletion.")
+    _check_approve_deletion(request)
     address = request.email
     outcome = (
         "Your account and personal data have been erased. We kept only this request's "

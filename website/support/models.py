@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from website.extensions import db, utcnow
@@ -59,3 +59,7 @@ class SupportReply(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     request: Mapped[SupportRequest] = relationship(back_populates="replies")
+
+
+# The queue's search by email ignores case; this matches migration admin_1.
+Index("ix_support_requests_email_lower", func.lower(SupportRequest.email))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, false, func, or_, select, update
 from sqlalchemy.orm import defer
 from sqlalchemy.sql import ColumnElement
 
@@ -15,6 +15,7 @@ from website.audit import record_audit
 from website.extensions import db, utcnow
 from website.mail.service import queue_email
 from website.references import new_reference
+from website.search import QueueSearch
 from website.support.models import SupportReply, SupportRequest
 
 # Category keys (stored) and their labels (shown). One place; the form and the queue read it.
@@ -197,13 +198,23 @@ def purge_closed_before(cutoff: datetime, batch_size: int = 1000) -> int:
     return len(ids)
 
 
-def _queue_filter(status: str, category: str) -> list[ColumnElement[bool]]:
-    """WHERE clauses for a status ("open", "closed" or anything else for all) and category."""
+def _queue_filter(
+    status: str, category: str, search: QueueSearch | None = None
+) -> list[ColumnElement[bool]]:
+    """WHERE clauses for a status ("open", "closed" or anything else for all), category, search."""
     clauses: list[ColumnElement[bool]] = []
     if status in STATUSES:
         clauses.append(SupportRequest.status == status)
     if category:
         clauses.append(SupportRequest.category == category)
+    if search is not None:
+        if search.reference:
+            clauses.append(SupportRequest.reference == search.reference)
+        elif search.email:
+            # lower(email) has an index of its own (migration admin_1).
+            clauses.append(func.lower(SupportRequest.email) == search.email)
+        else:
+            clauses.append(false())
     return clauses
 
 
@@ -230,14 +241,16 @@ def _rows(clauses: list[ColumnElement[bool]], offset: int, limit: int) -> list[S
     return list(db.session.scalars(query))
 
 
-def queue_page(status: str = "open", category: str = "", page: int = 1) -> QueuePage:
+def queue_page(
+    status: str = "open", category: str = "", page: int = 1, search: QueueSearch | None = None
+) -> QueuePage:
     """One page of the queue: urgent requests first, then the newest.
 
     Urgent and other requests are read as two index-ordered runs, one after the other, so no
     page sorts the whole table; the ids are paged on covering indexes (see SupportRequest).
     """
     category = category if category in CATEGORIES else ""
-    base = _queue_filter(status, category)
+    base = _queue_filter(status, category, search)
     if category:
         runs = [(base, _count(*base))]
     else:
