@@ -6,6 +6,7 @@ import os
 import secrets
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,6 +35,13 @@ def instance_secret_key(instance_path: str) -> str:
     return path.read_text().strip()
 
 
+def trusted_hosts(site_url: str, extra: str) -> list[str]:
+    """SITE_URL's host and the comma-separated extra hosts: every other Host header gets 400."""
+    hosts = [urlsplit(site_url).hostname or ""]
+    hosts += [host.strip() for host in extra.split(",") if host.strip()]
+    return [host for host in dict.fromkeys(hosts) if host]
+
+
 class Config:
     """Settings read from environment variables when the app is created."""
 
@@ -58,6 +66,8 @@ class Config:
         self.RATELIMIT_ENABLED = env_flag("RATELIMIT_ENABLED", True)
         self.RATELIMIT_HEADERS_ENABLED = True
         self.SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/")
+        # Host headers the site answers (Flask's TRUSTED_HOSTS): SITE_URL's host, plus these.
+        self.TRUSTED_HOSTS = trusted_hosts(self.SITE_URL, os.environ.get("TRUSTED_HOSTS", ""))
         self.SESSION_COOKIE_SECURE = env_flag("SESSION_COOKIE_SECURE", self.PRODUCTION)
         # Redirect plain HTTP to HTTPS (behind a load balancer, set TRUSTED_PROXIES too).
         self.FORCE_HTTPS = env_flag("FORCE_HTTPS", self.PRODUCTION)
@@ -89,6 +99,8 @@ class Config:
             "sent_email": env_int("RETENTION_SENT_EMAIL_DAYS", 90),
             "expired_tokens": env_int("RETENTION_EXPIRED_TOKENS_DAYS", 1),
         }
+        # How long the status link in a rights request's emails works (a new one: /rights/new-link).
+        self.RIGHTS_STATUS_LINK_DAYS = env_int("RIGHTS_STATUS_LINK_DAYS", 30)
         self.RETENTION_BATCH_SIZE = env_int("RETENTION_BATCH_SIZE", 1000)
         # New data-rights requests per client IP (Flask-Limiter syntax).
         self.RIGHTS_RATE_LIMIT = os.environ.get("RIGHTS_RATE_LIMIT", "5 per hour")
@@ -117,6 +129,7 @@ class TestConfig(Config):
         self.MAIL_SERVER = None
         self.MAIL_SEND_AFTER_REQUEST = False
         self.SITE_URL = "http://localhost"
+        self.TRUSTED_HOSTS = ["localhost", "127.0.0.1"]
         self.SESSION_COOKIE_SECURE = False
         self.FORCE_HTTPS = False
         # Most tests post forms directly; the CSRF tests switch this back on.

@@ -117,3 +117,25 @@ class DeleteAccountForm(FlaskForm):
     password = PasswordField(
         "Your password", validators=[DataRequired("Enter your password to confirm.")]
     )
+
+
+class ConfirmRequestForm(FlaskForm):
+    """The one button that confirms a request from its emailed link."""
+
+
+class NewStatusLinkForm(FlaskForm):
+    """Ask for a new status link: the reference and the address the request was made from."""
+
+    reference = StringField(
+        "Reference", filters=[strip],
+        validators=[DataRequired("Enter the reference, like RR-ABCD2345."), Length(max=20),
+                    readable_text],
+    )
+    email = StringField(
+        "The email address you made the request from", filters=[strip],
+        validators=[
+            DataRequired("Enter your email address."), Length(max=254),
+            Email("Enter an email address like name@example.com.", check_deliverability=False),
+            readable_text,
+        ],
+    )

@@ -112,11 +112,15 @@ def _when(value: datetime | date | None) -> str | None:
 
 
 
-def _rights_requests(email: str, user_id: int | None) -> list[RightsRequest]:
-    condition = func.lower(RightsRequest.email) == email.lower()
+def _rights_requests(email: str | None, user_id: int | None) -> list[RightsRequest]:
+    conditions = []
+    if email is not None:
+        conditions.append(func.lower(RightsRequest.email) == email.lower())
     if user_id is not None:
-        condition = or_(condition, RightsRequest.user_id == user_id)
-    query = select(RightsRequest).where(condition).order_by(RightsRequest.id)
+        conditions.append(RightsRequest.user_id == user_id)
+    if not conditions:
+        return []
+    query = select(RightsRequest).where(or_(*conditions)).order_by(RightsRequest.id)
     return list(db.session.scalars(query))
 
 
@@ -147,22 +151,26 @@ def _rights(item: RightsRequest) -> dict[str, Any]:
     }
 
 
-def export_personal_data(email: str) -> dict[str, Any]:
-    """Everything held about this email address, as one documented JSON-ready dict."""
-    user = find_user_by_email(email)
+def export_personal_data(email: str | None, user: User | None = None) -> dict[str, Any]:
+    """Everything held about this email address, as one documented JSON-ready dict.
+
+    With `email` None (an account whose address is not confirmed), only what `user`'s account
+    itself created: nothing held under an address it has not proved it owns."""
+    if user is None and email is not None:
+        user = find_user_by_email(email)
     user_id = user.id if user else None
     resets = []
     if user is not None:
         resets = list(db.session.scalars(
             select(PasswordResetToken).where(PasswordResetToken.user_id == user.id)
             .order_by(PasswordResetToken.id)))
-    emails = db.session.scalars(
+    emails = [] if email is None else db.session.scalars(
         select(OutboxEmail).where(func.lower(OutboxEmail.to_address) == email.lower())
         .order_by(OutboxEmail.id))
     return {
         "format": FORMAT,
         "generated_at": _when(utcnow()),
-        "email": email,
+        "email": email if email is not None else (user.email if user else None),
         "account": _account(user),
         "password_reset_requests": [
             {"created_at": _when(t.created_at), "expires_at": _when(t.expires_at),
@@ -222,31 +230,28 @@ def _close_erased(item: RightsRequest, actor_id: int | None) -> None:
 
 
 def erase_personal_data(
-    email: str, actor_id: int | None = None, current_request: RightsRequest | None = None
+    email: str | None, actor_id: int | None = None, current_request: RightsRequest | None = None,
+    user: User | None = None,
 ) -> ErasureReport:
-    """Erase or anonymise everything held about this address; the caller commits (one step)."""
+    """Erase or anonymise everything held about this address; the caller commits (one step).
+
+    With `email` None (an account whose address is not confirmed), only `user`'s account and
+    what it created: nothing held under an address it has not proved it owns is touched."""
     report = ErasureReport(kept=list(KEPT))
-    user = find_user_by_email(email)
+    if user is None and email is not None:
+        user = find_user_by_email(email)
     user_id = user.id if user else None
-    lower = email.lower()
     report.support_requests = anonymise_requests(email, user_id)
     rights = _rights_requests(email, user_id)
     for item in rights:
         item.name = item.details = ERASED
-        item.email = email_fingerprint(email)
+        item.email = email_fingerprint(email or item.email)
         item.user_id = None
         if item.status not in ("completed", "rejected") and item is not current_request:
             _close_erased(item, actor_id)
     report.rights_requests = len(rights)
-    report.emails = db.session.execute(
-        delete(OutboxEmail).where(or_(
-            func.lower(OutboxEmail.to_address) == lower,
-            func.lower(OutboxEmail.body_text).contains(lower, autoescape=True),
-        ))
-    ).rowcount
-    report.audit_entries = db.session.execute(
-        update(AuditEntry).where(func.lower(AuditEntry.actor) == lower).values(actor=ERASED)
-    ).rowcount
+    if email is not None:
+        _erase_mail_and_audit(email, report)
     if user is not None:
         report.consent_records = unlink_user(user.id)
         report.password_reset_tokens = db.session.execute(
@@ -256,3 +261,16 @@ def erase_personal_data(
         report.account_deleted = True
     db.session.flush()
     return report
+
+
+def _erase_mail_and_audit(email: str, report: ErasureReport) -> None:
+    lower = email.lower()
+    report.emails = db.session.execute(
+        delete(OutboxEmail).where(or_(
+            func.lower(OutboxEmail.to_address) == lower,
+            func.lower(OutboxEmail.body_text).contains(lower, autoescape=True),
+        ))
+    ).rowcount
+    report.audit_entries = db.session.execute(
+        update(AuditEntry).where(func.lower(AuditEntry.actor) == lower).values(actor=ERASED)
+    ).rowcount
