@@ -31,7 +31,10 @@ def test_same_page_whether_or_not_the_account_exists(app, client, users):
     assert known.get_data(as_text=True).replace("ada@", "nobody@") == unknown.get_data(
         as_text=True)
     assert len(outbox(app, "ada@example.com")) == 1
-    assert outbox(app, "nobody@example.com") == []
+    # The same work either way (issue 11: 28-97 ms against 4-9 ms): an unknown address gets a
+    # note that no account uses it, with no reset link.
+    [note] = outbox(app, "nobody@example.com")
+    assert "/password/reset/" not in note.body_text
 
 
 def test_reset_email_arrives_with_absolute_link(app, client, users, smtp, runner):

@@ -25,6 +25,7 @@ PASSWORD_MIN_LENGTH = 10
 PASSWORD_MAX_BYTES = 72
 LOGIN_FAILED = "Email or password is incorrect."
 CONFIRM_LIFETIME = timedelta(hours=48)
+WELCOME_SUBJECT = "Welcome to the Privacy Centre: confirm your email address"
 
 
 @dataclass
@@ -186,10 +187,11 @@ def _confirmation_url(user: User, email: str) -> str:
     return current_app.config["SITE_URL"] + url_for("accounts.confirm_email_link", token=token)
 
 
-def send_confirmation(user: User, email: str, template: str = "email_confirm") -> None:
+def send_confirmation(user: User, email: str, welcome: bool = False) -> None:
     """Email a link that proves the owner reads `email` (the caller commits)."""
     hours = int(CONFIRM_LIFETIME.total_seconds() // 3600)
-    queue_email(email, "Confirm your email address", template,
+    subject = WELCOME_SUBJECT if welcome else "Confirm your email address"
+    queue_email(email, subject, "welcome" if welcome else "email_confirm",
                 confirm_url=_confirmation_url(user, email), hours=hours)
 
 
@@ -220,7 +222,7 @@ def register_user(email: str, password: str, name: str) -> None:
         address_taken_notice(email)
         db.session.commit()
         return
-    send_confirmation(user, email, "welcome")
+    send_confirmation(user, email, welcome=True)
     db.session.commit()
 
 
