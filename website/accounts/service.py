@@ -258,7 +258,9 @@ def set_password(user: User, password: str) -> None:
 # --- admins -------------------------------------------------------------------------------
 
 def create_admin(email: str, password: str | None) -> tuple[User, bool]:
-    """Create an admin, or promote the existing user; returns (user, created). Audited."""
+    """Create an admin, or promote the existing user; returns (user, created). Audited.
+
+    The operator running the command vouches for the address, so it counts as confirmed."""
     email = normalise_email(email)
     if password is not None and (problem := password_problem(password)):
         raise AccountError("password", problem)
@@ -273,6 +275,7 @@ def create_admin(email: str, password: str | None) -> tuple[User, bool]:
         user.is_admin = True
         if password is not None:
             set_password(user, password)
+    user.email_confirmed_at = user.email_confirmed_at or utcnow()
     db.session.flush()
     action = "user.create_admin" if created else "user.promote_admin"
     record_audit(action, target=f"user:{user.id}",

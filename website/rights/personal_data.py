@@ -5,7 +5,8 @@ The export is one JSON document. Its keys:
 - ``format``: "privacy-centre-export/1", so a reader can tell the layout.
 - ``generated_at``: when the export was made (UTC, ISO 8601).
 - ``email``: the address the export is about.
-- ``account``: the registered account (name, organisation, email, phone, address, created_at,
+- ``account``: the registered account (name, organisation, email, email_confirmed_at,
+  pending_email, phone, address, created_at,
   last_login_at, is_admin), or null when there is none.
 - ``password_reset_requests``: password-reset links asked for (created_at, expires_at, used_at;
   never the token).
@@ -30,7 +31,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
 
-from website.accounts.models import PasswordResetToken, User
+from website.accounts.models import EmailConfirmation, PasswordResetToken, User
 from website.accounts.service import find_user_by_email
 from website.audit import AuditEntry
 from website.consent.service import consent_records_for_user, unlink_user
@@ -129,6 +130,8 @@ def _account(user: User | None) -> dict[str, Any] | None:
         return None
     return {
         "name": user.name, "organisation": user.organisation, "email": user.email,
+        "email_confirmed_at": _when(user.email_confirmed_at),
+        "pending_email": user.pending_email,
         "phone": user.phone, "address": user.address, "is_admin": user.is_admin,
         "created_at": _when(user.created_at), "last_login_at": _when(user.last_login_at),
     }
@@ -265,6 +268,11 @@ def erase_personal_data(
 
 def _erase_mail_and_audit(email: str, report: ErasureReport) -> None:
     lower = email.lower()
+    # Another account may have asked to move to this address: forget that it was asked.
+    db.session.execute(
+        delete(EmailConfirmation).where(func.lower(EmailConfirmation.email) == lower))
+    db.session.execute(
+        update(User).where(func.lower(User.pending_email) == lower).values(pending_email=None))
     report.emails = db.session.execute(
         delete(OutboxEmail).where(or_(
             func.lower(OutboxEmail.to_address) == lower,
