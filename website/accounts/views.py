@@ -180,6 +180,7 @@ def account() -> ResponseLike:
 
 @bp.post("/account/email/resend")
 @login_required
+@limiter.limit(configured("PASSWORD_FORGOT_LIMIT_PER_IP"))
 def resend_confirmation() -> Response:
     """Send a new link for the address that waits to be confirmed."""
     if ButtonForm().validate_on_submit():
