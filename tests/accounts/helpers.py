@@ -67,3 +67,8 @@ def confirm_link(text: str) -> str:
     match = re.search(r"http://localhost(/account/email/confirm/[A-Za-z0-9_\-]+)", text)
     assert match, text
     return match.group(1)
+
+
+def log_in(client, email: str, password: str = GOOD_PASSWORD, **extra: str):  # noqa: ANN201
+    """POST the login form."""
+    return client.post("/login", data={"email": email, "password": password, **extra})
