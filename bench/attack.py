@@ -24,6 +24,7 @@ import http.cookiejar
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -137,12 +138,25 @@ class Browser:
         return "; ".join(f"{cookie.name}={cookie.value}" for cookie in self.jar)
 
 
-def logged_in_browser(base: str) -> Browser | None:
-    """Register the scan user and log in; its browser, or None when that failed."""
+def confirmation_path(workdir: Path) -> str | None:
+    """The scan user's email-confirmation link, read from the site's outbox (no SMTP here)."""
+    with sqlite3.connect(workdir / "site.db") as conn:
+        row = conn.execute("SELECT body_text FROM outbox_emails WHERE to_address = ? "
+                           "ORDER BY id DESC LIMIT 1", (SCAN_EMAIL,)).fetchone()
+    match = re.search(r"(/account/email/confirm/[A-Za-z0-9_\-]+)", row[0] if row else "")
+    return match.group(1) if match else None
+
+
+def logged_in_browser(base: str, workdir: Path) -> Browser | None:
+    """Register the scan user, confirm its address and log in; its browser, or None."""
     browser = Browser(base)
     browser.open("/register", {"email": SCAN_EMAIL, "password": SCAN_PASSWORD,
                                "password_confirm": SCAN_PASSWORD, "name": "Scan User",
                                "age_confirm": "y"})
+    path = confirmation_path(workdir)
+    if path:  # the address must be confirmed for its rights request to be verified at once
+        browser.open(path)
+        browser.open("/account/email/confirm", {"password": SCAN_PASSWORD})
     browser.open("/login", {"email": SCAN_EMAIL, "password": SCAN_PASSWORD})
     status, url, _ = browser.open("/account")
     return browser if status == 200 and "/login" not in url else None
@@ -302,7 +316,8 @@ def main() -> None:
     ok = True
     with served_site() as (base, env, workdir):
         publish_second_version(env, workdir)
-        browser = logged_in_browser(base) if route_exists(env, "POST", "/login") else None
+        browser = (logged_in_browser(base, workdir) if route_exists(env, "POST", "/login")
+                   else None)
         reference = owned_rights_reference(browser) if browser else None
         cookie = browser.cookie_header() if browser else None
         print("scan user:", "registered and logged in" if cookie else "no login available",

@@ -149,14 +149,16 @@ class Users:
 
     def create(
         self, email: str = "ada@example.com", password: str = PASSWORD, name: str = "Ada Lovelace",
-        admin: bool = False, **fields: str,
+        admin: bool = False, confirmed: bool = True, **fields: str,
     ) -> int:
-        """Insert a user and return their id."""
+        """Insert a user and return their id (its address confirmed unless `confirmed=False`)."""
         from website.accounts.models import User
+        from website.extensions import utcnow
 
         hashed = bcrypt.hashpw(password.encode(), bcrypt.gensalt(4)).decode()
         with self.app.app_context():
-            user = User(email=email, password_hash=hashed, name=name, is_admin=admin, **fields)
+            user = User(email=email, password_hash=hashed, name=name, is_admin=admin,
+                        email_confirmed_at=utcnow() if confirmed else None, **fields)
             db.session.add(user)
             db.session.commit()
             return user.id

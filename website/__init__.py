@@ -8,7 +8,7 @@ from dotenv import load_dotenv
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from website.config import ROOT, Config, ProductionConfig, instance_secret_key
+from website.config import ROOT, Config, ProductionConfig, instance_secret_key, trusted_hosts
 from website.extensions import csrf, db, limiter, login, migrate
 
 
@@ -39,6 +39,8 @@ def configure(app: Flask, config: Config | None) -> None:
         production = os.environ.get("APP_ENV", "").lower() == "production"
         config = ProductionConfig() if production else Config()
     app.config.from_object(config)
+    app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config["SITE_URL"],
+                                                app.config.get("TRUSTED_HOSTS") or [])
     os.makedirs(app.instance_path, exist_ok=True)
     if not app.config["SECRET_KEY"]:
         if app.config["PRODUCTION"]:

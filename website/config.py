@@ -6,6 +6,7 @@ import os
 import secrets
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,6 +33,17 @@ def instance_secret_key(instance_path: str) -> str:
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def host_list(value: str) -> list[str]:
+    """Host names from a comma-separated setting."""
+    return [host.strip() for host in value.split(",") if host.strip()]
+
+
+def trusted_hosts(site_url: str, extra: list[str]) -> list[str]:
+    """SITE_URL's host first, then the extra hosts, each once."""
+    hosts = [urlsplit(site_url).hostname or "", *extra]
+    return [host for host in dict.fromkeys(hosts) if host]
 
 
 class Config:
@@ -62,6 +74,9 @@ class Config:
         self.RATELIMIT_ENABLED = env_flag("RATELIMIT_ENABLED", True)
         self.RATELIMIT_HEADERS_ENABLED = True
         self.SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/")
+        # Host headers the site answers besides SITE_URL's own (Flask's TRUSTED_HOSTS; the
+        # factory adds SITE_URL's host): a request naming any other host gets 400.
+        self.TRUSTED_HOSTS = host_list(os.environ.get("TRUSTED_HOSTS", ""))
         self.SESSION_COOKIE_SECURE = env_flag("SESSION_COOKIE_SECURE", self.PRODUCTION)
         # Redirect plain HTTP to HTTPS (behind a load balancer, set TRUSTED_PROXIES too).
         self.FORCE_HTTPS = env_flag("FORCE_HTTPS", self.PRODUCTION)
@@ -95,6 +110,8 @@ class Config:
             # Six years: the UK limitation period for claims (Limitation Act 1980).
             "audit_log": env_int("RETENTION_AUDIT_DAYS", 2192),
         }
+        # How long the status link in a rights request's emails works (a new one: /rights/new-link).
+        self.RIGHTS_STATUS_LINK_DAYS = env_int("RIGHTS_STATUS_LINK_DAYS", 30)
         self.RETENTION_BATCH_SIZE = env_int("RETENTION_BATCH_SIZE", 1000)
         # The site runs the purge itself, at most once a day (one runner across hosts).
         self.RETENTION_AUTORUN = env_flag("RETENTION_AUTORUN", True)
@@ -126,6 +143,7 @@ class TestConfig(Config):
         self.MAIL_SEND_AFTER_REQUEST = False
         self.RETENTION_AUTORUN = False
         self.SITE_URL = "http://localhost"
+        self.TRUSTED_HOSTS = ["127.0.0.1"]  # the browser tests' live server
         self.SESSION_COOKIE_SECURE = False
         self.FORCE_HTTPS = False
         # Most tests post forms directly; the CSRF tests switch this back on.

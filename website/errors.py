@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, render_template, request
+from flask.globals import request_ctx as _ctx
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
@@ -43,6 +44,11 @@ def render_error(code: int, description: str | None = None) -> tuple[Response | 
         message = description
     if wants_json():
         return {"error": title, "message": message}, code
+    if _ctx.url_adapter is None:
+        # The Host header is not one of the site's (TRUSTED_HOSTS): no link can be built, and
+        # none may point at the host the request named. A plain page, then.
+        return Response(f"{title}\n\nThis site does not answer to that host name.\n",
+                        mimetype="text/plain"), code
     return render_template("errors/error.html", code=code, title=title, message=message), code
 
 

@@ -1,6 +1,6 @@
 """Every model, imported in one place so Alembic and the tests see all tables."""
 
-from website.accounts.models import PasswordResetToken, User
+from website.accounts.models import EmailConfirmation, PasswordResetToken, User
 from website.audit import AuditEntry
 from website.consent.models import ConsentRecord, PageView
 from website.mail.models import OutboxEmail
@@ -13,6 +13,7 @@ from website.support.models import SupportReply, SupportRequest
 __all__ = [
     "AuditEntry",
     "ConsentRecord",
+    "EmailConfirmation",
     "OutboxEmail",
     "PageView",
     "PasswordResetToken",

@@ -59,12 +59,17 @@ def safe_local_path(target: str | None) -> str | None:
 
 
 def redirect_to_https() -> Response | None:
-    """With FORCE_HTTPS, send plain-HTTP visitors to the HTTPS address (health checks excepted)."""
+    """With FORCE_HTTPS, send plain-HTTP visitors to the HTTPS address (health checks excepted).
+
+    The target's host is the site's own (SITE_URL's), never the request's Host header, so a
+    forged Host cannot turn the redirect into a link to another site."""
     if request.is_secure or not current_app.config["FORCE_HTTPS"]:
         return None
     if request.path == "/healthz":
         return None
-    return redirect(request.url.replace("http://", "https://", 1), code=301)
+    site = urlsplit(current_app.config["SITE_URL"])
+    target = urlsplit(request.url)._replace(scheme="https", netloc=site.netloc)
+    return redirect(target.geturl(), code=301)
 
 
 def refuse_non_form_bodies() -> None:

@@ -60,3 +60,15 @@ def register_data(**overrides: str) -> dict[str, str]:
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
+
+
+def confirm_link(text: str) -> str:
+    """The /account/email/confirm/<token> path in an email body."""
+    match = re.search(r"http://localhost(/account/email/confirm/[A-Za-z0-9_\-]+)", text)
+    assert match, text
+    return match.group(1)
+
+
+def log_in(client, email: str, password: str = GOOD_PASSWORD, **extra: str):  # noqa: ANN201
+    """POST the login form."""
+    return client.post("/login", data={"email": email, "password": password, **extra})

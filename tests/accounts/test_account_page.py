@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.accounts.helpers import outbox, user_by_email
+from tests.accounts.helpers import confirm_link, outbox, user_by_email
+from tests.conftest import PASSWORD
 
 DETAILS = {
     "name": "Ada King", "organisation": "Analytical Engines Ltd", "email": "ada@example.com",
@@ -48,21 +49,45 @@ def test_phone_is_normalised_or_refused(app, client, auth):
     assert user_by_email(app, "ada@example.com").phone == ""
 
 
-def test_email_change_stays_unique_and_tells_old_address(app, client, users, auth):
+def test_email_change_needs_password_and_the_new_addresses_link(app, client, users, auth):
+    # The change used to take effect at once with no password (issue 11): now it needs the
+    # current password and takes effect when the link sent to the new address is followed.
     users.create(email="grace@example.com", name="Grace")
     auth.login()
-    page = client.post("/account", data={**DETAILS, "email": "Grace@Example.com"})
-    assert "An account with this email address already exists." in page.get_data(as_text=True)
-    assert user_by_email(app, "ada@example.com") is not None
-    response = client.post("/account", data={**DETAILS, "email": "Ada.King@Example.com"})
+    page = client.post("/account", data={**DETAILS, "email": "Ada.King@Example.com"})
+    assert "Enter your current password to change your email address." in page.get_data(
+        as_text=True)
+    page = client.post("/account", data={**DETAILS, "email": "Ada.King@Example.com",
+                                         "password": "wrong password"})
+    assert "That password is not right." in page.get_data(as_text=True)
+    assert 'value="Ada.King@Example.com"' in page.get_data(as_text=True)
+    assert outbox(app) == []
+    response = client.post("/account", data={**DETAILS, "email": "Ada.King@Example.com",
+                                             "password": PASSWORD})
     assert response.status_code == 303
-    assert user_by_email(app, "ada.king@example.com") is not None
+    assert user_by_email(app, "ada@example.com").pending_email == "ada.king@example.com"
     [notice] = outbox(app, "ada@example.com")
-    assert notice.subject == "Your email address was changed"
+    assert notice.subject == "A change of your email address was asked for"
     assert "ada.king@example.com" in notice.body_text
+    [link_email] = outbox(app, "ada.king@example.com")
+    client.get(confirm_link(link_email.body_text))
+    page = client.get("/account/email/confirm").get_data(as_text=True)
+    assert 'name="password"' not in page  # logged in as the account: one button
+    assert client.post("/account/email/confirm").status_code == 303
+    assert user_by_email(app, "ada.king@example.com") is not None
+    assert outbox(app, "ada@example.com")[-1].subject == "Your email address was changed"
+    assert client.get("/account").status_code == 200  # this browser stays logged in
+    # A taken address: the same answer, and its owner gets a note instead of a link.
+    response = client.post("/account", data={**DETAILS, "email": "GRACE@example.com",
+                                             "password": PASSWORD})
+    assert response.status_code == 303
+    [taken] = outbox(app, "grace@example.com")
+    assert taken.subject == "Someone tried to use your email address"
+    assert "/account/email/confirm/" not in taken.body_text
     # Same address in another case: no change, no email.
+    count = len(outbox(app))
     client.post("/account", data={**DETAILS, "email": "ADA.KING@example.com"})
-    assert len(outbox(app)) == 1
+    assert len(outbox(app)) == count
 
 
 def test_account_links_export_and_has_delete_form(client, auth):

@@ -24,6 +24,7 @@ def test_create_admin_with_password(app, runner):
     assert "Created admin: boss@example.com" in result.output
     user = user_by_email(app, "boss@example.com")
     assert user.is_admin
+    assert user.email_confirmed_at is not None  # the operator vouches for the address
     assert bcrypt.checkpw(b"an admin passphrase", user.password_hash.encode())
     assert audit_actions(app) == [("user.create_admin", "cli")]
 
@@ -38,12 +39,12 @@ def test_create_admin_prompts_for_password(app, runner):
 
 
 def test_create_admin_promotes_existing_user(app, runner, users):
-    users.create()
+    users.create(confirmed=False)
     result = runner.invoke(args=["users", "create-admin", "ADA@example.com"])
     assert result.exit_code == 0, result.output
     assert "Promoted to admin: ada@example.com" in result.output
     user = user_by_email(app, "ada@example.com")
-    assert user.is_admin
+    assert user.is_admin and user.email_confirmed_at is not None
     assert bcrypt.checkpw(PASSWORD.encode(), user.password_hash.encode())
     assert audit_actions(app) == [("user.promote_admin", "cli")]
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.accounts.helpers import GOOD_PASSWORD
+from tests.accounts.helpers import GOOD_PASSWORD, confirm_link, outbox
 from tests.conftest import axe_violations
 
 pytestmark = pytest.mark.browser
 
 
-def test_register_log_out_log_in_log_out(page, live_server):
+def test_register_log_out_log_in_log_out(app, page, live_server):
     page.goto(f"{live_server}/")
     page.get_by_role("link", name="Log in").first.click()
     page.get_by_role("link", name="Create one").click()
@@ -26,11 +26,18 @@ def test_register_log_out_log_in_log_out(page, live_server):
     page.get_by_label("Confirm password").fill(GOOD_PASSWORD)
     page.get_by_label("I am 13 years old or older").check()
     page.get_by_role("button", name="Create account").click()
+    assert page.url == f"{live_server}/register/sent"
+    assert page.get_by_role("heading", name="Check your email").is_visible()
+    [welcome] = outbox(app, "grace@example.com")
+    page.goto(live_server + confirm_link(welcome.body_text))
+    assert page.url == f"{live_server}/account/email/confirm"
+    page.get_by_label("Your password").fill(GOOD_PASSWORD)
+    page.get_by_role("button", name="Confirm this address").click()
     assert page.url == f"{live_server}/account"
     assert page.get_by_role("heading", name="Your account", exact=True).is_visible()
-    assert page.get_by_text("Your account has been created.").is_visible()
+    assert page.get_by_text("Your email address is confirmed.").is_visible()
 
-    page.get_by_role("button", name="Log out").click()
+    page.get_by_role("button", name="Log out", exact=True).click()
     assert page.get_by_text("You have been logged out.").is_visible()
     page.goto(f"{live_server}/account")
     assert "/login?next=" in page.url
@@ -44,7 +51,7 @@ def test_register_log_out_log_in_log_out(page, live_server):
     assert page.url == f"{live_server}/account"
     assert page.get_by_label("Name").input_value() == "Grace Hopper"
 
-    page.get_by_role("button", name="Log out").click()
+    page.get_by_role("button", name="Log out", exact=True).click()
     page.goto(f"{live_server}/account")
     assert "/login" in page.url
 

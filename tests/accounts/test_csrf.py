@@ -29,6 +29,9 @@ def test_register_with_token_from_the_page(app):
         "email": "grace@example.com", "name": "Grace", "password": "a long passphrase",
         "password_confirm": "a long passphrase", "age_confirm": "y", "csrf_token": token})
     assert response.status_code == 303
+    login_token = csrf_from(client.get("/login").get_data(as_text=True))
+    client.post("/login", data={"email": "grace@example.com", "password": "a long passphrase",
+                                "csrf_token": login_token})
     page = client.get("/account").get_data(as_text=True)
     assert 'action="/account/delete"' in page
     delete_token = page[page.index('action="/account/delete"'):]

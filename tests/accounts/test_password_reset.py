@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import update
@@ -28,10 +29,15 @@ def test_same_page_whether_or_not_the_account_exists(app, client, users):
     unknown = ask(client, "nobody@example.com")
     assert known.status_code == unknown.status_code == 200
     assert "Check your email" in known.get_data(as_text=True)
-    assert known.get_data(as_text=True).replace("ada@", "nobody@") == unknown.get_data(
-        as_text=True)
+    # The CSRF token is signed with a timestamp: two requests a second apart differ there only.
+    known_page, unknown_page = (re.sub(r'name="csrf_token" value="[^"]*"', "",
+                                       r.get_data(as_text=True)) for r in (known, unknown))
+    assert known_page.replace("ada@", "nobody@") == unknown_page
     assert len(outbox(app, "ada@example.com")) == 1
-    assert outbox(app, "nobody@example.com") == []
+    # The same work either way (issue 11: 28-97 ms against 4-9 ms): an unknown address gets a
+    # note that no account uses it, with no reset link.
+    [note] = outbox(app, "nobody@example.com")
+    assert "/password/reset/" not in note.body_text
 
 
 def test_reset_email_arrives_with_absolute_link(app, client, users, smtp, runner):

@@ -48,7 +48,11 @@ def test_verification_starts_the_clock_and_is_single_use(rights, app):
     rights.submit()
     deliver(app)
     link = link_in(rights.smtp.to("grace@example.com")[0], "/rights/verify/")
-    response = rights.client.get(link)
+    # A GET (a mail scanner following the link) shows one button and confirms nothing.
+    page = rights.client.get(link)
+    assert page.status_code == 200 and "Confirm my request" in page.get_data(as_text=True)
+    assert stored(app).status == "received"
+    response = rights.client.post(link)
     assert response.status_code == 303
     item = stored(app)
     assert response.headers["Location"].endswith(f"/rights/status/{item.reference}")
@@ -60,9 +64,10 @@ def test_verification_starts_the_clock_and_is_single_use(rights, app):
     deliver(app)
     confirmed = [m for m in rights.smtp.to("grace@example.com") if "is confirmed" in m["Subject"]]
     assert confirmed and item.due_on.strftime("%-d %B %Y") in body_text(confirmed[0])
-    again = rights.client.get(link)
+    again = rights.client.post(link)
     assert again.status_code == 410
     assert "already been used" in again.get_data(as_text=True)
+    assert rights.client.get(link).status_code == 410
 
 
 def test_unknown_and_forged_verify_tokens_get_404(client):
@@ -79,7 +84,8 @@ def test_expired_verify_link_gets_410(rights, app):
     item = stored(app)
     assert item.verify_expires_at - item.created_at == timedelta(days=30)
     rights.age(item.reference, verify_expires_at=days_ago(1))
-    response = rights.client.get(link)
+    assert rights.client.get(link).status_code == 410
+    response = rights.client.post(link)
     assert response.status_code == 410
     assert "expired" in response.get_data(as_text=True)
     assert stored(app).status == "received"

@@ -25,6 +25,7 @@ OWNER_ONLY = (404, 200, 404, 404)  # only "user" owns it; anyone else sees "not 
 GUEST_ONLY = (200, 302, 302, 302)  # logged-in visitors are sent to their account
 EVERYONE_REDIRECTED = (303, 303, 303, 303)
 ADMIN_ACTION = (302, 403, 403, 303)
+NO_LINK = (410, 410, 410, 410)
 
 
 Builder = Callable[[World], dict]
@@ -169,7 +170,16 @@ ROUTES: tuple[Route, ...] = (
     Route("accounts.register", "POST", (303, 302, 302, 302), form=register_form),
     Route("accounts.login", "GET", GUEST_ONLY),
     Route("accounts.login", "POST", (303, 302, 302, 302), form=login_form),
+    Route("accounts.register_sent", "GET", PUBLIC),
     Route("accounts.logout", "POST", EVERYONE_REDIRECTED),
+    Route("accounts.logout_everywhere", "POST", (302, 303, 303, 303)),
+    # The emailed link moves its token into the session and sends the browser on.
+    Route("accounts.confirm_email_link", "GET", EVERYONE_REDIRECTED,
+          args=lambda w: {"token": w.confirm_token()}),
+    # Without a link's token in the session there is nothing to confirm: 410 for everyone.
+    Route("accounts.confirm_email", "GET", NO_LINK),
+    Route("accounts.confirm_email", "POST", NO_LINK),
+    Route("accounts.resend_confirmation", "POST", (302, 303, 303, 303)),
     Route("accounts.forgot_password", "GET", PUBLIC),
     Route("accounts.forgot_password", "POST", PUBLIC,
           form=lambda w, r: {"email": "nobody@example.com"}),
@@ -192,7 +202,11 @@ ROUTES: tuple[Route, ...] = (
     Route("rights.requested", "GET", PUBLIC),
     # Without a waiting request in the session nothing is sent; back to "check your email".
     Route("rights.resend", "POST", EVERYONE_REDIRECTED),
-    Route("rights.verify", "GET", EVERYONE_REDIRECTED, args=verify_args),
+    Route("rights.verify", "GET", PUBLIC, args=verify_args),  # one button; confirms nothing
+    Route("rights.verify", "POST", EVERYONE_REDIRECTED, args=verify_args),
+    Route("rights.new_status_link", "GET", PUBLIC),
+    Route("rights.new_status_link", "POST", PUBLIC,
+          form=lambda w, r: {"reference": w.rights_reference, "email": "someone@example.com"}),
     Route("rights.status", "GET", OWNER_ONLY, args=rights_args),
     Route("rights.export_download", "GET", OWNER_ONLY, html=False,
           args=lambda w: {"reference": w.export_reference, "token": w.export_token}),

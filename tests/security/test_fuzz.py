@@ -128,6 +128,14 @@ def test_rights_send_again(client: FlaskClient, errors: ServerErrors, request: R
 @given(token=path_segments())
 def test_rights_verify(client: FlaskClient, errors: ServerErrors, token: str) -> None:
     send(client, "GET", f"/rights/verify/{token}", Request(), errors)
+    send(client, "POST", f"/rights/verify/{token}", Request(), errors)
+
+
+@FUZZ
+@given(request=bodies(("reference", "email")))
+def test_rights_new_status_link(client: FlaskClient, errors: ServerErrors,
+                                request: Request) -> None:
+    send(client, "POST", "/rights/new-link", request, errors)
 
 
 # --- accounts -------------------------------------------------------------------------------
@@ -161,7 +169,18 @@ def test_password_reset(world: World, errors: ServerErrors, token: str,
     send(client, "POST", f"/password/reset/{world.reset_token()}", request, errors)
 
 
-ACCOUNT_FIELDS = ("name", "organisation", "email", "phone", "address")
+@FUZZ
+@given(token=path_segments(), request=bodies(("password",)))
+def test_confirm_email(world: World, errors: ServerErrors, token: str, request: Request) -> None:
+    client = world.app.test_client()
+    send(client, "GET", f"/account/email/confirm/{token}", Request(), errors)
+    send(client, "GET", "/account/email/confirm", Request(), errors)
+    send(client, "POST", "/account/email/confirm", request, errors)
+    send(client, "GET", f"/account/email/confirm/{world.confirm_token()}", Request(), errors)
+    send(client, "POST", "/account/email/confirm", request, errors)
+
+
+ACCOUNT_FIELDS = ("name", "organisation", "email", "phone", "address", "password")
 
 
 @FUZZ

@@ -58,10 +58,10 @@ class World:
 
     def reset_token(self) -> str:
         """A new, unused password-reset token for "user" (taken from the email it sends)."""
-        from website.accounts.service import request_password_reset
+        from website.accounts.links import request_password_reset
         from website.mail.models import OutboxEmail
 
-        with self.app.app_context():
+        with self.app.test_request_context():
             request_password_reset(USER_EMAIL)
             email = db.session.scalars(
                 db.select(OutboxEmail).order_by(OutboxEmail.id.desc()).limit(1)
@@ -79,6 +79,22 @@ class World:
             user = db.session.get(User, self.user_id)
             made, _ = service.submit_request("restriction", user.name, USER_EMAIL, "", user=user)
             return made.reference
+
+    def confirm_token(self) -> str:
+        """A new email-confirmation token of "other" (as the link on registration carries)."""
+        from website.accounts.models import User
+        from website.accounts.service import send_confirmation
+        from website.mail.models import OutboxEmail
+
+        with self.app.test_request_context():
+            send_confirmation(db.session.get(User, self.other_id), OTHER_EMAIL)
+            db.session.commit()
+            email = db.session.scalars(
+                db.select(OutboxEmail).order_by(OutboxEmail.id.desc()).limit(1)
+            ).one()
+            found = re.search(r"/account/email/confirm/([A-Za-z0-9_\-]+)", email.body_text)
+            assert found, email.body_text
+            return found.group(1)
 
     def verify_token(self) -> str:
         """The emailed confirmation token of a new, unverified rights request."""

@@ -138,3 +138,18 @@ class AccountForm(FlaskForm):
         Optional(), Length(max=1000, message="Use at most 1000 characters."),
         readable_text(multiline=True),
     ])
+    password = PasswordField("Current password (only to change your email address)", validators=[
+        Optional(), Length(max=1000, message="This is longer than any password we accept."),
+    ])
+
+
+class ConfirmEmailForm(FlaskForm):
+    """Confirm an address from its emailed link (the password when not logged in as its holder)."""
+
+    password = PasswordField("Your password", validators=[
+        Optional(), Length(max=1000, message="This is longer than any password we accept."),
+    ])
+
+
+class ButtonForm(FlaskForm):
+    """A form that is only a button (log out everywhere, send a new link)."""

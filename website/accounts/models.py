@@ -30,7 +30,12 @@ class User(UserMixin, db.Model):
     phone: Mapped[str] = mapped_column(String(40), default="")
     address: Mapped[str] = mapped_column(Text, default="")
     is_admin: Mapped[bool] = mapped_column(default=False)
+    # Flask-Login's id for the user's sessions and remember-me cookies: a new value ends them all.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    # Set when the owner followed a link sent to `email`; until then the address proves nothing.
+    email_confirmed_at: Mapped[datetime | None]
+    # An address asked for on /account, waiting for its link to be followed.
+    pending_email: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 
@@ -46,6 +51,20 @@ class PasswordResetToken(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    used_at: Mapped[datetime | None]
+
+
+class EmailConfirmation(db.Model):
+    """A single-use, expiring link that proves the account's owner reads `email` (hash only)."""
+
+    __tablename__ = "email_confirmations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(index=True)

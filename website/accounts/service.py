@@ -11,11 +11,11 @@ from functools import cache
 import bcrypt
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app
-from sqlalchemy import func, select, update
+from flask import current_app, url_for
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from website.accounts.models import PasswordResetToken, User, new_session_token
+from website.accounts.models import EmailConfirmation, User, new_session_token
 from website.audit import record_audit
 from website.extensions import db, utcnow
 from website.mail.service import queue_email
@@ -23,9 +23,9 @@ from website.mail.service import queue_email
 PASSWORD_MIN_LENGTH = 10
 # bcrypt only reads the first 72 bytes; longer passwords are refused rather than cut silently.
 PASSWORD_MAX_BYTES = 72
-RESET_TOKEN_LIFETIME = timedelta(hours=1)
 LOGIN_FAILED = "Email or password is incorrect."
-EMAIL_TAKEN = "An account with this email address already exists."
+CONFIRM_LIFETIME = timedelta(hours=48)
+WELCOME_SUBJECT = "Welcome to the Privacy Centre: confirm your email address"
 
 
 @dataclass
@@ -83,6 +83,11 @@ def password_problem(password: str) -> str | None:
 
 
 
+def token_hash(token: str) -> str:
+    """The SHA-256 of an emailed token: only this is stored."""
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+
+
 # --- passwords ----------------------------------------------------------------------------
 
 def hash_password(password: str) -> str:
@@ -118,6 +123,54 @@ def _hash_cost(hashed: str) -> int:
         return 0
 
 
+# --- who owns an address (the one rule every feature asks) ----------------------------------
+
+def owned_email(user: object) -> str | None:
+    """The address this account has proved it reads (it followed a link sent there), or None.
+
+    Every feature that shows, exports, erases or auto-verifies what is held under an address
+    asks this function: an address typed into a form proves nothing until then."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    if getattr(user, "email_confirmed_at", None) is None:
+        return None
+    return user.email.lower()
+
+
+def same_address(a: str, b: str) -> bool:
+    """Two addresses are the same mailbox (compared in their normalised, lower-case form)."""
+    return comparable_email(a) == comparable_email(b)
+
+
+def comparable_email(value: str) -> str:
+    """The normalised form of an address, or its trimmed lower case when it is not valid."""
+    try:
+        return normalise_email(value)
+    except ValueError:
+        return value.strip().lower()
+
+
+def owns_email(user: object, email: str) -> bool:
+    """True only when the account has confirmed this very address."""
+    owned = owned_email(user)
+    return owned is not None and same_address(owned, email)
+
+
+def confirmed_owner(email: str) -> User | None:
+    """The account that has confirmed this address, or None."""
+    user = find_user_by_email(comparable_email(email))
+    return user if owned_email(user) else None
+
+
+# --- sessions -----------------------------------------------------------------------------
+
+def end_all_sessions(user: User) -> None:
+    """Every session and remember-me cookie of the user stops working (the caller commits).
+
+    Flask-Login's id is the session token, checked against the database on every request."""
+    user.session_token = new_session_token()
+
+
 # --- users --------------------------------------------------------------------------------
 
 def find_user_by_email(email: str) -> User | None:
@@ -125,21 +178,52 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
 
 
-def register_user(email: str, password: str, name: str) -> User:
-    """Create an account and queue its welcome email; AccountError if the email is taken."""
+def _confirmation_url(user: User, email: str) -> str:
+    token = secrets.token_urlsafe(32)
+    db.session.add(EmailConfirmation(
+        user_id=user.id, email=email, token_hash=token_hash(token),
+        expires_at=utcnow() + CONFIRM_LIFETIME,
+    ))
+    return current_app.config["SITE_URL"] + url_for("accounts.confirm_email_link", token=token)
+
+
+def send_confirmation(user: User, email: str, welcome: bool = False) -> None:
+    """Email a link that proves the owner reads `email` (the caller commits)."""
+    hours = int(CONFIRM_LIFETIME.total_seconds() // 3600)
+    subject = WELCOME_SUBJECT if welcome else "Confirm your email address"
+    queue_email(email, subject, "welcome" if welcome else "email_confirm",
+                confirm_url=_confirmation_url(user, email), hours=hours)
+
+
+def address_taken_notice(email: str) -> None:
+    """Tell the owner of an address that someone tried to use it for another account."""
+    forgot_url = current_app.config["SITE_URL"] + url_for("accounts.forgot_password")
+    queue_email(email, "Someone tried to use your email address", "address_taken",
+                forgot_url=forgot_url)
+
+
+def register_user(email: str, password: str, name: str) -> None:
+    """Create an account and email its confirmation link; for a taken address, email its owner.
+
+    Both cases do the same work (a bcrypt hash, one email) and the caller answers the same, so
+    nobody learns from /register whether an address has an account."""
     email = normalise_email(email)
+    password_hash = hash_password(password)
     if find_user_by_email(email) is not None:
-        raise AccountError("email", EMAIL_TAKEN)
-    user = User(email=email, password_hash=hash_password(password), name=name.strip())
+        address_taken_notice(email)
+        db.session.commit()
+        return
+    user = User(email=email, password_hash=password_hash, name=name.strip())
     db.session.add(user)
     try:
         db.session.flush()
-    except IntegrityError:
+    except IntegrityError:  # registered by a concurrent request a moment ago
         db.session.rollback()
-        raise AccountError("email", EMAIL_TAKEN) from None
-    queue_email(user.email, "Welcome to the Privacy Centre", "welcome", user=user)
+        address_taken_notice(email)
+        db.session.commit()
+        return
+    send_confirmation(user, email, welcome=True)
     db.session.commit()
-    return user
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -157,104 +241,26 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def update_account(
-    user: User, name: str, organisation: str, email: str, phone: str, address: str
-) -> User:
-    """Save the user's own details; a changed email must not belong to another account."""
-    email = normalise_email(email)
-    old_email = user.email
-    if email != old_email.lower():
-        other = find_user_by_email(email)
-        if other is not None and other.id != user.id:
-            raise AccountError("email", EMAIL_TAKEN)
+def update_details(user: User, name: str, organisation: str, phone: str, address: str) -> User:
+    """Save the user's own contact details (the address has its own, confirmed change)."""
     user.name, user.organisation = name.strip(), organisation.strip()
-    user.email, user.phone, user.address = email, normalise_phone(phone), address.strip()
-    if email != old_email.lower():
-        # Tell the old address, so a hijacked session cannot quietly take the account over.
-        queue_email(old_email, "Your email address was changed", "email_changed",
-                    user=user, old_email=old_email)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise AccountError("email", EMAIL_TAKEN) from None
+    user.phone, user.address = normalise_phone(phone), address.strip()
+    db.session.commit()
     return user
 
 
 def set_password(user: User, password: str) -> None:
     """Change the password and end every session of this user (the caller commits)."""
     user.password_hash = hash_password(password)
-    user.session_token = new_session_token()
-
-
-# --- password reset -----------------------------------------------------------------------
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
-
-
-def request_password_reset(email: str) -> None:
-    """Email a single-use reset link if the address has an account; silently nothing if not."""
-    try:
-        user = find_user_by_email(normalise_email(email))
-    except ValueError:
-        return
-    if user is None:
-        return
-    token = secrets.token_urlsafe(32)
-    db.session.add(PasswordResetToken(
-        user_id=user.id, token_hash=_token_hash(token), expires_at=utcnow() + RESET_TOKEN_LIFETIME
-    ))
-    reset_url = f"{current_app.config['SITE_URL']}/password/reset/{token}"
-    minutes = int(RESET_TOKEN_LIFETIME.total_seconds() // 60)
-    queue_email(user.email, "Reset your password", "password_reset",
-                user=user, reset_url=reset_url, minutes=minutes)
-    db.session.commit()
-
-
-def reset_token_is_valid(token: str) -> bool:
-    """True when the link is known, unused and not expired."""
-    query = select(PasswordResetToken.id).where(
-        PasswordResetToken.token_hash == _token_hash(token),
-        PasswordResetToken.used_at.is_(None),
-        PasswordResetToken.expires_at > utcnow(),
-    )
-    return db.session.scalar(query) is not None
-
-
-def reset_password(token: str, password: str) -> User | None:
-    """Use the link once to set a new password and end every session; None if it is spent."""
-    now = utcnow()
-    # One UPDATE both checks and spends the token, so two racing requests cannot both use it.
-    spent = db.session.execute(
-        update(PasswordResetToken)
-        .where(
-            PasswordResetToken.token_hash == _token_hash(token),
-            PasswordResetToken.used_at.is_(None),
-            PasswordResetToken.expires_at > now,
-        )
-        .values(used_at=now)
-        .returning(PasswordResetToken.user_id)
-    ).scalar_one_or_none()
-    if spent is None:
-        db.session.rollback()
-        return None
-    user = db.session.get(User, spent)
-    set_password(user, password)
-    db.session.execute(
-        update(PasswordResetToken)
-        .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
-        .values(used_at=now)
-    )
-    queue_email(user.email, "Your password was changed", "password_changed", user=user)
-    db.session.commit()
-    return user
+    end_all_sessions(user)
 
 
 # --- admins -------------------------------------------------------------------------------
 
 def create_admin(email: str, password: str | None) -> tuple[User, bool]:
-    """Create an admin, or promote the existing user; returns (user, created). Audited."""
+    """Create an admin, or promote the existing user; returns (user, created). Audited.
+
+    The operator running the command vouches for the address, so it counts as confirmed."""
     email = normalise_email(email)
     if password is not None and (problem := password_problem(password)):
         raise AccountError("password", problem)
@@ -269,6 +275,7 @@ def create_admin(email: str, password: str | None) -> tuple[User, bool]:
         user.is_admin = True
         if password is not None:
             set_password(user, password)
+    user.email_confirmed_at = user.email_confirmed_at or utcnow()
     db.session.flush()
     action = "user.create_admin" if created else "user.promote_admin"
     record_audit(action, target=f"user:{user.id}",

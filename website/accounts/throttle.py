@@ -7,6 +7,8 @@ from collections.abc import Callable
 
 from flask import Response, current_app, request
 
+from website.accounts.service import comparable_email
+
 # Each can be overridden in app.config; "N per minute;M per hour" as Flask-Limiter reads it.
 DEFAULT_LIMITS = {
     "LOGIN_LIMIT_PER_IP": "10 per minute;100 per hour",
@@ -24,8 +26,11 @@ def configured(name: str) -> Callable[[], str]:
 
 
 def submitted_email_key() -> str:
-    """Rate-limit key for the email typed into the form (hashed; any text gives a key)."""
-    typed = request.form.get("email", "").strip().lower()
+    """Rate-limit key for the email typed into the form (hashed; any text gives a key).
+
+    The key is the address as the login and the lookups see it (normalised, lower case), so
+    `lim@ｅxample.org` counts against `lim@example.org` instead of getting fresh tries."""
+    typed = comparable_email(request.form.get("email", ""))
     return "email:" + hashlib.sha256(typed.encode("utf-8", "replace")).hexdigest()
 
 

@@ -15,9 +15,11 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
-from website.accounts import service
+from website.accounts import links, service
 from website.accounts.forms import (
     AccountForm,
+    ButtonForm,
+    ConfirmEmailForm,
     ForgotPasswordForm,
     LoginForm,
     RegisterForm,
@@ -25,13 +27,16 @@ from website.accounts.forms import (
 )
 from website.accounts.models import User
 from website.accounts.throttle import configured, login_failed, submitted_email_key
-from website.extensions import limiter
+from website.extensions import db, limiter
 from website.records.service import collection_notice
 from website.security import safe_local_path
 
 bp = Blueprint("accounts", __name__)
 
 ResponseLike = Response | str | tuple[str, int]
+# The emailed confirmation token, moved out of the URL into the session (as Django's
+# password-reset view does), so it is not left in logs, history or a Referer header.
+CONFIRM_TOKEN_KEY = "email_confirm_token"  # noqa: S105 - a session key
 
 
 def start_session(user: User, remember: bool) -> None:
@@ -60,16 +65,18 @@ def register() -> ResponseLike:
         return redirect(url_for("accounts.account"))
     form = RegisterForm()
     if form.validate_on_submit():
-        try:
-            user = service.register_user(form.email.data, form.password.data, form.name.data)
-        except service.AccountError as error:
-            getattr(form, error.field).errors.append(error.message)
-        else:
-            start_session(user, remember=False)
-            flash("Your account has been created. Welcome!", "success")
-            return redirect(url_for("accounts.account"), 303)
+        # The same answer whether the address is new or taken: nobody learns who has an account.
+        service.register_user(form.email.data, form.password.data, form.name.data)
+        return redirect(url_for("accounts.register_sent"), 303)
     return render_template("accounts/register.html", form=form,
                            notice=collection_notice("accounts"))
+
+
+@bp.get("/register/sent")
+def register_sent() -> str:
+    """Check your inbox: the link in the email confirms the address and finishes registering."""
+    return render_template("accounts/register_sent.html",
+                           hours=int(service.CONFIRM_LIFETIME.total_seconds() // 3600))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -93,13 +100,35 @@ def login() -> ResponseLike:
     return render_template("accounts/login.html", form=form, failed=None)
 
 
-@bp.post("/logout")
-def logout() -> Response:
-    """End this session (POST only: a link or an image cannot log anyone out)."""
+def end_sessions_here_and_everywhere() -> None:
+    """End every session and remember-me cookie of the current user, on the server too."""
+    if current_user.is_authenticated:
+        service.end_all_sessions(current_user._get_current_object())  # type: ignore[attr-defined]
+        db.session.commit()
     session.clear()
     logout_user()  # after clear(): it leaves the note that deletes the remember-me cookie
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    """Log out (POST only: a link or an image cannot log anyone out).
+
+    The session token changes in the database, so a copy of this session cookie or of the
+    remember-me cookie opens nothing any more (nor do the user's other sessions)."""
+    end_sessions_here_and_everywhere()
     flash("You have been logged out.", "success")
     return redirect("/", 303)
+
+
+@bp.post("/account/logout-everywhere")
+@login_required
+def logout_everywhere() -> Response:
+    """End every session of the account, on every device, this one included."""
+    if not ButtonForm().validate_on_submit():
+        return redirect(url_for("accounts.account"), 303)
+    end_sessions_here_and_everywhere()
+    flash("You have been logged out on every device.", "success")
+    return redirect(url_for("accounts.login"), 303)
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -111,7 +140,7 @@ def forgot_password() -> ResponseLike:
     """Ask for a reset link; the answer is the same whether or not the email has an account."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        service.request_password_reset(form.email.data)
+        links.request_password_reset(form.email.data)
         return render_template("accounts/forgot_sent.html", email=form.email.data)
     return render_template("accounts/forgot_password.html", form=form)
 
@@ -120,11 +149,11 @@ def forgot_password() -> ResponseLike:
 @limiter.limit(configured("PASSWORD_RESET_LIMIT_PER_IP"), methods=["POST"])
 def reset_password(token: str) -> ResponseLike:
     """Choose a new password from an emailed link (single use, one hour)."""
-    if not service.reset_token_is_valid(token):
+    if not links.reset_token_is_valid(token):
         return render_template("accounts/reset_invalid.html"), 410
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        if service.reset_password(token, form.password.data) is None:
+        if links.reset_password(token, form.password.data) is None:
             return render_template("accounts/reset_invalid.html"), 410
         session.clear()
         logout_user()
@@ -141,13 +170,59 @@ def account() -> ResponseLike:
     form = AccountForm(obj=user)
     if form.validate_on_submit():
         try:
-            service.update_account(
-                user, form.name.data, form.organisation.data or "", form.email.data,
-                form.phone.data or "", form.address.data or "",
-            )
+            changing = links.request_email_change(user, form.email.data, form.password.data or "")
+            service.update_details(user, form.name.data, form.organisation.data or "",
+                                   form.phone.data or "", form.address.data or "")
         except service.AccountError as error:
             getattr(form, error.field).errors.append(error.message)
         else:
             flash("Your details have been saved.", "success")
+            if changing:
+                flash("We sent a link to your new address: the change takes effect when you "
+                      "follow it.", "info")
             return redirect(url_for("accounts.account"), 303)
-    return render_template("accounts/account.html", form=form, user=user)
+    return render_template("accounts/account.html", form=form, user=user, button=ButtonForm(),
+                           confirmed=service.owned_email(user) is not None)
+
+
+@bp.post("/account/email/resend")
+@login_required
+@limiter.limit(configured("PASSWORD_FORGOT_LIMIT_PER_IP"))
+def resend_confirmation() -> Response:
+    """Send a new link for the address that waits to be confirmed."""
+    if ButtonForm().validate_on_submit():
+        links.resend_confirmation(current_user._get_current_object())  # type: ignore[attr-defined]
+        flash("We sent you a new link. It works once, for 48 hours.", "info")
+    return redirect(url_for("accounts.account"), 303)
+
+
+@bp.get("/account/email/confirm/<token>")
+def confirm_email_link(token: str) -> Response:
+    """The emailed link: keep the token in the session and show the clean page."""
+    session[CONFIRM_TOKEN_KEY] = token[: links.TOKEN_MAX + 1]
+    return redirect(url_for("accounts.confirm_email"), 303)
+
+
+@bp.route("/account/email/confirm", methods=["GET", "POST"])
+@limiter.limit(configured("PASSWORD_RESET_LIMIT_PER_IP"), methods=["POST"])
+def confirm_email() -> ResponseLike:
+    """One button that confirms the address (a GET changes nothing: mail scanners follow links)."""
+    token = session.get(CONFIRM_TOKEN_KEY)
+    pending = links.pending_confirmation(token)
+    if pending is None:
+        return render_template("accounts/confirm_invalid.html"), 410
+    logged_in_id = current_user.id if current_user.is_authenticated else None
+    form = ConfirmEmailForm()
+    if form.validate_on_submit():
+        try:
+            user = links.confirm_email(token, logged_in_id, form.password.data or "")
+        except service.AccountError as error:
+            if error.field != "password":
+                return render_template("accounts/confirm_invalid.html"), 410
+            form.password.errors.append(error.message)
+        else:
+            start_session(user, remember=False)  # the old token ended every session
+            flash("Your email address is confirmed.", "success")
+            return redirect(url_for("accounts.account"), 303)
+    return render_template("accounts/confirm_email.html", form=form, pending=pending,
+                           needs_password=pending.user_id != logged_in_id)

@@ -197,3 +197,25 @@ class LiftForm(FlaskForm):
         validators=[DataRequired("Lifting a restriction needs a reason: it is sent to the owner."),
                     Length(max=REASON_MAX), readable_text],
     )
+
+
+class ConfirmRequestForm(FlaskForm):
+    """The one button that confirms a request from its emailed link."""
+
+
+class NewStatusLinkForm(FlaskForm):
+    """Ask for a new status link: the reference and the address the request was made from."""
+
+    reference = StringField(
+        "Reference", filters=[strip],
+        validators=[DataRequired("Enter the reference, like RR-ABCD2345."), Length(max=20),
+                    readable_text],
+    )
+    email = StringField(
+        "The email address you made the request from", filters=[strip],
+        validators=[
+            DataRequired("Enter your email address."), Length(max=254),
+            Email("Enter an email address like name@example.com.", check_deliverability=False),
+            readable_text,
+        ],
+    )

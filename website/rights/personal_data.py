@@ -5,7 +5,8 @@ The export is one JSON document. Its keys:
 - ``format``: "privacy-centre-export/1", so a reader can tell the layout.
 - ``generated_at``: when the export was made (UTC, ISO 8601).
 - ``email``: the address the export is about.
-- ``account``: the registered account (name, organisation, email, phone, address, created_at,
+- ``account``: the registered account (name, organisation, email, email_confirmed_at,
+  pending_email, phone, address, created_at,
   last_login_at, is_admin), or null when there is none.
 - ``password_reset_requests``: password-reset links asked for (created_at, expires_at, used_at;
   never the token).
@@ -32,7 +33,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
 
-from website.accounts.models import PasswordResetToken, User
+from website.accounts.models import EmailConfirmation, PasswordResetToken, User
 from website.accounts.service import find_user_by_email
 from website.audit import AuditEntry
 from website.consent.service import consent_records_for_user, unlink_user
@@ -123,11 +124,15 @@ def _when(value: datetime | date | None) -> str | None:
 
 
 
-def _rights_requests(email: str, user_id: int | None) -> list[RightsRequest]:
-    condition = func.lower(RightsRequest.email) == email.lower()
+def _rights_requests(email: str | None, user_id: int | None) -> list[RightsRequest]:
+    conditions = []
+    if email is not None:
+        conditions.append(func.lower(RightsRequest.email) == email.lower())
     if user_id is not None:
-        condition = or_(condition, RightsRequest.user_id == user_id)
-    query = select(RightsRequest).where(condition).order_by(RightsRequest.id)
+        conditions.append(RightsRequest.user_id == user_id)
+    if not conditions:
+        return []
+    query = select(RightsRequest).where(or_(*conditions)).order_by(RightsRequest.id)
     return list(db.session.scalars(query))
 
 
@@ -136,6 +141,8 @@ def _account(user: User | None) -> dict[str, Any] | None:
         return None
     return {
         "name": user.name, "organisation": user.organisation, "email": user.email,
+        "email_confirmed_at": _when(user.email_confirmed_at),
+        "pending_email": user.pending_email,
         "phone": user.phone, "address": user.address, "is_admin": user.is_admin,
         "created_at": _when(user.created_at), "last_login_at": _when(user.last_login_at),
     }
@@ -158,22 +165,26 @@ def _rights(item: RightsRequest) -> dict[str, Any]:
     }
 
 
-def export_personal_data(email: str) -> dict[str, Any]:
-    """Everything held about this email address, as one documented JSON-ready dict."""
-    user = find_user_by_email(email)
+def export_personal_data(email: str | None, user: User | None = None) -> dict[str, Any]:
+    """Everything held about this email address, as one documented JSON-ready dict.
+
+    With `email` None (an account whose address is not confirmed), only what `user`'s account
+    itself created: nothing held under an address it has not proved it owns."""
+    if user is None and email is not None:
+        user = find_user_by_email(email)
     user_id = user.id if user else None
     resets = []
     if user is not None:
         resets = list(db.session.scalars(
             select(PasswordResetToken).where(PasswordResetToken.user_id == user.id)
             .order_by(PasswordResetToken.id)))
-    emails = db.session.scalars(
+    emails = [] if email is None else db.session.scalars(
         select(OutboxEmail).where(func.lower(OutboxEmail.to_address) == email.lower())
         .order_by(OutboxEmail.id))
     return {
         "format": FORMAT,
         "generated_at": _when(utcnow()),
-        "email": email,
+        "email": email if email is not None else (user.email if user else None),
         "account": _account(user),
         "password_reset_requests": [
             {"created_at": _when(t.created_at), "expires_at": _when(t.expires_at),
@@ -267,26 +278,26 @@ def _close_erased(item: RightsRequest, actor_id: int | None) -> None:
 
 
 def erase_personal_data(
-    email: str, actor_id: int | None = None, current_request: RightsRequest | None = None
+    email: str | None, actor_id: int | None = None, current_request: RightsRequest | None = None,
+    user: User | None = None,
 ) -> ErasureReport:
-    """Erase or anonymise everything held about this address; the caller commits (one step)."""
+    """Erase or anonymise everything held about this address; the caller commits (one step).
+
+    With `email` None (an account whose address is not confirmed), only `user`'s account and
+    what it created: nothing held under an address it has not proved it owns is touched."""
     report = ErasureReport(kept=list(KEPT))
-    user = find_user_by_email(email)
+    if user is None and email is not None:
+        user = find_user_by_email(email)
     user_id = user.id if user else None
-    lower = email.lower()
     report.support_requests = anonymise_requests(email, user_id)
     rights = _rights_requests(email, user_id)
     for item in rights:
-        _erase_rights_request(item, email)
+        _erase_rights_request(item, email or item.email)
         if item.status not in ("completed", "rejected") and item is not current_request:
             _close_erased(item, actor_id)
     report.rights_requests = len(rights)
-    report.emails = erase_mail_to(lower)
-    report.audit_entries = db.session.execute(
-        update(AuditEntry).where(func.lower(AuditEntry.actor) == lower)
-        .values(actor=erased_actor(email))
-    ).rowcount
-    erase_limits(lower)
+    if email is not None:
+        _erase_mail_audit_and_limits(email, report)
     if user is not None:
         report.consent_records = unlink_user(user.id)
         report.password_reset_tokens = db.session.execute(
@@ -296,3 +307,18 @@ def erase_personal_data(
         report.account_deleted = True
     db.session.flush()
     return report
+
+
+def _erase_mail_audit_and_limits(email: str, report: ErasureReport) -> None:
+    lower = email.lower()
+    # Another account may have asked to move to this address: forget that it was asked.
+    db.session.execute(
+        delete(EmailConfirmation).where(func.lower(EmailConfirmation.email) == lower))
+    db.session.execute(
+        update(User).where(func.lower(User.pending_email) == lower).values(pending_email=None))
+    report.emails = erase_mail_to(lower)
+    report.audit_entries = db.session.execute(
+        update(AuditEntry).where(func.lower(AuditEntry.actor) == lower)
+        .values(actor=erased_actor(email))
+    ).rowcount
+    erase_limits(lower)

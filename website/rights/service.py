@@ -8,12 +8,14 @@ import hmac
 import re
 import secrets
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
 
 from website.accounts.models import User
+from website.accounts.service import confirmed_owner, owned_email, owns_email, same_address
 from website.audit import record_audit
 from website.extensions import db, utcnow
 from website.mail.service import queue_email
@@ -72,21 +74,33 @@ def _keyed_token(purpose: str) -> str:
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
+def _status_signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="rights-status-link")
+
+
 def access_token(request: RightsRequest) -> str:
-    """The owner's status-page token: derived from the secret key, so every email repeats it."""
-    token = _keyed_token(f"rights-access:{request.reference}")
-    request.access_token_hash = token_hash(token)
-    return token
+    """The owner's status-page token: signed, dated, valid RIGHTS_STATUS_LINK_DAYS days."""
+    return _status_signer().dumps(request.reference)
+
+
+def status_token_state(request: RightsRequest, token: str) -> Literal["ok", "expired", "bad"]:
+    """Whether a status-link token opens this request now, has expired, or is not its own."""
+    max_age = int(current_app.config["RIGHTS_STATUS_LINK_DAYS"]) * 86400
+    if len(token) > 200:
+        return "bad"
+    try:
+        reference = _status_signer().loads(token, max_age=max_age)
+    except SignatureExpired:
+        reference = _status_signer().loads(token)  # genuine, only too old
+        return "expired" if reference == request.reference else "bad"
+    except BadSignature:
+        return "bad"
+    return "ok" if reference == request.reference else "bad"
 
 
 def export_token(request: RightsRequest) -> str:
     """The token of the export link; it changes whenever a new export window opens."""
     return _keyed_token(f"rights-export:{request.reference}:{request.export_expires_at}")
-
-
-def same_email(a: str, b: str) -> bool:
-    """Email addresses compared the way people type them (case does not matter)."""
-    return a.strip().lower() == b.strip().lower()
 
 
 def effective_due(request: RightsRequest) -> date | None:
@@ -141,9 +155,7 @@ def submit_request(
     The same request sent again before it is confirmed is not stored twice: the waiting one takes
     the new wording and its confirmation email is sent again.
     Returns the request and the raw verification token (None when verified at once)."""
-    waiting = None if user is not None and same_email(user.email, email) else (
-        waiting_request(email, request_type)
-    )
+    waiting = None if owns_email(user, email) else waiting_request(email, request_type)
     if waiting is not None:
         waiting.name, waiting.details = name, details
         token = send_confirmation(waiting)
@@ -161,7 +173,8 @@ def submit_request(
     )
     request.events.append(RightsRequestEvent(from_status="", to_status="received", note=""))
     db.session.add(request)
-    if user is not None and same_email(user.email, email):
+    if owns_email(user, email):
+        # Only an account that has confirmed this very address skips the emailed link.
         request.user_id = user.id
         mark_verified(request, user.id, "Verified at once: submitted while logged in as the owner.")
         db.session.commit()
@@ -219,9 +232,7 @@ def mark_verified(request: RightsRequest, actor_id: int | None, note: str) -> No
     request.verified_at = utcnow()
     request.due_on = one_calendar_month_after(clock_start(request))
     if request.user_id is None:
-        owner = db.session.scalar(
-            select(User).where(func.lower(User.email) == request.email.lower())
-        )
+        owner = confirmed_owner(request.email)
         request.user_id = owner.id if owner else None
     add_event(request, "verified", note, actor_id)
     if request.request_type in LIMITING_TYPES:
@@ -230,8 +241,8 @@ def mark_verified(request: RightsRequest, actor_id: int | None, note: str) -> No
     notify(request, "Your data-rights request is confirmed", "rights_verified")
 
 
-def verify(token: str) -> tuple[str, RightsRequest | None]:
-    """Confirm by the emailed token: ("ok" | "unknown" | "expired" | "used", request)."""
+def verification_state(token: str) -> tuple[str, RightsRequest | None]:
+    """What the emailed token would do: ("ok" | "unknown" | "expired" | "used", request)."""
     if not token or len(token) > 100:
         return "unknown", None
     request = db.session.scalar(
@@ -243,35 +254,54 @@ def verify(token: str) -> tuple[str, RightsRequest | None]:
         return "used", request
     if request.verify_expires_at is None or request.verify_expires_at < utcnow():
         return "expired", request
-    mark_verified(request, None, "Confirmed by the emailed link.")
-    db.session.commit()
     return "ok", request
+
+
+def verify(token: str) -> tuple[str, RightsRequest | None]:
+    """Confirm by the emailed token (a POST): the outcome as `verification_state` names it."""
+    outcome, request = verification_state(token)
+    if outcome == "ok":
+        mark_verified(request, None, "Confirmed by the emailed link.")
+        db.session.commit()
+    return outcome, request
 
 
 def owner_can_view(
     request: RightsRequest | None, user: Any, session_references: list[str], token: str | None
 ) -> bool:
-    """True only for the verified owner: their token, their session, or their account."""
+    """True only for the verified owner: their unexpired link, their session, or their account.
+
+    An account sees a request it was linked to, or one made from the address it has
+    confirmed (`owns_email`): an address merely typed into the account proves nothing."""
     if request is None or request.verified_at is None:
         return False
-    if token and request.access_token_hash:
-        if hmac.compare_digest(token_hash(token), request.access_token_hash):
-            return True
+    if token and status_token_state(request, token) == "ok":
+        return True
     if request.reference in session_references:
         return True
     if user is not None and getattr(user, "is_authenticated", False):
-        return request.user_id == user.id or same_email(user.email, request.email)
+        return request.user_id == user.id or owns_email(user, request.email)
     return False
 
 
+def send_new_status_link(reference: str, email: str) -> None:
+    """Email a fresh status link when the reference and address match a confirmed request.
+
+    The answer is the same either way; the link goes to the stored address only."""
+    request = get_by_reference(reference.strip().upper())
+    if request is None or request.verified_at is None or not same_address(request.email, email):
+        return
+    notify(request, "A new link to your data-rights request", "rights_status_link")
+    db.session.commit()
+
+
 def requests_for_user(user: User) -> list[RightsRequest]:
-    """The user's own rights requests, newest first (by account or by email address)."""
-    query = (
-        select(RightsRequest)
-        .where(or_(RightsRequest.user_id == user.id,
-                   func.lower(RightsRequest.email) == user.email.lower()))
-        .order_by(RightsRequest.created_at.desc())
-    )
+    """The user's own rights requests, newest first (by account, or by its confirmed address)."""
+    owned = owned_email(user)
+    condition = RightsRequest.user_id == user.id
+    if owned is not None:
+        condition = or_(condition, func.lower(RightsRequest.email) == owned)
+    query = select(RightsRequest).where(condition).order_by(RightsRequest.created_at.desc())
     return list(db.session.scalars(query))
 
 

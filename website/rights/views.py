@@ -19,12 +19,18 @@ from flask import (
 )
 from flask_login import current_user, login_required, logout_user
 
-from website.accounts.service import check_password
+from website.accounts.service import check_password, owned_email
 from website.audit import record_audit
 from website.extensions import db, limiter, utcnow
 from website.records.service import collection_notice
 from website.rights import service
-from website.rights.forms import ActionForm, DeleteAccountForm, RightsRequestForm
+from website.rights.forms import (
+    ActionForm,
+    ConfirmRequestForm,
+    DeleteAccountForm,
+    NewStatusLinkForm,
+    RightsRequestForm,
+)
 from website.rights.models import RightsRequest
 from website.rights.personal_data import (
     erase_personal_data,
@@ -58,6 +64,10 @@ def owned_or_404(reference: str, token: str | None = None) -> RightsRequest:
     rights_request = service.get_by_reference(reference)
     user = current_user if current_user.is_authenticated else None
     if not service.owner_can_view(rights_request, user, session.get(SESSION_KEY, []), token):
+        if token and rights_request is not None and rights_request.verified_at is not None:
+            if service.status_token_state(rights_request, token) == "expired":
+                abort(410, "This status link has expired. Ask for a new one at "
+                           + url_for("rights.new_status_link") + ".")
         abort(404, NOT_FOUND)
     return rights_request
 
@@ -120,10 +130,15 @@ def resend() -> Response:
     return redirect(url_for("rights.requested"), 303)
 
 
-@bp.get("/rights/verify/<token>")
-def verify(token: str) -> Response:
-    """Confirm a request by the emailed link."""
-    outcome, rights_request = service.verify(token)
+@bp.route("/rights/verify/<token>", methods=["GET", "POST"])
+def verify(token: str) -> Response | str:
+    """The emailed link: a page with one button; only its POST confirms (mail scanners GET)."""
+    form = ConfirmRequestForm()
+    confirming = form.validate_on_submit()
+    if confirming:
+        outcome, rights_request = service.verify(token)
+    else:
+        outcome, rights_request = service.verification_state(token)
     if outcome == "unknown":
         abort(404, "This confirmation link is not valid. Please check that you copied all of it.")
     if outcome == "expired":
@@ -131,9 +146,24 @@ def verify(token: str) -> Response:
     if outcome == "used":
         abort(410, "This confirmation link has already been used. Your request is confirmed; "
                    "use the status link in our emails to follow it.")
+    if not confirming:
+        return render_template("rights/verify.html", form=form, item=rights_request,
+                               types=service.TYPES)
     remember_reference(rights_request.reference)
     session[CONFIRMED_KEY] = rights_request.reference
     return redirect(url_for("rights.status", reference=rights_request.reference), 303)
+
+
+@bp.route("/rights/new-link", methods=["GET", "POST"])
+@limiter.limit(rights_rate_limit, methods=["POST"])
+def new_status_link() -> Response | str:
+    """Ask for a fresh status link: it goes to the request's own address, if they match."""
+    form = NewStatusLinkForm()
+    if form.validate_on_submit():
+        service.send_new_status_link(form.reference.data, form.email.data)
+        return render_template("rights/new_link_sent.html",
+                               days=current_app.config["RIGHTS_STATUS_LINK_DAYS"])
+    return render_template("rights/new_link.html", form=form)
 
 
 @bp.get("/rights/status/<reference>")
@@ -185,8 +215,9 @@ def json_download(data: dict, filename: str) -> Response:
 @bp.get("/account/export")
 @login_required
 def account_export() -> Response:
-    """All personal data held about the logged-in user, as a JSON download."""
-    data = export_personal_data(current_user.email)
+    """What the account created, plus what is held under its address once it is confirmed."""
+    user = current_user._get_current_object()
+    data = export_personal_data(owned_email(user), user=user)
     record_audit("account.export", f"user:{current_user.id}", {}, actor_id=current_user.id)
     db.session.commit()
     return json_download(data, f"personal-data-{utcnow().date().isoformat()}.json")
@@ -203,7 +234,9 @@ def account_delete() -> tuple[str, int] | str:
         form.password.errors.append("That password is not right. Nothing has been deleted.")
         return render_template("rights/account_delete.html", form=form), 400
     user_id = current_user.id
-    report = erase_personal_data(current_user.email)
+    user = current_user._get_current_object()
+    # Only an address the account has confirmed erases what others hold under it.
+    report = erase_personal_data(owned_email(user), user=user)
     record_audit("account.deleted", f"user:{user_id}", {"by": "owner"})
     db.session.commit()
     logout_user()

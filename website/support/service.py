@@ -116,13 +116,17 @@ def requests_for_user(user_id: int, limit: int = 200) -> list[SupportRequest]:
     return list(db.session.scalars(query))
 
 
-def _person(email: str, user_id: int | None) -> ColumnElement[bool]:
-    """Requests sent from this address (any letter case), or by this account."""
+def _person(email: str | None, user_id: int | None) -> ColumnElement[bool]:
+    """Requests sent from this address (any letter case), or by this account.
+
+    `email` is None for an account that has not confirmed its address: its own requests only."""
+    if email is None:
+        return SupportRequest.user_id == user_id if user_id is not None else false()
     person = func.lower(SupportRequest.email) == email.strip().lower()
     return person if user_id is None else or_(person, SupportRequest.user_id == user_id)
 
 
-def requests_for_email(email: str, user_id: int | None = None) -> list[SupportRequest]:
+def requests_for_email(email: str | None, user_id: int | None = None) -> list[SupportRequest]:
     """Every request from this address or account, oldest first: for access rights."""
     query = (
         select(SupportRequest)
@@ -132,7 +136,7 @@ def requests_for_email(email: str, user_id: int | None = None) -> list[SupportRe
     return list(db.session.scalars(query))
 
 
-def anonymise_requests(email: str, user_id: int | None = None) -> int:
+def anonymise_requests(email: str | None, user_id: int | None = None) -> int:
     """Erase the person from their requests and replies; keep category, status and dates.
 
     Adds to the current transaction (the caller commits, so an erasure across features is one
