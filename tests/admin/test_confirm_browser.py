@@ -4,6 +4,7 @@ will happen, change nothing until confirmed, and their danger button does it."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from tests.admin.test_browser import assert_accessible, session_cookie
@@ -35,8 +36,8 @@ def test_publish_and_discard_ask_first(app, users, live_server, page, axe_source
     page.get_by_label("Effective date").fill(today().isoformat())
     page.get_by_label("Material change", exact=False).check()
     page.get_by_role("button", name="Publish…").click()
-    assert page.get_by_role("heading", name="Publish version 2?").is_visible()
-    assert page.get_by_text("Email 2 registered users", exact=False).is_visible()
+    expect(page.get_by_role("heading", name="Publish version 2?")).to_be_visible()
+    expect(page.get_by_text("Email 2 registered users", exact=False)).to_be_visible()
     assert_accessible(page, axe_source)
     assert count(app, PolicyVersion) == 1
     page.get_by_role("link", name="Cancel, go back").click()
@@ -44,11 +45,11 @@ def test_publish_and_discard_ask_first(app, users, live_server, page, axe_source
     assert count(app, PolicyVersion) == 1 and count(app, PolicyDraft) == 1
 
     page.get_by_role("button", name="Discard draft…").click()
-    assert page.get_by_role("heading", name="Discard draft").is_visible()
+    expect(page.get_by_role("heading", name="Discard draft")).to_be_visible()
     assert count(app, PolicyDraft) == 1
     page.get_by_role("button", name="Discard draft").click()
     page.wait_for_url(f"{live_server}/admin/policy")
-    assert page.get_by_text("Draft discarded.").is_visible()
+    expect(page.get_by_text("Draft discarded.")).to_be_visible()
     assert count(app, PolicyDraft) == 0 and count(app, PolicyVersion) == 1
 
 
@@ -62,8 +63,8 @@ def test_reject_and_erase_ask_first(app, users, live_server, page, axe_source):
     page.goto(f"{live_server}/admin/rights/{objection}")
     page.get_by_label("Reason for rejecting", exact=False).fill("We hold no data about you.")
     page.get_by_role("button", name="Reject…").click()
-    assert page.get_by_role("heading", name=f"Reject request {objection}?").is_visible()
-    assert page.get_by_text("We hold no data about you.").is_visible()
+    expect(page.get_by_role("heading", name=f"Reject request {objection}?")).to_be_visible()
+    expect(page.get_by_text("We hold no data about you.")).to_be_visible()
     assert_accessible(page, axe_source)
     assert stored(app, objection).status == "verified"
     page.get_by_role("button", name="Reject and email x@y.example").click()
@@ -72,7 +73,7 @@ def test_reject_and_erase_ask_first(app, users, live_server, page, axe_source):
 
     page.goto(f"{live_server}/admin/rights/{deletion}")
     page.get_by_role("button", name="Approve deletion and erase…").click()
-    assert page.get_by_role("heading", name="Erase the data of gone@y.example?").is_visible()
+    expect(page.get_by_role("heading", name="Erase the data of gone@y.example?")).to_be_visible()
     assert stored(app, deletion).status == "verified"
     page.get_by_role("button", name="Erase the data of gone@y.example").click()
     page.wait_for_url(f"{live_server}/admin/rights/{deletion}")
