@@ -23,6 +23,8 @@ from website import create_app
 from website.config import TestConfig
 from website.extensions import db
 
+pytest_plugins = ("tests.outage",)  # the postgres_database fixture
+
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -52,6 +54,14 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark as slow what drives Chromium, gunicorn or hypothesis (`scripts/test --quick` skips)."""
+    for item in items:
+        fuzzed = getattr(getattr(item, "obj", None), "is_hypothesis_test", False)
+        if fuzzed or item.get_closest_marker("browser") or "/tests/faults/" in str(item.path):
+            item.add_marker(pytest.mark.slow)
 
 
 # --- the database -------------------------------------------------------------------------

@@ -80,6 +80,8 @@ class Config:
         self.SESSION_COOKIE_SECURE = env_flag("SESSION_COOKIE_SECURE", self.PRODUCTION)
         # Redirect plain HTTP to HTTPS (behind a load balancer, set TRUSTED_PROXIES too).
         self.FORCE_HTTPS = env_flag("FORCE_HTTPS", self.PRODUCTION)
+        # How many proxies in front (load balancer, nginx) may set X-Forwarded-*.
+        self.TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from website.policy.service import publish_version
+from website.policy.service import publish_version, today
 
 TEXT = "## Your Rights\n\nYou may now also object to profiling.\n"
 NOTICE = "Our privacy policy changed on"
@@ -22,42 +22,42 @@ def returning(client) -> None:
 
 
 def test_returning_visitor_sees_the_notice_with_the_diff_link(app, client):
-    publish(app, date.today())
+    publish(app, today())
     returning(client)
     page = client.get("/").get_data(as_text=True)
-    assert f"{NOTICE} {date.today():%-d %B %Y}" in page
+    assert f"{NOTICE} {today():%-d %B %Y}" in page
     assert 'href="/privacy/diff?from=1&amp;to=2"' in page
     assert client.get("/privacy/diff?from=1&to=2").status_code == 200
 
 
 def test_logged_in_user_is_returning(app, client, auth):
-    publish(app, date.today())
+    publish(app, today())
     auth.login()
     assert NOTICE in client.get("/privacy").get_data(as_text=True)
 
 
 def test_first_time_visitor_sees_no_notice(app, client):
-    publish(app, date.today())
+    publish(app, today())
     assert NOTICE not in client.get("/").get_data(as_text=True)
 
 
 def test_no_notice_for_a_minor_or_upcoming_change(app, client):
     returning(client)
-    publish(app, date.today(), material=False)
-    publish(app, date.today() + timedelta(days=3))
+    publish(app, today(), material=False)
+    publish(app, today() + timedelta(days=3))
     assert NOTICE not in client.get("/").get_data(as_text=True)
 
 
 def test_notice_is_gone_after_thirty_days(app, client):
     returning(client)
-    publish(app, date.today() - timedelta(days=30))
+    publish(app, today() - timedelta(days=30))
     assert NOTICE not in client.get("/").get_data(as_text=True)
-    publish(app, date.today() - timedelta(days=29))
+    publish(app, today() - timedelta(days=29))
     assert NOTICE in client.get("/").get_data(as_text=True)
 
 
 def test_dismissing_hides_it_for_that_version_only(app, client):
-    publish(app, date.today())
+    publish(app, today())
     returning(client)
     response = client.post("/policy/notice/dismiss", data={"version": "2", "next": "/privacy"})
     assert response.status_code == 303 and response.headers["Location"] == "/privacy"
@@ -65,7 +65,7 @@ def test_dismissing_hides_it_for_that_version_only(app, client):
     assert cookie.startswith("policy_notice=2;") and "HttpOnly" in cookie
     assert "Max-Age=2592000" in cookie and "SameSite=Lax" in cookie
     assert NOTICE not in client.get("/privacy").get_data(as_text=True)
-    publish(app, date.today())
+    publish(app, today())
     assert NOTICE in client.get("/privacy").get_data(as_text=True)
 
 
@@ -77,7 +77,7 @@ def test_dismiss_never_redirects_off_site(client):
 
 def test_dismiss_form_works_with_csrf_on(app, client):
     app.config["WTF_CSRF_ENABLED"] = True
-    publish(app, date.today())
+    publish(app, today())
     returning(client)
     page = client.get("/").get_data(as_text=True)
     form = page.split('action="/policy/notice/dismiss"', 1)[1].split("</form>", 1)[0]
@@ -99,7 +99,7 @@ def test_a_publication_on_another_worker_is_seen_within_the_cache_time(app, migr
     reader = other_worker.test_client()
     returning(reader)
     assert NOTICE not in reader.get("/").get_data(as_text=True)  # remembered: no material change
-    publish(app, date.today())
+    publish(app, today())
     # This worker remembers for at most POLICY_CACHE_SECONDS; the publishing worker knows at once.
     assert NOTICE not in reader.get("/").get_data(as_text=True)
     publisher = app.test_client()

@@ -25,7 +25,6 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.conftest import ROOT, free_port
-from tests.pages.test_database_down import postgres_database  # noqa: F401 - shared fixture
 
 LEAKS = ("Traceback", "psycopg", "sqlalchemy", "OperationalError", "postgresql")
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')

@@ -21,7 +21,7 @@ from tests.faults.conftest import (
     stored_support,
     support_form,
 )
-from tests.pages.test_database_down import cut_connections
+from tests.outage import cut_connections
 from website.extensions import db
 from website.policy.service import ensure_first_version
 

@@ -2,59 +2,13 @@
 
 from __future__ import annotations
 
-import secrets
-
 import pytest
-from sqlalchemy import create_engine, text
 
-from tests.conftest import POSTGRES_ADMIN_URL, make_app, missing, port_open
+from tests.outage import app_on, cut_connections, kill_backends
 from website.extensions import db
-from website.policy.service import ensure_first_version
 
 
-@pytest.fixture
-def postgres_database():
-    """A database of its own on the PostgreSQL server (this test cuts its connections)."""
-    if not port_open("127.0.0.1", 5432):
-        missing("PostgreSQL is not running at 127.0.0.1:5432")
-    name = f"test_down_{secrets.token_hex(4)}"
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield name, admin
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
-def kill_backends(admin, name: str) -> None:
-    """End the database's open connections, as a server restart does."""
-    with admin.connect() as conn:
-        conn.execute(
-            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
-            {"n": name},
-        )
-
-
-def cut_connections(admin, name: str, allow: bool) -> None:
-    """Refuse (or allow again) new connections to the database and end the open ones."""
-    with admin.connect() as conn:
-        conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {str(allow).lower()}'))
-    if not allow:
-        kill_backends(admin, name)
-
-
-def app_on(name: str):  # noqa: ANN201 - a Flask app
-    """The site on database `name`, migrated and holding policy version 1."""
-    from flask_migrate import upgrade
-
-    app = make_app(POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}")
-    with app.app_context():
-        upgrade()
-        ensure_first_version()
-    return app
-
-
+@pytest.mark.postgres
 def test_lost_database_gives_503_then_recovers(postgres_database):
     name, admin = postgres_database
     app = app_on(name)
@@ -92,6 +46,7 @@ def test_a_connection_lost_after_the_answer_is_not_a_500(app, monkeypatch):
     assert client.get("/privacy").status_code == 200
 
 
+@pytest.mark.postgres
 def test_an_idle_connection_closed_by_the_server_is_replaced_unseen(postgres_database, monkeypatch):
     from website import database
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import make_app
+from tests.conftest import PASSWORD, make_app
 from website.config import ProductionConfig
 
 
@@ -114,10 +114,34 @@ def test_development_key_is_generated_into_the_instance_folder(monkeypatch, tmp_
     assert len(first.config["SECRET_KEY"]) == 64
 
 
-def test_session_cookie_flags(app):
-    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
-    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
-    assert ProductionConfig().SESSION_COOKIE_SECURE is True
+def logged_in_cookies(client, base_url: str = "http://localhost") -> dict[str, str]:
+    """Log Ada in (remember me ticked) and return each Set-Cookie header by cookie name."""
+    response = client.post("/login", base_url=base_url, data={
+        "email": "ada@example.com", "password": PASSWORD, "remember": "y"})
+    assert response.status_code in (302, 303)
+    headers = response.headers.getlist("Set-Cookie")
+    return {header.split("=", 1)[0]: header for header in headers}
+
+
+def test_login_cookies_are_httponly_and_samesite_lax(client, users):
+    users.create()
+    cookies = logged_in_cookies(client)
+    for name in ("session", "remember_token"):
+        assert "HttpOnly" in cookies[name] and "SameSite=Lax" in cookies[name]
+        assert "Secure" not in cookies[name]  # development over plain HTTP
+
+
+def test_production_login_cookies_are_secure(monkeypatch, users, migrated):
+    monkeypatch.setenv("SECRET_KEY", "production-test-key")
+    config = ProductionConfig()
+    config.SQLALCHEMY_DATABASE_URI = migrated
+    config.WTF_CSRF_ENABLED = False  # the cookies' flags are the subject here, not the token
+    users.create()
+    from website import create_app
+
+    cookies = logged_in_cookies(create_app(config).test_client(), "https://localhost")
+    for name in ("session", "remember_token"):
+        assert "Secure" in cookies[name] and "HttpOnly" in cookies[name]
 
 
 def test_force_https_redirects_plain_http_but_not_health_checks(migrated):

@@ -88,3 +88,13 @@ def test_diff_bad_query_is_400_and_unknown_version_404(client):
 def test_versions_list(client):
     page = client.get("/privacy/versions").get_data(as_text=True)
     assert "Version 1" in page and "2025-08-11" in page and "current" in page
+
+
+def test_largest_database_number_is_still_looked_up(app):
+    """The router's limit (website/routing.py) is exactly the database's: 2**31 - 1 is served."""
+    with app.app_context():
+        publish_version("# Largest\n\nThe last number.\n", date(2025, 1, 1), number=2147483647)
+    client = app.test_client()
+    response = client.get("/privacy/versions/2147483647")
+    assert response.status_code == 200 and "Version 2147483647" in response.get_data(as_text=True)
+    assert client.get("/privacy/versions/2147483648").status_code == 404

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import make_app
-from tests.policy.test_render import (
+from tests.policy.xss import (
     ALLOWED_ATTRIBUTES,
     CONTROL_AND_SPACE,
     DANGEROUS_URL,

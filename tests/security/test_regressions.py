@@ -32,11 +32,6 @@ def test_numbers_too_large_for_the_database_are_not_found(world: World, path: st
     assert "There is no page at this address" in response.text
 
 
-def test_largest_database_number_is_still_looked_up(world: World) -> None:
-    response = world.client("anonymous").get("/privacy/versions/2147483647")
-    assert response.status_code == 404
-
-
 @pytest.mark.parametrize("route", POSTS, ids=str)
 @pytest.mark.parametrize("body", [b"[1]", b'"x"', b"0", b'{"email": 5, "markdown": [1]}'])
 def test_json_bodies_are_refused(world: World, route: Route, body: bytes) -> None:

@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from flask import current_app
 from sqlalchemy import Select, func, inspect, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import defer
 
 from website.audit import record_audit
@@ -161,6 +161,8 @@ def ensure_first_version() -> PolicyVersion | None:
     """On first start, import content/policy.md as version 1; safe when workers race."""
     try:
         if not inspect(db.engine).has_table(PolicyVersion.__tablename__):
+            log.warning("The database is not migrated yet: run `flask db upgrade`; "
+                        "content/policy.md becomes version 1 at the next start.")
             return None
         if db.session.scalar(select(func.count()).select_from(PolicyVersion)):
             return None
@@ -171,9 +173,12 @@ def ensure_first_version() -> PolicyVersion | None:
         # Another worker imported version 1 first: the unique number kept it to one.
         db.session.rollback()
         return None
-    except Exception:  # noqa: BLE001 - the site must start even if the database is not ready
+    except OperationalError as error:
+        # The database is not reachable yet: the site starts, answers 503 until it is, and
+        # the next start imports version 1.
         db.session.rollback()
-        log.warning("could not check for the first policy version", exc_info=True)
+        log.warning("The database did not answer at start (%s); version 1 was not checked.",
+                    error.orig or error)
         return None
     finally:
         db.session.remove()
