@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from flask_wtf import FlaskForm
 from wtforms import (
     PasswordField,
@@ -11,34 +9,20 @@ from wtforms import (
     SelectField,
     StringField,
     TextAreaField,
-    ValidationError,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length
 
+from website.forms import HoneypotForm, readable_text, strip, valid_email
 from website.rights.service import TYPES
 
-# Werkzeug keeps a byte that is not UTF-8 as "%XX" (uppercase hex, 80-FF) in form values.
-UNREADABLE = re.compile(r"\ufffd|%[89A-F][0-9A-F]")
 DETAILS_MAX = 5000
 REASON_MAX = 5000
+readable_line = readable_text()
+readable_lines = readable_text(multiline=True)
 
 
-def readable_text(form: FlaskForm, field: StringField) -> None:
-    """Reject text that could not be read as UTF-8, or that holds control characters."""
-    value = field.data or ""
-    if UNREADABLE.search(value):
-        raise ValidationError("Some characters could not be read. Please type them again.")
-    if any(ord(ch) < 32 and ch not in "\r\n\t" for ch in value):
-        raise ValidationError("Please remove the control characters from this text.")
-
-
-def strip(value: str | None) -> str | None:
-    """Trim surrounding whitespace."""
-    return value.strip() if isinstance(value, str) else value
-
-
-class RightsRequestForm(FlaskForm):
+class RightsRequestForm(HoneypotForm):
     """A data-rights request from anyone with an email address."""
 
     request_type = RadioField(
@@ -49,16 +33,17 @@ class RightsRequestForm(FlaskForm):
     name = StringField(
         "Your name",
         filters=[strip],
-        validators=[DataRequired("Enter your name."), Length(max=200), readable_text],
+        validators=[DataRequired("Enter your name."),
+                    Length(max=200, message="Keep your name to 200 characters."), readable_line],
     )
     email = StringField(
         "Your email address",
         filters=[strip],
         validators=[
             DataRequired("Enter your email address."),
-            Length(max=254),
-            Email("Enter an email address like name@example.com.", check_deliverability=False),
-            readable_text,
+            Length(max=254, message="An email address has at most 254 characters."),
+            readable_line,
+            valid_email,
         ],
     )
     details = TextAreaField(
@@ -67,11 +52,9 @@ class RightsRequestForm(FlaskForm):
         validators=[
             Length(max=DETAILS_MAX, message=f"Please keep the details under {DETAILS_MAX} "
                    "characters."),
-            readable_text,
+            readable_lines,
         ],
     )
-    # A honeypot: hidden from people, filled in by bots.
-    website = StringField("Leave this field empty")
 
 
 class ActionForm(FlaskForm):
@@ -83,7 +66,7 @@ class CompleteForm(FlaskForm):
 
     outcome = TextAreaField(
         "Outcome (sent to the owner)", filters=[strip],
-        validators=[Length(max=REASON_MAX), readable_text],
+        validators=[Length(max=REASON_MAX), readable_lines],
     )
 
 
@@ -93,7 +76,7 @@ class RejectForm(FlaskForm):
     reason = TextAreaField(
         "Reason (sent to the owner)", filters=[strip],
         validators=[DataRequired("A rejection needs a reason."), Length(max=REASON_MAX),
-                    readable_text],
+                    readable_lines],
     )
 
 
@@ -107,7 +90,7 @@ class ExtendForm(FlaskForm):
     reason = TextAreaField(
         "Reason (sent to the owner)", filters=[strip],
         validators=[DataRequired("An extension needs a reason."), Length(max=REASON_MAX),
-                    readable_text],
+                    readable_lines],
     )
 
 
