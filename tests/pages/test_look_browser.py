@@ -149,3 +149,14 @@ def test_one_notice_at_a_time_on_a_phone(browser, live_server, app, users):
     page.reload()
     assert notice.is_visible() and page.locator("#consent-banner").count() == 0
     context.close()
+
+
+def test_print_shows_the_text_and_where_links_go(page, live_server):
+    page.goto(f"{live_server}/privacy")
+    page.emulate_media(media="print")
+    assert not page.locator("header nav").is_visible()
+    assert not page.locator("#consent-banner").is_visible()
+    assert not page.locator(".toc").is_visible()
+    after = page.evaluate("""() => getComputedStyle(
+        document.querySelector('.policy-body a[href^="mailto:"]'), '::after').content""")
+    assert "mailto:spectraalw@gmail.com" in after
