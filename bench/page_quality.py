@@ -96,7 +96,11 @@ def lighthouse(
     if preset:
         command.append(f"--preset={preset}")
     env = {**os.environ, "CHROME_PATH": CHROMIUM}
-    result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    for _attempt in range(3):
+        result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+        # Lighthouse sometimes loses its trace on a busy machine (NO_NAVSTART): run it again.
+        if result.returncode == 0 or "Please run Lighthouse again" not in result.stderr:
+            break
     if result.returncode != 0:
         raise RuntimeError(f"lighthouse failed on {url}: {result.stderr[-500:]}")
     return json.loads(result.stdout)
