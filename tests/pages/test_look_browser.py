@@ -4,12 +4,10 @@ time on a phone."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from tests.conftest import PASSWORD, axe_violations
-from website.policy.service import publish_version
+from website.policy.service import publish_version, today
 
 pytestmark = pytest.mark.browser
 
@@ -134,7 +132,7 @@ def test_one_notice_at_a_time_on_a_phone(browser, live_server, app, users):
     """A returning visitor on a phone sees the cookie banner or the policy notice, not both."""
     users.create()
     with app.app_context():
-        publish_version("## Your Rights\n\nAsk us.\n", date.today(), "Rights", material=True)
+        publish_version("## Your Rights\n\nAsk us.\n", today(), "Rights", material=True)
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
     log_in(page, live_server)
