@@ -169,3 +169,29 @@ def served_site(**overrides: str) -> Iterator[tuple[str, dict[str, str], Path]]:
         base = f"http://127.0.0.1:{port}"
         wait_for(base + "/healthz")
         yield base, env, workdir
+
+
+DEMO_ADMIN = ("admin@example.com", "a long admin passphrase")
+
+
+def seed_demo(env: dict[str, str]) -> None:
+    """An admin account and a material version 2 (so /privacy/diff?from=1&to=2 exists)."""
+    email, password = DEMO_ADMIN
+    flask = [sys.executable, "-m", "flask"]
+    subprocess.run([*flask, "users", "create-admin", email, "--password", password],
+                   cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    source = (ROOT / "content" / "policy.md").read_text(encoding="utf-8")
+    revised = source.replace(
+        "Usage logs and API metadata may be retained for up to 2 years",
+        "Usage logs and API metadata are retained for at most **18 months**",
+    ).replace(
+        "## Children",
+        "## International Transfers\n\nWhere data leaves the UK or EEA, we use the European "
+        "Commission's standard contractual clauses.\n\n## Children",
+    )
+    path = Path(env["INSTANCE_PATH"]) / "policy-v2.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(revised, encoding="utf-8")
+    subprocess.run([*flask, "policy", "import", str(path), "--summary",
+                    "Shorter log retention; international transfers explained", "--material"],
+                   cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)

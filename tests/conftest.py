@@ -330,11 +330,13 @@ def axe_source() -> str:
     return AXE.read_text()
 
 
-def axe_violations(page: object, axe_source: str) -> list[dict]:
-    """Serious and critical axe-core violations on the page as loaded."""
+def axe_violations(page: object, axe_source: str, every_impact: bool = False) -> list[dict]:
+    """Serious and critical axe-core violations on the page as loaded (or of any impact)."""
     # Evaluated through the debugging protocol: the site's CSP allows no inline script.
     page.evaluate(axe_source)
     result = page.evaluate("async () => await axe.run(document)")
+    if every_impact:
+        return result["violations"]
     return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
 

@@ -112,8 +112,10 @@ def register_commands(app: Flask) -> None:
 def register_request_hooks(app: Flask) -> None:
     """Security headers, template globals, consent state, after-request mail, daily purge."""
     from website.security import register_security
+    from website.templating import register_templating
 
     register_security(app)
+    register_templating(app)
     from website.consent.service import register_consent
 
     register_consent(app)

@@ -9,6 +9,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+# The contact details the policy (content/policy.md, "Contact") gives.
+POLICY_EMAIL = "spectraalw@gmail.com"
+POLICY_PHONE = "9414857385"
 
 
 def env_flag(name: str, default: bool) -> bool:
@@ -99,7 +102,13 @@ class Config:
         # How long a worker may answer "which material revision is in force" from memory.
         self.POLICY_CACHE_SECONDS = env_int("POLICY_CACHE_SECONDS", 10)
         self.GPC_LAST_UPDATE = os.environ.get("GPC_LAST_UPDATE", "2026-11-27")
-        self.SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", "mailto:spectraalw@gmail.com")
+        # Who runs the site, shown in every page's header and footer (the policy's contacts).
+        self.COMPANY_NAME = os.environ.get("COMPANY_NAME", "").strip()
+        self.CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "").strip() or POLICY_EMAIL
+        self.CONTACT_PHONE = os.environ.get("CONTACT_PHONE", "").strip() or POLICY_PHONE
+        self.SECURITY_CONTACT = os.environ.get(
+            "SECURITY_CONTACT", f"mailto:{self.CONTACT_EMAIL}"
+        )
         # Retention periods in days (the policy's promises; see website/retention.py).
         self.RETENTION_DAYS = {
             "page_views": env_int("RETENTION_PAGE_VIEWS_DAYS", 730),

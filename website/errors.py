@@ -3,24 +3,36 @@
 from __future__ import annotations
 
 import logging
+import math
+import time
+from datetime import UTC, datetime
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, current_app, make_response, render_template, request
 from flask.globals import request_ctx as _ctx
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
-from website.extensions import db
+from website.extensions import db, limiter
 
 log = logging.getLogger(__name__)
 
+# Forms that act only through form.validate_on_submit(): after a CSRF failure the view runs
+# again, its form fails on the token, and the page comes back with what was typed.
+RESHOWN_FORMS = {
+    "accounts.account", "accounts.login", "accounts.register", "accounts.forgot_password",
+    "accounts.reset_password", "support.new_request", "rights.new_request",
+}
+EXPIRED = "Your form expired; please send it again."
+
 MESSAGES = {
     400: ("Bad request", "The request could not be understood. Please go back and try again."),
-    403: ("Forbidden", "You do not have permission to see this page."),
+    403: ("You cannot see this page", "Your account does not have access to this page."),
     404: ("Page not found", "There is no page at this address."),
     405: ("Method not allowed", "This page cannot be used that way."),
     410: ("Gone", "This link has expired or has already been used."),
     413: ("Too large", "What you sent is too large. Please shorten it and try again."),
-    429: ("Too many requests", "You have made too many requests. Please wait and try again."),
+    429: ("Too many requests", "You have sent this too often. Please wait and try again."),
     500: ("Something went wrong", "An unexpected error happened. It has been logged."),
     503: (
         "Temporarily unavailable",
@@ -37,11 +49,15 @@ def wants_json() -> bool:
     ]
 
 
-def render_error(code: int, description: str | None = None) -> tuple[Response | str, int]:
+def render_error(
+    code: int, description: str | None = None, retry_after: int | None = None
+) -> tuple[Response | str, int]:
     """The error page (or JSON) for an HTTP status code."""
     title, message = MESSAGES.get(code, (f"Error {code}", "The request failed."))
     if description and code in (400, 404, 410):
         message = description
+    if retry_after is not None:
+        message = f"You have sent this too often. Please try again {wait_in_words(retry_after)}."
     if wants_json():
         return {"error": title, "message": message}, code
     if _ctx.url_adapter is None:
@@ -49,7 +65,39 @@ def render_error(code: int, description: str | None = None) -> tuple[Response | 
         # none may point at the host the request named. A plain page, then.
         return Response(f"{title}\n\nThis site does not answer to that host name.\n",
                         mimetype="text/plain"), code
-    return render_template("errors/error.html", code=code, title=title, message=message), code
+    page = render_template("errors/error.html", code=code, title=title, message=message)
+    return page, code
+
+
+def wait_in_words(seconds: int) -> str:
+    """'in 40 seconds', 'in 12 minutes (after 14:05 UTC)'."""
+    if seconds < 60:
+        return f"in {max(seconds, 1)} second{'s' if seconds != 1 else ''}"
+    minutes = math.ceil(seconds / 60)
+    after = datetime.fromtimestamp(time.time() + seconds, UTC)
+    if minutes < 120:
+        amount = f"{minutes} minute{'s' if minutes != 1 else ''}"
+    else:
+        amount = f"{math.ceil(minutes / 60)} hours"
+    return f"in {amount} (after {after:%H:%M} UTC)"
+
+
+def seconds_until_retry() -> int | None:
+    """How long the limit that was hit still lasts, in whole seconds."""
+    current = limiter.current_limit
+    if current is None:
+        return None
+    return max(int(current.reset_at - time.time()), 1)
+
+
+def handle_csrf_error(error: CSRFError) -> Response | tuple[Response | str, int]:
+    """An expired or missing token: the same form again, with what was typed and a plain note."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    if request.method == "POST" and request.endpoint in RESHOWN_FORMS and view and not wants_json():
+        response = make_response(current_app.ensure_sync(view)(**(request.view_args or {})))
+        response.status_code = 400
+        return response
+    return render_error(400, EXPIRED + " Go back, reload the page and send the form again.")
 
 
 def handle_http_exception(error: HTTPException) -> tuple[Response | str, int] | HTTPException:
@@ -59,7 +107,8 @@ def handle_http_exception(error: HTTPException) -> tuple[Response | str, int] | 
     # A description given to abort() is a message for the visitor; the class default is not.
     custom = error.description != type(error).description
     description = error.description if custom else None
-    result = render_error(error.code, description)
+    retry_after = seconds_until_retry() if error.code == 429 else None
+    result = render_error(error.code, description, retry_after)
     if error.code == 405 and error.valid_methods:
         body, code = result
         return body, code, {"Allow": ", ".join(error.valid_methods)}  # type: ignore[return-value]
@@ -100,6 +149,7 @@ def register_errorhandlers(app: Flask) -> None:
     """Install the handlers."""
     # Registered after Flask-SQLAlchemy's own teardown, so it runs first.
     app.teardown_appcontext(close_database_session)
+    app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(OperationalError, handle_database_down)
     app.register_error_handler(InterfaceError, handle_database_down)

@@ -85,7 +85,7 @@ def page_of(response) -> str:  # noqa: ANN001
 
 
 def field_errors(page: str, field: str) -> bool:
-    return f'id="{field}-errors"' in page
+    return f'id="{field}-error"' in page
 
 
 CASES = [(form, field, bad) for form, spec in FORMS.items() for field in spec.checked

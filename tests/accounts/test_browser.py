@@ -20,7 +20,8 @@ def test_register_log_out_log_in_log_out(app, page, live_server):
     page.get_by_label("Confirm password").fill(GOOD_PASSWORD)
     page.get_by_role("button", name="Create account").click()
     # The age box was not ticked: the form says why and keeps what was typed.
-    assert page.get_by_text("This service is not for children under 13. Tick").is_visible()
+    assert page.locator(".field__error", has_text="This service is not for children under 13. Tick"
+                        ).is_visible()
     assert page.get_by_label("Email address").input_value() == "grace@example.com"
     page.get_by_label("Password", exact=True).fill(GOOD_PASSWORD)
     page.get_by_label("Confirm password").fill(GOOD_PASSWORD)
@@ -72,6 +73,6 @@ def test_no_serious_accessibility_violations(page, live_server, axe_source, user
 def test_form_errors_are_accessible_too(page, live_server, axe_source):
     page.goto(f"{live_server}/register")
     page.get_by_role("button", name="Create account").click()
-    assert page.get_by_text("Enter your email address.").is_visible()
+    assert page.locator(".field__error", has_text="Enter your email address.").is_visible()
     violations = axe_violations(page, axe_source)
     assert violations == [], [(v["id"], v["help"], len(v["nodes"])) for v in violations]

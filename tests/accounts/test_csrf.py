@@ -36,3 +36,37 @@ def test_register_with_token_from_the_page(app):
     assert 'action="/account/delete"' in page
     delete_token = page[page.index('action="/account/delete"'):]
     assert csrf_from(delete_token)
+
+
+@pytest.mark.parametrize("token", [None, "expired-or-forged"])
+def test_expired_form_comes_back_with_what_was_typed(app, client, users, auth, token):
+    """Was: a bare 'The CSRF session token is missing.' page, and everything typed was lost."""
+    user_id = auth.login(users.create(name="Ada Lovelace"))
+    app.config["WTF_CSRF_ENABLED"] = True
+    data = {"name": "Ada King", "organisation": "Analytical Engines", "email": "ada@example.com",
+            "phone": "", "address": "12 St James's Square"}
+    if token:
+        data["csrf_token"] = token
+    response = client.post("/account", data=data)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Your form expired; please send it again." in page
+    assert "CSRF" not in page
+    assert 'value="Ada King"' in page and 'value="Analytical Engines"' in page
+    assert "12 St James&#39;s Square" in page
+    # Nothing was saved, and the page carries a fresh token that works.
+    assert user_by_email(app, "ada@example.com").name == "Ada Lovelace"
+    again = client.post("/account", data={**data, "csrf_token": csrf_from(page)})
+    assert again.status_code == 303
+    assert user_by_email(app, "ada@example.com").name == "Ada King"
+    assert user_id
+
+
+def test_expired_token_elsewhere_says_so_plainly(app, client, users, auth):
+    auth.login(users.create())
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = client.post("/logout")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Your form expired; please send it again." in page and "CSRF" not in page
+    assert client.get("/account").status_code == 200  # still logged in

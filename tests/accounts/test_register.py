@@ -115,5 +115,5 @@ def test_default_cost_is_at_least_12():
 
 def test_invalid_email_gets_field_message(client):
     page = client.post("/register", data=register_data(email="grace@")).get_data(as_text=True)
-    assert "There must be something after the @-sign." in page
+    assert "Enter the part after the @, like name@example.com." in page
     assert 'value="grace@"' in page

@@ -6,8 +6,20 @@ import pytest
 
 from tests.consent.conftest import PAGES, has_banner, set_cookie_names
 
+BANNER_PAGES = [path for path in PAGES if path != "/cookies"]
 
-@pytest.mark.parametrize("path", PAGES)
+
+def test_no_banner_on_the_cookie_page_or_in_the_admin_area(client, auth):
+    """/cookies holds the same form already; the admin area is for staff at work."""
+    page = client.get("/cookies").get_data(as_text=True)
+    assert 'id="consent-banner"' not in page and 'value="accept_all"' in page
+    auth.login(admin=True)
+    admin = client.get("/admin/").get_data(as_text=True)
+    assert 'id="consent-banner"' not in admin
+    assert 'id="consent-banner"' in client.get("/privacy").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", BANNER_PAGES)
 def test_first_visit_shows_banner_as_a_form_that_works_without_javascript(client, path):
     response = client.get(path)
     assert response.status_code == 200
@@ -19,7 +31,7 @@ def test_first_visit_shows_banner_as_a_form_that_works_without_javascript(client
     assert 'name="csrf_token"' in banner
     assert f'name="next" value="{path}"' in banner
     assert 'href="/cookies"' in banner
-    button = '<button type="submit" class="btn" name="choice" value="{}">{}</button>'
+    button = '<button type="submit" class="button" name="choice" value="{}">{}</button>'
     accept, reject = button.format("accept_all", "Accept all"), button.format("reject_all",
                                                                                 "Reject all")
     assert accept in banner and reject in banner  # same element, same class: same size and style
@@ -43,7 +55,8 @@ def test_first_visit_sets_only_necessary_cookies_and_stores_nothing(client, rows
 def test_no_analytics_script_before_consent(client, path):
     page = client.get(path).get_data(as_text=True)
     scripts = [part.split('"', 1)[0] for part in page.split('<script src="')[1:]]
-    assert scripts == ["/static/js/consent.js"]
+    # The banner's script and the forms' script; nothing that counts page views.
+    assert set(scripts) <= {"/static/js/consent.js", "/static/js/site.js"}
     assert "<script>" not in page and "<script " not in page.replace('<script src="', "")
 
 

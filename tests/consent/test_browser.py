@@ -98,7 +98,7 @@ HIT = """(selector) => {
 }"""
 
 
-@pytest.mark.parametrize("path", ["/", "/privacy", "/cookies"])
+@pytest.mark.parametrize("path", ["/", "/privacy"])
 def test_banner_covers_neither_heading_nor_cookie_settings_on_a_small_screen(
     browser, live_server, path
 ):
@@ -122,7 +122,8 @@ def test_banner_covers_neither_heading_nor_cookie_settings_on_a_small_screen(
 @pytest.mark.parametrize("path", ["/", "/privacy", "/cookies"])
 def test_no_serious_accessibility_violations(page, live_server, axe_source, path):
     page.goto(live_server + path)
-    assert page.locator("#consent-banner").is_visible()
+    # /cookies holds the same choice in its own form, so it shows no banner.
+    assert page.locator("#consent-banner").is_visible() == (path != "/cookies")
     assert axe_violations(page, axe_source) == []
 
 

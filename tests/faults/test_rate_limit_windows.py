@@ -6,6 +6,7 @@ adds the window ending, for all three limited forms at once, with memory and Red
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -27,10 +28,16 @@ def assert_limited_page(response) -> int:  # noqa: ANN001
     """A 429 in the site's own page, with Retry-After; returns the seconds to wait."""
     assert response.status_code == 429
     page = response.get_data(as_text=True)
-    assert "Too many requests" in page and "Please wait and try again" in page
+    assert "Too many requests" in page and "Please try again in " in page
     assert 'class="site-header"' in page and "/static/css/site.css" in page
     assert "Traceback" not in page
-    return int(response.headers["Retry-After"])
+    seconds = int(response.headers["Retry-After"])
+    # The page says when, in the same terms as the Retry-After header.
+    said = re.search(r"Please try again in (\d+) (second|minute)", page)
+    assert said, page
+    amount = int(said.group(1)) * (60 if said.group(2) == "minute" else 1)
+    assert abs(amount - seconds) <= 60
+    return seconds
 
 
 def count(app, model) -> int:  # noqa: ANN001

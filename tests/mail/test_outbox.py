@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import threading
 import time
 import urllib.parse
@@ -84,15 +83,28 @@ def test_backoff_grows_and_is_capped():
     assert backoff(30) == timedelta(hours=6)
 
 
-def test_without_mail_server_mail_is_logged_and_marked_sent(app, caplog, monkeypatch):
-    # Alembic's fileConfig (run by the `migrated` fixture) disables loggers that already exist.
-    monkeypatch.setattr(logging.getLogger("website.mail.service"), "disabled", False)
+def test_without_mail_server_mail_is_printed_in_full_and_marked_sent(app, capsys):
+    # `flask run` shows stderr but not INFO logs: a newcomer must see the whole email there.
     queue(app)
-    with caplog.at_level(logging.INFO, logger="website.mail.service"), app.app_context():
+    with app.app_context():
         assert send_pending() == (1, 0)
-    assert "To: ada@example.com" in caplog.text
-    assert "http://localhost/password/reset/abc" in caplog.text
+    printed = capsys.readouterr().err
+    assert "To: ada@example.com" in printed
+    assert "http://localhost/password/reset/abc" in printed
     assert rows(app)[0].sent_at is not None
+
+
+def test_without_mail_server_the_confirmation_link_reaches_the_terminal(app, client, capsys):
+    response = client.post("/rights", data={
+        "request_type": "access", "name": "Grace Hopper", "email": "grace@example.com",
+        "details": ""})
+    assert response.status_code == 303
+    with app.app_context():
+        assert send_pending() == (1, 0)
+    printed = capsys.readouterr().err
+    assert "Email not sent (no MAIL_SERVER set)" in printed
+    assert "To: grace@example.com" in printed
+    assert "http://localhost/rights/verify/" in printed
 
 
 def test_a_claimed_email_is_not_taken_twice(app):

@@ -26,7 +26,10 @@ def test_healthz(client):
 
 def test_robots_and_sitemap(client):
     robots = client.get("/robots.txt").get_data(as_text=True)
-    assert "Disallow: /admin/" in robots and "Sitemap: http://localhost/sitemap.xml" in robots
+    assert "Disallow: /account" in robots and "Sitemap: http://localhost/sitemap.xml" in robots
+    # The admin area is not advertised; an anonymous crawler is sent to the login page there.
+    assert "/admin" not in robots
+    assert client.get("/admin/").status_code == 302
     sitemap = client.get("/sitemap.xml")
     assert sitemap.mimetype == "application/xml"
     body = sitemap.get_data(as_text=True)

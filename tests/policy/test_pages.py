@@ -87,7 +87,29 @@ def test_diff_bad_query_is_400_and_unknown_version_404(client):
 
 def test_versions_list(client):
     page = client.get("/privacy/versions").get_data(as_text=True)
-    assert "Version 1" in page and "2025-08-11" in page and "current" in page
+    assert "Version 1" in page and "11 August 2025" in page and "current" in page
+    assert "2025-08-11" not in page  # one date format for people
+
+
+def test_reading_aids_on_the_current_policy(app, client):
+    """Each heading links to itself; 'Last updated' links the diff; the date is the version's."""
+    from datetime import date
+
+    from website.policy.service import publish_version
+
+    with app.app_context():
+        old = publish_version("Effective date: 1 January 1999\n\n## Your Rights\n\nAsk us.\n",
+                              date(2025, 8, 12), "first").number
+        new = publish_version("Effective date: 1 January 1999\n\n## Your Rights\n\nAsk.\n",
+                              date(2025, 9, 2), "Clearer rights").number
+    page = client.get("/privacy").get_data(as_text=True)
+    assert ('<a class="heading-anchor" href="#your-rights" '
+            'aria-label="Link to the section Your Rights">#</a>') in page
+    assert "Last updated 2 September 2025</strong>: Clearer rights" in page
+    assert (f'href="/privacy/diff?from={old}&amp;to={new}">'
+            f'See what changed from version {old}</a>') in page
+    assert "effective 2 September 2025" in page
+    assert "1 January 1999" not in page
 
 
 def test_largest_database_number_is_still_looked_up(app):

@@ -14,8 +14,8 @@ from tests.rights.conftest import FORM, stored
         ({"request_type": ""}, "Choose the right you want to use."),
         ({"name": ""}, "Enter your name."),
         ({"email": ""}, "Enter your email address."),
-        ({"email": "not-an-address"}, "Enter an email address like name@example.com."),
-        ({"email": "a@b"}, "Enter an email address like name@example.com."),
+        ({"email": "not-an-address"}, "Enter an email address with an @, like name@example.com."),
+        ({"email": "a@b"}, "Enter the whole domain after the @, like name@example.com."),
         ({"details": "x" * 100_000}, "under 5000 characters"),
         ({"name": "Null\x00byte"}, "control characters"),
     ],
@@ -25,7 +25,7 @@ def test_bad_fields_get_a_clear_message_and_keep_what_was_typed(app, client, fie
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert message in page
-    assert "Please correct the marked fields" in page
+    assert "There is a problem" in page
     if "name" not in fields:
         assert 'value="Grace Hopper"' in page
     assert stored(app) is None
@@ -76,6 +76,6 @@ def test_latin1_percent_escapes_are_refused(app, client):
     body = b"request_type=access&name=Gr%E9ce&email=grace%40example.com&details=caf%E9"
     response = client.post("/rights", data=body,
                            content_type="application/x-www-form-urlencoded")
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "could not be read" in response.get_data(as_text=True)
     assert stored(app) is None

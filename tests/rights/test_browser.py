@@ -16,7 +16,7 @@ def test_rights_form_in_chromium(live_server, page, axe_source, smtp):
     page.get_by_label("Your name").fill("Grace Hopper")
     page.get_by_label("Your email address").fill("not an address")
     page.get_by_role("button", name="Send request").click()
-    assert "Enter an email address like name@example.com." in page.content()
+    assert "Enter an email address with an @, like name@example.com." in page.content()
     assert page.get_by_label("Your name").input_value() == "Grace Hopper"
     assert axe_violations(page, axe_source) == []
     page.get_by_label("Your email address").fill("grace@example.com")

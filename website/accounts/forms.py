@@ -7,50 +7,10 @@ from wtforms import BooleanField, EmailField, Field, PasswordField, StringField,
 from wtforms.fields import TelField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
-from website.accounts.service import normalise_email, normalise_phone, password_problem
+from website.accounts.service import password_problem
+from website.forms import readable_text, strip, valid_email, valid_phone
 
 EMAIL_REQUIRED = "Enter your email address."
-
-
-def strip(value: str | None) -> str | None:
-    """Trim surrounding spaces from what was typed."""
-    return value.strip() if isinstance(value, str) else value
-
-
-def readable_text(multiline: bool = False):  # noqa: ANN201 - a WTForms validator
-    """Refuse control characters (NUL and friends) and bytes that were not valid UTF-8."""
-    allowed = {"\t", "\n", "\r"} if multiline else set()
-
-    def check(form: FlaskForm, field: Field) -> None:
-        value = field.data or ""
-        if field.errors:
-            return
-        if "\ufffd" in value:
-            raise ValidationError("This contains characters that could not be read. Retype it.")
-        if any((ord(c) < 32 or ord(c) == 127) and c not in allowed for c in value):
-            raise ValidationError("This contains control characters. Remove them.")
-
-    return check
-
-
-def valid_email(form: FlaskForm, field: Field) -> None:
-    """An address in the usual form, checked without any DNS look-up."""
-    if field.errors or not field.data:
-        return
-    try:
-        normalise_email(field.data)
-    except ValueError as error:
-        raise ValidationError(str(error)) from None
-
-
-def valid_phone(form: FlaskForm, field: Field) -> None:
-    """A phone number in international format, when one is given."""
-    if field.errors or not field.data:
-        return
-    try:
-        normalise_phone(field.data)
-    except ValueError as error:
-        raise ValidationError(str(error)) from None
 
 
 def new_password(form: FlaskForm, field: Field) -> None:

@@ -9,7 +9,6 @@ from datetime import timedelta
 from functools import cache
 
 import bcrypt
-import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, url_for
 from sqlalchemy import func, select
@@ -18,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from website.accounts.models import EmailConfirmation, User, new_session_token
 from website.audit import record_audit
 from website.extensions import db, utcnow
+from website.forms import normalise_phone
 from website.mail.service import queue_email
 
 PASSWORD_MIN_LENGTH = 10
@@ -50,22 +50,6 @@ def normalise_email(value: str) -> str:
     except EmailNotValidError as error:
         raise ValueError(str(error)) from None
     return result.normalized.lower()
-
-
-def normalise_phone(value: str) -> str:
-    """A phone number in international format (+44 20 7946 0000); ValueError if not valid."""
-    value = value.strip()
-    if not value:
-        return ""
-    if not value.startswith(("+", "00")):
-        raise ValueError("Start with + and your country code, for example +44 20 7946 0000.")
-    try:
-        number = phonenumbers.parse("+" + value[2:] if value.startswith("00") else value, None)
-    except phonenumbers.NumberParseException:
-        raise ValueError("This is not a phone number we can read.") from None
-    if not phonenumbers.is_valid_number(number):
-        raise ValueError("This phone number is not valid for its country code.")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def password_problem(password: str) -> str | None:

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
+from website.forms import readable_text
 from website.policy.drafts import DraftFields
 from website.policy.service import today
 
@@ -36,11 +37,13 @@ class DraftForm(FlaskForm):
         "Policy text (Markdown)",
         id="draft-markdown",
         description="Headings with ##, lists with -, links as [text](https://...).",
+        validators=[readable_text(multiline=True)],
     )
     summary = StringField(
         "Summary of changes",
         id="draft-summary",
-        validators=[Length(max=MAX_SUMMARY, message="Keep the summary to 500 characters.")],
+        validators=[Length(max=MAX_SUMMARY, message="Keep the summary to 500 characters."),
+                    readable_text()],
         description="Shown in the version list and in the announcement. Needed to publish.",
     )
     effective = StringField(
@@ -49,8 +52,7 @@ class DraftForm(FlaskForm):
         description="YYYY-MM-DD. Today or later: a published date never rewrites the past.",
     )
     material = BooleanField(
-        "Material change: show a notice, email every registered user and ask for cookie "
-        "consent again",
+        "Material change: show a notice to returning visitors and email every registered user",
         id="draft-material",
     )
 

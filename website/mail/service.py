@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import smtplib
+import sys
 import threading
 from datetime import timedelta
 from email.message import EmailMessage
@@ -72,6 +73,18 @@ def build_message(email: OutboxEmail, sender: str) -> EmailMessage:
     return message
 
 
+def print_to_terminal(email: OutboxEmail, message: EmailMessage) -> None:
+    """Development without MAIL_SERVER: the whole email on stderr, links readable as typed."""
+    rule = "-" * 72
+    headers = "\n".join(f"{name}: {message[name]}" for name in ("From", "To", "Subject", "Date"))
+    print(
+        f"{rule}\nEmail not sent (no MAIL_SERVER set); this is what it says:\n{headers}\n\n"
+        f"{email.body_text.rstrip()}\n{rule}",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
 class Mailer:
     """One SMTP connection for a run of emails (or the log when no server is configured)."""
 
@@ -104,7 +117,7 @@ class Mailer:
         """Hand one email to the server; on any failure the connection is dropped."""
         message = build_message(email, self.config["MAIL_DEFAULT_SENDER"])
         if not self.config["MAIL_SERVER"]:
-            log.info("mail (no MAIL_SERVER set):\n%s", message.as_string())
+            print_to_terminal(email, message)
             return
         try:
             if self.smtp is None:

@@ -31,11 +31,14 @@ def healthz() -> tuple[dict[str, str], int]:
 
 @bp.get("/robots.txt")
 def robots() -> Response:
-    """Allow the public pages; keep crawlers out of accounts and admin."""
+    """Allow the public pages; keep crawlers out of accounts and one-time links.
+
+    /admin/ is not listed: a crawler gets a redirect to /login there (nothing to index), and a
+    public file should not point at the admin area.
+    """
     site = current_app.config["SITE_URL"]
     lines = [
         "User-agent: *",
-        "Disallow: /admin/",
         "Disallow: /account",
         "Disallow: /rights/verify/",
         "Disallow: /rights/status/",

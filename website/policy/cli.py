@@ -22,7 +22,8 @@ policy_cli = AppGroup("policy", help="The privacy policy's published versions.")
 )
 @click.option("--summary", default="", help="Summary of changes shown in the version list.")
 @click.option(
-    "--material", is_flag=True, help="A material change: announce it and ask consent again."
+    "--material", is_flag=True,
+    help="A material change: a notice to returning visitors and an email to every user.",
 )
 def import_command(path: Path, effective: object, summary: str, material: bool) -> None:
     """Publish the Markdown file PATH as the next policy version."""

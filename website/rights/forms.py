@@ -13,35 +13,21 @@ from wtforms import (
     SelectField,
     StringField,
     TextAreaField,
-    ValidationError,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from website.extensions import utcnow
+from website.forms import HoneypotForm, readable_text, strip, valid_email
 from website.rights.service import TYPES
 
-# Werkzeug keeps a byte that is not UTF-8 as "%XX" (uppercase hex, 80-FF) in form values.
-UNREADABLE = re.compile(r"\ufffd|%[89A-F][0-9A-F]")
 DETAILS_MAX = 5000
 REASON_MAX = 5000
+readable_line = readable_text()
+readable_lines = readable_text(multiline=True)
 
 
-def readable_text(form: FlaskForm, field: StringField) -> None:
-    """Reject text that could not be read as UTF-8, or that holds control characters."""
-    value = field.data or ""
-    if UNREADABLE.search(value):
-        raise ValidationError("Some characters could not be read. Please type them again.")
-    if any(ord(ch) < 32 and ch not in "\r\n\t" for ch in value):
-        raise ValidationError("Please remove the control characters from this text.")
-
-
-def strip(value: str | None) -> str | None:
-    """Trim surrounding whitespace."""
-    return value.strip() if isinstance(value, str) else value
-
-
-class RightsRequestForm(FlaskForm):
+class RightsRequestForm(HoneypotForm):
     """A data-rights request from anyone with an email address."""
 
     request_type = RadioField(
@@ -52,16 +38,17 @@ class RightsRequestForm(FlaskForm):
     name = StringField(
         "Your name",
         filters=[strip],
-        validators=[DataRequired("Enter your name."), Length(max=200), readable_text],
+        validators=[DataRequired("Enter your name."),
+                    Length(max=200, message="Keep your name to 200 characters."), readable_line],
     )
     email = StringField(
         "Your email address",
         filters=[strip],
         validators=[
             DataRequired("Enter your email address."),
-            Length(max=254),
-            Email("Enter an email address like name@example.com.", check_deliverability=False),
-            readable_text,
+            Length(max=254, message="An email address has at most 254 characters."),
+            readable_line,
+            valid_email,
         ],
     )
     details = TextAreaField(
@@ -70,11 +57,9 @@ class RightsRequestForm(FlaskForm):
         validators=[
             Length(max=DETAILS_MAX, message=f"Please keep the details under {DETAILS_MAX} "
                    "characters."),
-            readable_text,
+            readable_lines,
         ],
     )
-    # A honeypot: hidden from people, filled in by bots.
-    website = StringField("Leave this field empty")
 
 
 class ActionForm(FlaskForm):
@@ -86,7 +71,7 @@ class CompleteForm(FlaskForm):
 
     outcome = TextAreaField(
         "Outcome (sent to the owner)", id="complete-outcome", filters=[strip],
-        validators=[Length(max=REASON_MAX), readable_text],
+        validators=[Length(max=REASON_MAX), readable_lines],
     )
 
 
@@ -97,7 +82,7 @@ class RejectForm(FlaskForm):
     reason = TextAreaField(
         "Reason for rejecting (sent to the owner)", id="reject-reason", filters=[strip],
         validators=[DataRequired("A rejection needs a reason."), Length(max=REASON_MAX),
-                    readable_text],
+                    readable_lines],
     )
 
 
@@ -112,7 +97,7 @@ class ExtendForm(FlaskForm):
     reason = TextAreaField(
         "Reason for more time (sent to the owner)", id="extend-reason", filters=[strip],
         validators=[DataRequired("An extension needs a reason."), Length(max=REASON_MAX),
-                    readable_text],
+                    readable_lines],
     )
 
 
@@ -138,21 +123,20 @@ class IntakeForm(FlaskForm):
     )
     name = StringField(
         "Requester's name", filters=[strip],
-        validators=[DataRequired("Enter the requester's name."), Length(max=200), readable_text],
+        validators=[DataRequired("Enter the requester's name."), Length(max=200), readable_line],
     )
     email = StringField(
         "Requester's email address", filters=[strip],
         validators=[
             DataRequired("Enter the address: the requester is told about every change there."),
             Length(max=254),
-            Email("Enter an email address like name@example.com.", check_deliverability=False),
-            readable_text,
+            valid_email, readable_line,
         ],
     )
     details = TextAreaField(
         "What they asked for", filters=[strip],
         validators=[Length(max=DETAILS_MAX, message=f"Please keep the details under "
-                           f"{DETAILS_MAX} characters."), readable_text],
+                           f"{DETAILS_MAX} characters."), readable_lines],
     )
     received_on = StringField(
         "Received on", filters=[strip],
@@ -195,7 +179,7 @@ class LiftForm(FlaskForm):
     reason = TextAreaField(
         "Why the restriction ends (sent to the owner first)", filters=[strip],
         validators=[DataRequired("Lifting a restriction needs a reason: it is sent to the owner."),
-                    Length(max=REASON_MAX), readable_text],
+                    Length(max=REASON_MAX), readable_lines],
     )
 
 
@@ -209,13 +193,12 @@ class NewStatusLinkForm(FlaskForm):
     reference = StringField(
         "Reference", filters=[strip],
         validators=[DataRequired("Enter the reference, like RR-ABCD2345."), Length(max=20),
-                    readable_text],
+                    readable_line],
     )
     email = StringField(
         "The email address you made the request from", filters=[strip],
         validators=[
             DataRequired("Enter your email address."), Length(max=254),
-            Email("Enter an email address like name@example.com.", check_deliverability=False),
-            readable_text,
+            valid_email, readable_line,
         ],
     )

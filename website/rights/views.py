@@ -22,6 +22,7 @@ from flask_login import current_user, login_required, logout_user
 from website.accounts.service import check_password, owned_email
 from website.audit import record_audit
 from website.extensions import db, limiter, utcnow
+from website.forms import body_not_utf8
 from website.records.service import collection_notice
 from website.rights import service
 from website.rights.forms import (
@@ -76,12 +77,12 @@ def owned_or_404(reference: str, token: str | None = None) -> RightsRequest:
 @limiter.limit(rights_rate_limit, methods=["POST"])
 def new_request() -> Response | str:
     """The rights request form."""
+    unreadable = body_not_utf8()
     form = RightsRequestForm()
-    if request.method == "POST" and not request.form and request.content_length:
-        # The body could not be decoded as UTF-8 at all: Werkzeug parsed nothing.
+    if unreadable:
         return render_template("rights/new.html", form=form, types=service.TYPES,
                                unreadable=True, notice=collection_notice("rights")), 400
-    if request.method == "POST" and form.website.data:
+    if form.sent_by_bot:
         return redirect(url_for("rights.requested"), 303)
     if form.validate_on_submit():
         user = current_user if current_user.is_authenticated else None

@@ -2,65 +2,26 @@
 
 from __future__ import annotations
 
-import re
-
-from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from website.forms import (
+    HoneypotForm,
+    normalised_email,
+    readable_text,
+    sent_once,
+    strip,
+    unix_newlines,
+    valid_phone,
+)
 from website.support.service import CATEGORIES, MESSAGE_MAX, SUBJECT_MAX
 
-PHONE_CHARACTERS = re.compile(r"[0-9 +\-()]+")
-# Control characters (tab and newlines aside) and U+FFFD, which stands in for bytes that were
-# not valid UTF-8: neither belongs in what a person typed, and PostgreSQL refuses NUL.
-UNREADABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 SHORT_TEXT = Length(max=200, message="Keep this to 200 characters.")
 EMAIL_LENGTH = Length(max=254, message="An email address has at most 254 characters.")
-
-
-# Every character Python (and a mail header) treats as a line break, U+2028 and U+2029 included.
-LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
-
-
-def sent_once(form: FlaskForm, field: Field) -> None:
-    """A field sent twice is ambiguous: ask for it once rather than guess which one was meant."""
-    if field.raw_data is not None and len(field.raw_data) > 1:
-        raise ValidationError("This field was sent more than once. Please send it once.")
-
-
-def readable(form: FlaskForm, field: Field) -> None:
-    """Refuse text holding control characters or bytes that were not valid UTF-8."""
-    if isinstance(field.data, str) and UNREADABLE.search(field.data):
-        raise ValidationError(
-            "This contains characters that could not be read. Please type it again."
-        )
-
-
-def one_line(form: FlaskForm, field: Field) -> None:
-    """Refuse line breaks where one line is expected (they would also break email headers)."""
-    if isinstance(field.data, str) and any(ch in LINE_BREAKS for ch in field.data):
-        raise ValidationError("Please keep this to one line.")
-
-
-def valid_email(form: FlaskForm, field: Field) -> None:
-    """Check the address's syntax (no DNS look-up) and keep its normalised form."""
-    try:
-        field.data = validate_email(field.data or "", check_deliverability=False).normalized
-    except EmailNotValidError as error:
-        raise ValidationError(f"Enter a valid email address: {error}") from None
-
-
-def valid_phone(form: FlaskForm, field: Field) -> None:
-    """Loosely: digits, spaces, +, - and parentheses, with 6 to 20 digits."""
-    value = field.data or ""
-    digits = sum(ch.isdigit() for ch in value)
-    if not PHONE_CHARACTERS.fullmatch(value) or not 6 <= digits <= 20:
-        raise ValidationError(
-            "Enter a phone number of 6 to 20 digits (spaces, +, - and brackets are fine),"
-            " or leave it empty."
-        )
+readable = readable_text()
+readable_lines = readable_text(multiline=True)
 
 
 def message_length(form: FlaskForm, field: Field) -> None:
@@ -72,41 +33,31 @@ def message_length(form: FlaskForm, field: Field) -> None:
         )
 
 
-def strip(value: str | None) -> str | None:
-    """Trim surrounding spaces from what was typed."""
-    return value.strip() if isinstance(value, str) else value
-
-
-def unix_newlines(value: str | None) -> str | None:
-    """Browsers send CRLF from a textarea; store and count each line break as one character."""
-    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
-
-
-class SupportRequestForm(FlaskForm):
+class SupportRequestForm(HoneypotForm):
     """The public support form (SPEC.md field names), with a honeypot named `website`."""
 
     name = StringField(
         "Your name",
         filters=[strip],
-        validators=[sent_once, DataRequired("Enter your name."), SHORT_TEXT, readable, one_line],
+        validators=[sent_once, DataRequired("Enter your name."), SHORT_TEXT, readable],
     )
     organisation = StringField(
         "Organisation (optional)",
         filters=[strip],
-        validators=[sent_once, Optional(), SHORT_TEXT, readable, one_line],
+        validators=[sent_once, Optional(), SHORT_TEXT, readable],
     )
     email = StringField(
         "Email address",
         filters=[strip],
         validators=[
             sent_once, DataRequired("Enter your email address."), EMAIL_LENGTH,
-            readable, one_line, valid_email,
+            readable, normalised_email,
         ],
     )
     phone = StringField(
         "Phone (optional)",
         filters=[strip],
-        validators=[sent_once, Optional(), readable, one_line, valid_phone],
+        validators=[sent_once, Optional(), readable, valid_phone],
     )
     category = SelectField(
         "What is it about?",
@@ -120,16 +71,15 @@ class SupportRequestForm(FlaskForm):
         validators=[
             sent_once, DataRequired("Enter a subject."),
             Length(max=SUBJECT_MAX, message=f"Keep the subject to {SUBJECT_MAX} characters."),
-            readable, one_line,
+            readable,
         ],
     )
     message = TextAreaField(
         "Message",
         filters=[unix_newlines],
-        validators=[sent_once, DataRequired("Enter your message."), message_length, readable],
+        validators=[sent_once, DataRequired("Enter your message."), message_length,
+                    readable_lines],
     )
-    # The honeypot: hidden from people and screen readers; only bots fill it in.
-    website = StringField("Leave this field empty")
 
     def validate_category(self, field: Field) -> None:
         """One of the listed categories, with a message a person can act on."""
@@ -143,7 +93,8 @@ class ReplyForm(FlaskForm):
     body = TextAreaField(
         "Reply",
         filters=[unix_newlines],
-        validators=[sent_once, DataRequired("Write the reply."), message_length, readable],
+        validators=[sent_once, DataRequired("Write the reply."), message_length,
+                    readable_lines],
     )
     close = BooleanField("Close the request after sending")
 

@@ -16,6 +16,7 @@ from flask import (
 from flask_login import current_user
 
 from website.extensions import limiter
+from website.forms import body_not_utf8
 from website.records.service import collection_notice
 from website.support import service
 from website.support.forms import SupportRequestForm
@@ -51,24 +52,13 @@ def may_see(support_request: SupportRequest) -> bool:
     return current_user.is_authenticated and support_request.user_id == current_user.id
 
 
-def unreadable_body() -> bool:
-    """True when a urlencoded form's bytes are not UTF-8 (Werkzeug then drops every field)."""
-    if request.mimetype != "application/x-www-form-urlencoded":
-        return False
-    try:
-        request.get_data(cache=True).decode()
-    except UnicodeDecodeError:
-        return True
-    return False
-
-
 @bp.route("/support", methods=["GET", "POST"])
 @limiter.limit(support_rate_limit, methods=["POST"])
 def new_request() -> Response | tuple[str, int] | str:
     """The support form; a valid request is stored, confirmed by email and shown by reference."""
-    unreadable = request.method == "POST" and unreadable_body()
+    unreadable = body_not_utf8()
     form = SupportRequestForm()
-    if request.method == "POST" and request.form.get("website", ""):
+    if form.sent_by_bot:
         # A bot filled the honeypot: the same kind of answer, but nothing stored or sent.
         return redirect(url_for("support.received"), 303)
     if request.method == "GET" and current_user.is_authenticated:

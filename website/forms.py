@@ -1,0 +1,149 @@
+"""The one form toolkit: shared filters, validators, the phone rule and the honeypot."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from urllib.parse import unquote_to_bytes
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from flask import request
+from flask_wtf import FlaskForm
+from wtforms import Field, StringField
+from wtforms.validators import ValidationError
+
+Validator = Callable[[FlaskForm, Field], None]
+
+# U+FFFD stands in for bytes that were not valid UTF-8; control characters (tab and line
+# breaks aside) never belong in what a person typed, and PostgreSQL refuses NUL.
+NOT_UTF8 = "\ufffd"
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Every character Python (and a mail header) treats as a line break, U+2028 and U+2029 included.
+LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+UNREADABLE_MESSAGE = "Some characters could not be read. Please type this again."
+CONTROL_MESSAGE = "This contains control characters. Please remove them."
+EMAIL_EXAMPLE = "like name@example.com"
+PHONE_EXAMPLE = "for example +44 20 7946 0000"
+
+
+def strip(value: str | None) -> str | None:
+    """Trim surrounding spaces from what was typed."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def unix_newlines(value: str | None) -> str | None:
+    """Browsers send CRLF from a textarea; keep each line break as one character."""
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
+def body_not_utf8() -> bool:
+    """True when a URL-encoded form body is not UTF-8, raw or percent-escaped (%E9).
+
+    Call it before the form reads `request.form`: Werkzeug drops a body that is not UTF-8, and
+    decodes a Latin-1 escape as the literal text "%E9", so neither can be seen afterwards.
+    """
+    if request.method != "POST" or request.mimetype != "application/x-www-form-urlencoded":
+        return False
+    try:
+        for pair in request.get_data(cache=True).split(b"&"):
+            unquote_to_bytes(pair.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+def readable_text(multiline: bool = False) -> Validator:
+    """Refuse text that was not valid UTF-8 or holds control characters (and line breaks)."""
+
+    def check(form: FlaskForm, field: Field) -> None:
+        value = field.data if isinstance(field.data, str) else ""
+        if NOT_UTF8 in value:
+            raise ValidationError(UNREADABLE_MESSAGE)
+        if CONTROL.search(value):
+            raise ValidationError(CONTROL_MESSAGE)
+        if not multiline and LINE_BREAKS.search(value):
+            raise ValidationError("Please keep this to one line.")
+
+    return check
+
+
+def sent_once(form: FlaskForm, field: Field) -> None:
+    """A field sent twice is ambiguous: ask for it once rather than guess which was meant."""
+    if field.raw_data is not None and len(field.raw_data) > 1:
+        raise ValidationError("This field was sent more than once. Please send it once.")
+
+
+def email_problem(value: str) -> str | None:
+    """Why this is not an email address, in plain words; None when it is one."""
+    if "@" not in value:
+        return f"Enter an email address with an @, {EMAIL_EXAMPLE}."
+    local, _, domain = value.rpartition("@")
+    if not local:
+        return f"Enter the part before the @, {EMAIL_EXAMPLE}."
+    if not domain:
+        return f"Enter the part after the @, {EMAIL_EXAMPLE}."
+    try:
+        validate_email(value, check_deliverability=False, allow_smtputf8=False)
+    except EmailNotValidError:
+        if "." not in domain:
+            return f"Enter the whole domain after the @, {EMAIL_EXAMPLE}."
+        return f"Enter an email address in the correct format, {EMAIL_EXAMPLE}."
+    return None
+
+
+def valid_email(form: FlaskForm, field: Field) -> None:
+    """An address in the usual form, checked without any DNS look-up."""
+    if field.errors or not field.data:
+        return
+    problem = email_problem(field.data)
+    if problem:
+        raise ValidationError(problem)
+
+
+def normalised_email(form: FlaskForm, field: Field) -> None:
+    """A valid address, kept in its normalised form (the domain in lower case)."""
+    valid_email(form, field)
+    if field.data and not field.errors:
+        field.data = validate_email(
+            field.data, check_deliverability=False, allow_smtputf8=False
+        ).normalized
+
+
+def normalise_phone(value: str) -> str:
+    """A phone number in international format (+44 20 7946 0000); ValueError if it is not one."""
+    value = value.strip()
+    if not value:
+        return ""
+    if not value.startswith(("+", "00")):
+        raise ValueError(f"Start with + and your country code, {PHONE_EXAMPLE}.")
+    try:
+        number = phonenumbers.parse("+" + value[2:] if value.startswith("00") else value, None)
+    except phonenumbers.NumberParseException:
+        raise ValueError(
+            f"This is not a phone number we can read: use digits, {PHONE_EXAMPLE}."
+        ) from None
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError("This phone number is not valid for its country code.")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def valid_phone(form: FlaskForm, field: Field) -> None:
+    """A phone number in international format when one is given; stored in that format."""
+    if field.errors or not field.data:
+        return
+    try:
+        field.data = normalise_phone(field.data)
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
+
+
+class HoneypotForm(FlaskForm):
+    """A public form with the honeypot: a field hidden from people that only bots fill in."""
+
+    website = StringField("Leave this field empty")
+
+    @property
+    def sent_by_bot(self) -> bool:
+        """True when the hidden field came back filled in."""
+        return bool(request.method == "POST" and self.website.data)

@@ -1,0 +1,68 @@
+"""What every template may use: the one date format for people, and who runs the site."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from html import unescape
+from typing import Any
+
+from flask import Flask, current_app
+from markupsafe import Markup, escape
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)
+
+
+def human_date(value: date | datetime | None, time: bool = False) -> str:
+    """'11 August 2025' (with time=True: '11 August 2025, 14:05 UTC'); '—' for nothing."""
+    if value is None:
+        return "—"
+    text = f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+    if time and isinstance(value, datetime):
+        text += f", {value:%H:%M} UTC"
+    return text
+
+
+# Headings as the policy renderer stores them: <h2 id="slug">text</h2> (ids are our own slugs).
+HEADING = re.compile(r'<(h[23]) id="([^"]+)">(.*?)</\1>', re.S)
+# The date typed at the top of the text: the page shows the version's own date instead.
+TYPED_DATE = re.compile(r"\A\s*<p>Effective date:[^<]*</p>\s*")
+TAGS = re.compile(r"<[^>]+>")
+
+
+def policy_html(html: str) -> Markup:
+    """Stored policy HTML for reading: a '#' link on each heading, no typed effective date."""
+
+    def with_anchor(match: re.Match[str]) -> str:
+        tag, slug, inner = match.groups()
+        name = escape(unescape(TAGS.sub("", inner)))
+        link = (f'<a class="heading-anchor" href="#{slug}" '
+                f'aria-label="Link to the section {name}">#</a>')
+        return f'<{tag} id="{slug}">{inner} {link}</{tag}>'
+
+    # The stored HTML was sanitised (nh3) at publish time; only our own markup is added.
+    return Markup(HEADING.sub(with_anchor, TYPED_DATE.sub("", html)))  # noqa: S704
+
+
+def site_context() -> dict[str, Any]:
+    """The company's name and contact details, from configuration."""
+    config = current_app.config
+    dial = "".join(c for c in config["CONTACT_PHONE"] if c in "+0123456789")
+    return {
+        "site": {
+            "company": config["COMPANY_NAME"],
+            "email": config["CONTACT_EMAIL"],
+            "phone": config["CONTACT_PHONE"],
+            "phone_link": f"tel:{dial}",
+        }
+    }
+
+
+def register_templating(app: Flask) -> None:
+    """Install the date filter (`{{ value|date }}`) and the site's details."""
+    app.add_template_filter(human_date, "date")
+    app.add_template_filter(policy_html, "policy_html")
+    app.context_processor(site_context)
