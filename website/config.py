@@ -58,6 +58,10 @@ class Config:
         self.RATELIMIT_ENABLED = env_flag("RATELIMIT_ENABLED", True)
         self.RATELIMIT_HEADERS_ENABLED = True
         self.SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/")
+        # Other origins whose pages may post to this site (space- or comma-separated URLs).
+        self.TRUSTED_ORIGINS = os.environ.get("TRUSTED_ORIGINS", "").replace(",", " ").split()
+        # The token-less check of every unsafe request (website/security.py); on in tests too.
+        self.CROSS_ORIGIN_PROTECTION = env_flag("CROSS_ORIGIN_PROTECTION", True)
         self.SESSION_COOKIE_SECURE = env_flag("SESSION_COOKIE_SECURE", self.PRODUCTION)
         # Redirect plain HTTP to HTTPS (behind a load balancer, set TRUSTED_PROXIES too).
         self.FORCE_HTTPS = env_flag("FORCE_HTTPS", self.PRODUCTION)
@@ -77,6 +81,10 @@ class Config:
         self.POLICY_NOTICE_DAYS = env_int("POLICY_NOTICE_DAYS", 30)
         # How long a worker may answer "which material revision is in force" from memory.
         self.POLICY_CACHE_SECONDS = env_int("POLICY_CACHE_SECONDS", 10)
+        # Keep anonymous public pages in each worker's memory (website/pagecache.py).
+        self.PAGE_CACHE = env_flag("PAGE_CACHE", True)
+        # `flask digest compile` writes fingerprinted, gzip- and brotli-compressed static files.
+        self.FLASK_STATIC_DIGEST_COMPRESSION = ["gzip", "brotli"]
         self.GPC_LAST_UPDATE = os.environ.get("GPC_LAST_UPDATE", "2026-11-27")
         self.SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", "mailto:spectraalw@gmail.com")
         # Retention periods in days (the policy's promises; see website/retention.py).

@@ -39,7 +39,7 @@ def wants_json() -> bool:
 def render_error(code: int, description: str | None = None) -> tuple[Response | str, int]:
     """The error page (or JSON) for an HTTP status code."""
     title, message = MESSAGES.get(code, (f"Error {code}", "The request failed."))
-    if description and code in (400, 404, 410):
+    if description and code in (400, 403, 404, 410):
         message = description
     if wants_json():
         return {"error": title, "message": message}, code

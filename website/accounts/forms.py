@@ -8,6 +8,7 @@ from wtforms.fields import TelField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
 from website.accounts.service import normalise_email, normalise_phone, password_problem
+from website.forms import PublicForm
 
 EMAIL_REQUIRED = "Enter your email address."
 
@@ -76,7 +77,7 @@ def name_field() -> StringField:
     ])
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(PublicForm):
     """Create an account."""
 
     email = email_field()
@@ -94,7 +95,7 @@ class RegisterForm(FlaskForm):
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PublicForm):
     """Log in with email and password."""
 
     email = email_field()
@@ -105,13 +106,13 @@ class LoginForm(FlaskForm):
     remember = BooleanField("Keep me logged in on this device")
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(PublicForm):
     """Ask for a password-reset link."""
 
     email = email_field()
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(PublicForm):
     """Choose a new password from a reset link."""
 
     password = PasswordField("New password", validators=[DataRequired("Choose a password."),

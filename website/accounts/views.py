@@ -25,7 +25,7 @@ from website.accounts.forms import (
 )
 from website.accounts.models import User
 from website.accounts.throttle import configured, login_failed, submitted_email_key
-from website.extensions import limiter
+from website.extensions import csrf, limiter
 from website.security import safe_local_path
 
 bp = Blueprint("accounts", __name__)
@@ -47,6 +47,7 @@ def next_or(default: str) -> str:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@csrf.exempt
 @limiter.limit(configured("REGISTER_LIMIT_PER_IP"), methods=["POST"])
 def register() -> ResponseLike:
     """Create an account (13 or older), then land on the account page logged in."""
@@ -66,6 +67,7 @@ def register() -> ResponseLike:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@csrf.exempt
 @limiter.limit(configured("LOGIN_LIMIT_PER_IP"), methods=["POST"], deduct_when=login_failed)
 @limiter.limit(
     configured("LOGIN_LIMIT_PER_ACCOUNT"), methods=["POST"], key_func=submitted_email_key,
@@ -96,6 +98,7 @@ def logout() -> Response:
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
+@csrf.exempt
 @limiter.limit(configured("PASSWORD_FORGOT_LIMIT_PER_IP"), methods=["POST"])
 @limiter.limit(
     configured("PASSWORD_FORGOT_LIMIT_PER_EMAIL"), methods=["POST"], key_func=submitted_email_key
@@ -110,6 +113,7 @@ def forgot_password() -> ResponseLike:
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@csrf.exempt
 @limiter.limit(configured("PASSWORD_RESET_LIMIT_PER_IP"), methods=["POST"])
 def reset_password(token: str) -> ResponseLike:
     """Choose a new password from an emailed link (single use, one hour)."""

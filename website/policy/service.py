@@ -85,8 +85,20 @@ def remembered(key: tuple, compute: Callable[[], T]) -> T:
 
 
 def forget_remembered() -> None:
-    """After a publication: every worker's next request reads the versions afresh."""
+    """After a publication: this worker's next request reads the versions afresh, and its
+    stored public pages (website/pagecache.py) are rendered again."""
     current_app.extensions.get("policy_cache", {}).clear()
+    page_cache = current_app.extensions.get("page_cache")
+    if page_cache is not None:
+        page_cache.forget()
+
+
+def published_state() -> tuple[date, int, int | None]:
+    """What every public page may depend on: the date, and how many versions are published."""
+    count, latest = db.session.execute(
+        select(func.count(), func.max(PolicyVersion.number)).select_from(PolicyVersion)
+    ).one()
+    return today(), count, latest
 
 
 def version_ref(query: Select) -> VersionRef | None:

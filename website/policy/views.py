@@ -12,11 +12,10 @@ bp = Blueprint("policy", __name__)
 
 
 def conditional(response: Response, version: PolicyVersion) -> Response:
-    """ETag over the page as sent and Last-Modified from publication; answer 304 when fresh."""
+    """ETag over the page as sent and Last-Modified from publication; answer 304 when fresh.
+
+    Cache-Control and Vary come from website/pagecache.py (public only without cookies)."""
     response.last_modified = version.published_at
-    response.cache_control.private = True
-    response.cache_control.no_cache = True
-    response.vary.add("Cookie")
     response.add_etag()
     return response.make_conditional(request)
 

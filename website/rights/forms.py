@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length
 
+from website.forms import PublicForm
 from website.rights.service import TYPES
 
 # Werkzeug keeps a byte that is not UTF-8 as "%XX" (uppercase hex, 80-FF) in form values.
@@ -38,7 +39,7 @@ def strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
-class RightsRequestForm(FlaskForm):
+class RightsRequestForm(PublicForm):
     """A data-rights request from anyone with an email address."""
 
     request_type = RadioField(

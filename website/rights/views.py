@@ -20,7 +20,7 @@ from flask_login import current_user, login_required, logout_user
 
 from website.accounts.service import check_password
 from website.audit import record_audit
-from website.extensions import db, limiter, utcnow
+from website.extensions import csrf, db, limiter, utcnow
 from website.rights import service
 from website.rights.forms import DeleteAccountForm, RightsRequestForm
 from website.rights.models import RightsRequest
@@ -56,6 +56,7 @@ def owned_or_404(reference: str, token: str | None = None) -> RightsRequest:
 
 
 @bp.route("/rights", methods=["GET", "POST"])
+@csrf.exempt
 @limiter.limit(rights_rate_limit, methods=["POST"])
 def new_request() -> Response | str:
     """The rights request form."""

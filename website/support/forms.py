@@ -10,6 +10,7 @@ from wtforms import BooleanField, Field, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from website.forms import PublicForm
 from website.support.service import CATEGORIES, MESSAGE_MAX, SUBJECT_MAX
 
 PHONE_CHARACTERS = re.compile(r"[0-9 +\-()]+")
@@ -78,7 +79,7 @@ def unix_newlines(value: str | None) -> str | None:
     return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
 
 
-class SupportRequestForm(FlaskForm):
+class SupportRequestForm(PublicForm):
     """The public support form (SPEC.md field names), with a honeypot named `website`."""
 
     name = StringField(

@@ -15,7 +15,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from website.extensions import limiter
+from website.extensions import csrf, limiter
 from website.support import service
 from website.support.forms import SupportRequestForm
 from website.support.models import SupportRequest
@@ -62,6 +62,7 @@ def unreadable_body() -> bool:
 
 
 @bp.route("/support", methods=["GET", "POST"])
+@csrf.exempt
 @limiter.limit(support_rate_limit, methods=["POST"])
 def new_request() -> Response | tuple[str, int] | str:
     """The support form; a valid request is stored, confirmed by email and shown by reference."""
