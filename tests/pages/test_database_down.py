@@ -55,13 +55,24 @@ def app_on(name: str):  # noqa: ANN201 - a Flask app
     return app
 
 
+def returning_visitor(app):  # noqa: ANN001, ANN201 - a Flask app and its test client
+    """A client holding a cookie: its pages are rendered per request, never from memory."""
+    client = app.test_client()
+    client.set_cookie("returning", "1")
+    return client
+
+
 def test_lost_database_gives_503_then_recovers(postgres_database):
     name, admin = postgres_database
     app = app_on(name)
-    client = app.test_client()
+    anonymous = app.test_client()
+    assert anonymous.get("/privacy").status_code == 200
+    client = returning_visitor(app)  # pages rendered per request, from the database
     assert client.get("/privacy").status_code == 200
 
     cut_connections(admin, name, allow=False)
+    # The anonymous page stored before the outage is served from memory meanwhile.
+    assert anonymous.get("/privacy").status_code == 200
     for path in ("/privacy", "/privacy/versions", "/privacy/versions/1"):
         response = client.get(path)
         assert response.status_code == 503, path
@@ -97,7 +108,7 @@ def test_an_idle_connection_closed_by_the_server_is_replaced_unseen(postgres_dat
 
     name, admin = postgres_database
     app = app_on(name)
-    client = app.test_client()
+    client = returning_visitor(app)
     assert client.get("/privacy").status_code == 200
 
     kill_backends(admin, name)
