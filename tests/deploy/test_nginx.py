@@ -52,8 +52,10 @@ class Front:
             conn.close()
 
 
-def render_conf(folder: Path, https: int, plain: int, upstream: int) -> str:
-    """deploy/nginx.conf with this test's ports and paths (every substitution must apply)."""
+def render_conf(folder: Path, https: int, plain: int, upstream: int,
+                static: Path = ROOT / "static") -> str:
+    """deploy/nginx.conf with this test's ports and paths (every substitution must apply);
+    bench/bench_nginx.py runs the same rendering."""
     conf = (ROOT / "deploy" / "nginx.conf").read_text()
     substitutions = {
         # Workers as this test's user: they write the cache in the test's private folder.
@@ -68,7 +70,7 @@ def render_conf(folder: Path, https: int, plain: int, upstream: int) -> str:
         "listen [::]:443 ssl http2;": "",
         "/etc/ssl/privacy/fullchain.pem": f"{folder}/cert.pem",
         "/etc/ssl/privacy/privkey.pem": f"{folder}/key.pem",
-        "/srv/privacy-site/static/": f"{ROOT}/static/",
+        "/srv/privacy-site/static/": f"{static}/",
         "http {\n": "http {\n" + "".join(
             f"    {kind}_temp_path {folder}/{kind};\n"
             for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")),
