@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import secrets
 from dataclasses import dataclass, field
@@ -11,7 +12,7 @@ from typing import Any
 from flask import Flask, Response, current_app, g, has_request_context, request
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import insert, select, update
+from sqlalchemy import Insert, bindparam, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql.selectable import ScalarSelect
 
@@ -119,11 +120,24 @@ def is_current(choice: StoredChoice) -> bool:
 
 
 def current_policy_number_query() -> ScalarSelect[int]:
-    """The number of the version in force, as a subquery for the INSERT (saves a round trip)."""
+    """The number of the version in force on the date bound as `today`, as a subquery for the
+    INSERT (saves a round trip)."""
     from website.policy.models import PolicyVersion
-    from website.policy.service import in_force_first, today
+    from website.policy.service import in_force_first
 
-    return in_force_first(select(PolicyVersion.number), today()).scalar_subquery()
+    return in_force_first(select(PolicyVersion.number), bindparam("today")).scalar_subquery()
+
+
+@functools.cache
+def consent_insert() -> Insert:
+    """The proof's INSERT ... RETURNING, built once: each decision only binds its values, so
+    SQLAlchemy reuses the compiled statement without rebuilding or re-keying it."""
+    table = ConsentRecord.__table__
+    return (
+        insert(table)
+        .values(policy_version=current_policy_number_query())
+        .returning(table.c.policy_version)
+    )
 
 
 def consent_state() -> ConsentState:
@@ -182,20 +196,16 @@ def record_consent(
     source = "withdrawal" if origin != "gpc" and before - granted else origin
     now = utcnow().replace(microsecond=0)
     # One INSERT ... RETURNING (no ORM object to reload): one round trip for the proof.
-    version = db.session.execute(
-        insert(ConsentRecord)
-        .values(
-            consent_id=consent_id,
-            granted=[registry.NECESSARY, *sorted(granted)],
-            refused=[k for k in registry.optional_keys() if k not in granted],
-            policy_version=current_policy_number_query(),
-            source=source,
-            browser_family=browser_family(user_agent),
-            user_id=user_id,
-            created_at=now,
-        )
-        .returning(ConsentRecord.policy_version)
-    ).scalar_one()
+    version = db.session.connection().execute(consent_insert(), {
+        "consent_id": consent_id,
+        "granted": [registry.NECESSARY, *sorted(granted)],
+        "refused": [k for k in registry.optional_keys() if k not in granted],
+        "today": now.date(),
+        "source": source,
+        "browser_family": browser_family(user_agent),
+        "user_id": user_id,
+        "created_at": now,
+    }).scalar_one()
     db.session.commit()
     return StoredChoice(consent_id, granted, version, now, origin)
 

@@ -58,6 +58,21 @@ def get_version(number: int) -> PolicyVersion | None:
     return db.session.scalar(select(PolicyVersion).where(PolicyVersion.number == number))
 
 
+def published_version(number: int) -> PolicyVersion | None:
+    """One published version, kept by this worker once read: a published text never changes,
+    so a page view costs no query for it (the version in force is remembered separately)."""
+    kept = current_app.extensions.setdefault("published_versions", {})
+    version = kept.get(number)
+    if version is None:
+        version = get_version(number)
+        if version is not None:
+            db.session.expunge(version)
+            if len(kept) >= 64:
+                kept.clear()
+            kept[number] = version
+    return version
+
+
 @dataclass(frozen=True)
 class VersionRef:
     """A version's number and effective date: all that marks and rules about versions need."""

@@ -22,7 +22,7 @@ def conditional(response: Response, version: PolicyVersion) -> Response:
 
 def version_or_404(number: int) -> PolicyVersion:
     """The published version, or a 404 page."""
-    version = service.get_version(number)
+    version = service.published_version(number)
     if version is None:
         abort(404)
     return version
@@ -31,7 +31,8 @@ def version_or_404(number: int) -> PolicyVersion:
 @bp.get("/privacy")
 def current() -> Response:
     """The policy in force today."""
-    version = service.current_version()
+    ref = service.current_version_ref()
+    version = service.published_version(ref.number) if ref else None
     if version is None:
         abort(503)
     html = render_template("policy/version.html", version=version, current=version)
