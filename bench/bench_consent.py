@@ -2,8 +2,8 @@
 
 Both servers run under gunicorn with 2 sync workers in turn, loaded by wrk in the same run, on a
 fresh SQLite file and a fresh PostgreSQL database. Each POST is what the banner's script sends
-(Accept: application/json, no cookie and no token: a first visitor) and writes one proof row; the rows are counted
-after the server has stopped and compared with the successful answers.
+(Accept: application/json, no cookie and no token: a first visitor) and writes one proof
+row; the rows are counted after the server has stopped and compared with the successful answers.
 Targets: consent POSTs at 0.3 or more of hello throughput on PostgreSQL with no failed or lost
 writes; banner JS + CSS under 3 KB gzipped (the JS alone under 2 KB).
 
