@@ -41,7 +41,7 @@ def main() -> None:
     url, cleanup = fresh_database("sqlite")
     process, base_url = start_gunicorn(
         "app:app", {"DATABASE_URL": url, "SECRET_KEY": "bench", "RATELIMIT_ENABLED": "false",
-                    "TRUSTED_PROXIES": "1", "APP_ENV": "production"}, workers=2)
+                    "TRUSTED_PROXIES": "1"}, workers=2)
     nginx = None
     try:
         subprocess.run(

@@ -78,6 +78,9 @@ class Config:
         self.POLICY_SOURCE = str(ROOT / "content" / "policy.md")
         self.POLICY_FIRST_EFFECTIVE = date(2025, 8, 11)
         self.CONSENT_MAX_AGE_DAYS = env_int("CONSENT_MAX_AGE_DAYS", 182)
+        # false: a consent record's COMMIT does not wait for PostgreSQL's disk flush (faster;
+        # the proof of the last ~0.6 s is lost if the database server crashes).
+        self.DURABLE_CONSENT_PROOF = env_flag("DURABLE_CONSENT_PROOF", True)
         self.POLICY_NOTICE_DAYS = env_int("POLICY_NOTICE_DAYS", 30)
         # How long a worker may answer "which material revision is in force" from memory.
         self.POLICY_CACHE_SECONDS = env_int("POLICY_CACHE_SECONDS", 10)

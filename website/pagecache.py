@@ -85,18 +85,24 @@ class PageCache:
         self.size = 0
         self.state: object = None
         self.checked_until = 0.0
+        self.generation = 0  # changes whenever the pages are forgotten
         self.lock = threading.Lock()
 
     def forget(self) -> None:
         """Drop every stored page (a publication, a new day, a changed state)."""
         with self.lock:
-            self.pages.clear()
-            self.size = 0
+            self.clear()
             self.checked_until = 0.0
+
+    def clear(self) -> None:
+        """Drop the pages (the lock held); a page rendered before this will not be kept."""
+        self.pages.clear()
+        self.size = 0
+        self.generation += 1
 
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
         key = page_key(environ)
-        if key is None:
+        if key is None or not self.app.config["PAGE_CACHE"]:
             return self.wsgi_app(environ, start_response)
         self.check_state()
         with self.lock:
@@ -124,8 +130,7 @@ class PageCache:
             return
         with self.lock:
             if state != self.state:
-                self.pages.clear()
-                self.size = 0
+                self.clear()
                 self.state = state
             self.checked_until = now + self.app.config["POLICY_CACHE_SECONDS"]
 
@@ -145,6 +150,7 @@ class PageCache:
                          start_response: Callable) -> Iterable[bytes]:
         """Let Flask answer; keep the bytes when Flask marked the answer as shareable."""
         sent: list[Any] = []
+        generation = self.generation
 
         def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             sent[:] = [status, headers]
@@ -162,12 +168,15 @@ class PageCache:
         names = {name.lower() for name, _ in headers}
         if status.startswith("200") and "set-cookie" not in names:
             etag = next(value for name, value in headers if name == "ETag")
-            self.store(key, StoredPage(status, list(headers), body, etag))
+            self.store(key, StoredPage(status, list(headers), body, etag), generation)
         return [body]
 
-    def store(self, key: PageKey, page: StoredPage) -> None:
-        """Keep a page, dropping the least recently used ones past MAX_BYTES."""
+    def store(self, key: PageKey, page: StoredPage, generation: int) -> None:
+        """Keep a page rendered under the current state, dropping the least recently used ones
+        past MAX_BYTES."""
         with self.lock:
+            if generation != self.generation:
+                return  # a publication or a new state came while it was rendered
             old = self.pages.pop(key, None)
             self.size -= len(old.body) if old else 0
             self.pages[key] = page

@@ -186,3 +186,13 @@ def test_recorded_policy_version_is_the_one_in_force(app, client, rows):
     client.post("/cookies/consent", data={"choice": "reject_all"})
     assert in_force == 3
     assert rows.consent_records()[0].policy_version == in_force
+
+
+def test_the_proof_is_stored_when_its_commit_does_not_wait_for_the_disk(app, client, rows):
+    app.config["DURABLE_CONSENT_PROOF"] = False
+    response = client.post("/cookies/consent", data={"choice": "accept_all"})
+    assert response.status_code == 303
+    [record] = rows.consent_records()
+    assert "analytics" in record.granted
+    client.get("/privacy")  # a page view, also committed without waiting
+    assert client.get("/privacy").status_code == 200

@@ -130,3 +130,24 @@ def test_page_cache_off_renders_every_time(app: Flask, client: FlaskClient,
     monkeypatch.setattr(app, "full_dispatch_request", lambda: calls.append(1) or original())
     assert client.get("/").headers["Cache-Control"] == PUBLIC_CACHE_CONTROL
     assert calls == [1]
+
+
+def test_a_page_rendered_while_a_publication_lands_is_not_kept(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The old state's page, finished after the pages were forgotten, is sent but not stored."""
+    original = app.full_dispatch_request
+    calls = []
+
+    def publication_meanwhile():  # noqa: ANN202 - Flask's response
+        calls.append(1)
+        response = original()
+        app.extensions["page_cache"].forget()
+        return response
+
+    monkeypatch.setattr(app, "full_dispatch_request", publication_meanwhile)
+    client.get("/privacy")
+    monkeypatch.setattr(app, "full_dispatch_request", lambda: calls.append(1) or original())
+    client.get("/privacy")
+    client.get("/privacy")
+    assert calls == [1, 1]  # rendered again once, then from memory

@@ -19,6 +19,7 @@ from sqlalchemy.sql.selectable import ScalarSelect
 from website.consent import registry
 from website.consent.analytics import counts_as_page_view, record_page_view
 from website.consent.models import ConsentRecord
+from website.database import commit_without_flush_wait
 from website.extensions import db, utcnow
 
 log = logging.getLogger(__name__)
@@ -195,6 +196,8 @@ def record_consent(
     # A refusal by the GPC signal is recorded as such; one by hand is a withdrawal.
     source = "withdrawal" if origin != "gpc" and before - granted else origin
     now = utcnow().replace(microsecond=0)
+    if not current_app.config["DURABLE_CONSENT_PROOF"]:
+        commit_without_flush_wait()
     # One INSERT ... RETURNING (no ORM object to reload): one round trip for the proof.
     version = db.session.connection().execute(consent_insert(), {
         "consent_id": consent_id,
