@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask, Response, current_app, g, has_request_context, request
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import Insert, bindparam, insert, select, update
+from sqlalchemy import Connection, Insert, bindparam, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql.selectable import ScalarSelect
 
@@ -185,6 +185,18 @@ def granted_for(choice: str, requested: set[str]) -> frozenset[str]:
     return frozenset(k for k in optional if k in requested)
 
 
+def proof_connection() -> Connection:
+    """Where the proof's INSERT goes: on its own, one round trip in autocommit (no BEGIN, no
+    separate COMMIT); inside the request's transaction when it already read something; with
+    DURABLE_CONSENT_PROOF=false, a transaction that does not wait for the disk flush."""
+    if not current_app.config["DURABLE_CONSENT_PROOF"]:
+        commit_without_flush_wait()
+        return db.session.connection()
+    if db.session().in_transaction():
+        return db.session.connection()
+    return db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
 def record_consent(
     granted: frozenset[str], origin: str, previous: ConsentState, user_id: int | None,
     user_agent: str,
@@ -196,10 +208,7 @@ def record_consent(
     # A refusal by the GPC signal is recorded as such; one by hand is a withdrawal.
     source = "withdrawal" if origin != "gpc" and before - granted else origin
     now = utcnow().replace(microsecond=0)
-    if not current_app.config["DURABLE_CONSENT_PROOF"]:
-        commit_without_flush_wait()
-    # One INSERT ... RETURNING (no ORM object to reload): one round trip for the proof.
-    version = db.session.connection().execute(consent_insert(), {
+    version = proof_connection().execute(consent_insert(), {
         "consent_id": consent_id,
         "granted": [registry.NECESSARY, *sorted(granted)],
         "refused": [k for k in registry.optional_keys() if k not in granted],
