@@ -31,7 +31,7 @@ PERMISSIONS_POLICY = (
 )
 
 
-def static_security_headers() -> dict[str, str]:
+def security_headers() -> dict[str, str]:
     """The headers every answer carries, static files included (they bypass Flask)."""
     return {
         "Content-Security-Policy": CONTENT_SECURITY_POLICY,
@@ -47,7 +47,7 @@ def static_security_headers() -> dict[str, str]:
 def set_security_headers(response: Response) -> Response:
     """Add the headers SPEC.md asks for; HSTS only over HTTPS."""
     headers = response.headers
-    for name, value in static_security_headers().items():
+    for name, value in security_headers().items():
         headers.setdefault(name, value)
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", HSTS)

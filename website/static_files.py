@@ -16,7 +16,7 @@ from wsgiref.headers import Headers
 from flask import Flask
 from whitenoise import WhiteNoise
 
-from website.security import static_security_headers
+from website.security import security_headers
 
 FINGERPRINTED = re.compile(r"-[0-9a-f]{32}\.[A-Za-z0-9]+$")
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -31,7 +31,7 @@ def is_fingerprinted(path: str, url: str) -> bool:
 def add_headers(headers: Headers, path: str, url: str) -> None:
     """A year and `immutable` for fingerprinted names, revalidation for plain ones."""
     headers["Cache-Control"] = IMMUTABLE if is_fingerprinted(path, url) else REVALIDATE
-    for name, value in static_security_headers().items():
+    for name, value in security_headers().items():
         headers[name] = value
 
 
