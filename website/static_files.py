@@ -9,6 +9,7 @@ fingerprinted name never changes content, so it may be cached for a year.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from wsgiref.headers import Headers
@@ -35,8 +36,10 @@ def add_headers(headers: Headers, path: str, url: str) -> None:
         headers[name] = value
 
 
-def static_files(app: Flask, wsgi_app: Callable) -> WhiteNoise:
+def static_files(app: Flask, wsgi_app: Callable) -> Callable:
     """WhiteNoise in front of the app for everything under the static URL path."""
+    if not app.static_folder or not os.path.isdir(app.static_folder):
+        return wsgi_app  # an app without static files (a test's stand-in root)
     return WhiteNoise(
         wsgi_app,
         root=app.static_folder,
