@@ -2,8 +2,8 @@
 
 Both servers run under gunicorn with 2 sync workers in turn, loaded by wrk in the same run, on a
 fresh SQLite file and a fresh PostgreSQL database. Each POST is what the banner's script sends
-(Accept: application/json, a valid CSRF token) and writes one proof row; the rows are counted
-after the server has stopped and compared with the successful answers.
+(Accept: application/json, no cookie and no token: a first visitor) and writes one proof
+row; the rows are counted after the server has stopped and compared with the successful answers.
 Targets: consent POSTs at 0.3 or more of hello throughput on PostgreSQL with no failed or lost
 writes; banner JS + CSS under 3 KB gzipped (the JS alone under 2 KB).
 
@@ -14,22 +14,20 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import http.cookies
-import re
 import sys
 import tempfile
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._server import ROOT, fresh_database, run_wrk, start_gunicorn, stop  # noqa: E402
 
+# A first visitor's banner choice: no cookie, no token; the browser says it comes from the site.
 LUA = """wrk.method = "POST"
-wrk.body = "csrf_token={token}&choice=accept_all&origin=banner"
+wrk.body = "choice=accept_all&origin=banner"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.headers["Accept"] = "application/json"
-wrk.headers["Cookie"] = "session={session}"
+wrk.headers["Sec-Fetch-Site"] = "same-origin"
 """
 
 
@@ -41,17 +39,6 @@ def banner_sizes() -> tuple[int, int]:
     end = css.find("\n/* ", start + 1)
     block = css[start:] if end == -1 else css[start:end]
     return len(gzip.compress(script, 9)), len(gzip.compress(block.encode(), 9))
-
-
-def session_and_token(base_url: str) -> tuple[str, str]:
-    """A session cookie and its CSRF token, taken from the banner on the home page."""
-    with urllib.request.urlopen(base_url + "/", timeout=10) as response:
-        page = response.read().decode()
-        cookies = http.cookies.SimpleCookie()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            cookies.load(header)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    return cookies["session"].value, token
 
 
 def count_rows(url: str) -> int:
@@ -82,9 +69,8 @@ def measure_consent(kind: str, seconds: int, connections: int, threads: int) -> 
         env = {"DATABASE_URL": url, "RATELIMIT_ENABLED": "false", "SECRET_KEY": "bench"}
         process, base_url = start_gunicorn("app:app", env, threads=threads)
         try:
-            session, token = session_and_token(base_url)
             with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-                script.write(LUA.format(token=token, session=session))
+                script.write(LUA)
             run_wrk(base_url + "/cookies/consent", 2, connections, script.name)
             warm_rows = count_rows(url)
             figures = run_wrk(base_url + "/cookies/consent", seconds, connections, script.name)

@@ -26,6 +26,8 @@ from urllib.parse import urlsplit
 import aiohttp
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+# What a browser sends with a form posted from the site's own page.
+SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin"}
 POLICY_PAGES = ["/privacy", "/privacy/versions", "/privacy/versions/1", "/privacy/diff?from=1&to=1"]
 # Relative weights of what a visitor does next (logins are paced separately).
 MIX = {"policy": 50, "consent": 15, "support": 15, "rights": 15}
@@ -96,10 +98,15 @@ class Visitor:
             return 0, "", ""
 
     async def form_token(self, path: str) -> str | None:
-        """GET a page with a form and return its CSRF token."""
+        """GET a page with a form behind a login and return its CSRF token."""
         status, body, _ = await self.request("GET", path, f"GET {path}")
         found = TOKEN.search(body) if status == 200 else None
         return found.group(1) if found else None
+
+    async def open_form(self, path: str) -> bool:
+        """GET a public form's page (no token in it: the same bytes for every new visitor)."""
+        status, _, _ = await self.request("GET", path, f"GET {path}")
+        return status == 200
 
     async def read_policy(self) -> None:
         """One of the policy pages."""
@@ -108,29 +115,26 @@ class Visitor:
 
     async def give_consent(self) -> None:
         """Accept or reject all, the way the banner's script does it (JSON answer)."""
-        token = await self.form_token("/cookies")
-        if token is None:
+        if not await self.open_form("/cookies"):
             return
         choice = random.choice(["accept_all", "reject_all"])
         status, body, _ = await self.request(
-            "POST", "/cookies/consent", "POST /cookies/consent",
-            data={"csrf_token": token, "choice": choice},
-            headers={"Accept": "application/json"},
+            "POST", "/cookies/consent", "POST /cookies/consent", data={"choice": choice},
+            headers={"Accept": "application/json", **SAME_ORIGIN},
         )
         if status == 200:
             self.rec.accepted["consent"].append({"consent_id": json.loads(body)["consent_id"]})
 
     async def send_marked(self, kind: str, path: str, fields: dict[str, str]) -> None:
         """Post a form under a unique marker (in `fields` as {marker}) and a unique address."""
-        token = await self.form_token(path)
-        if token is None:
+        if not await self.open_form(path):
             return
         marker = f"load-{uuid.uuid4().hex}"
         item = {"marker": marker, "email": f"{marker}@example.com"}
         data = {k: v.format(marker=marker) for k, v in fields.items()}
         status, _, location = await self.request("POST", path, f"POST {path}", data={
-            **data, "csrf_token": token, "email": item["email"], "website": "",
-        })
+            **data, "email": item["email"], "website": "",
+        }, headers=SAME_ORIGIN)
         if status == 303:
             if kind == "support":  # the reference the visitor was shown
                 item["reference"] = urlsplit(location).path.rsplit("/", 1)[-1]
@@ -154,19 +158,19 @@ class Visitor:
 
     async def log_in_and_out(self, users: int) -> None:
         """Log in as a bench user, open the account page, log out."""
-        token = await self.form_token("/login")
-        if token is None:
+        if not await self.open_form("/login"):
             return
         email = user_email(random.randrange(users))
         status, _, _ = await self.request("POST", "/login", "POST /login", data={
-            "csrf_token": token, "email": email, "password": USER_PASSWORD,
-        })
+            "email": email, "password": USER_PASSWORD,
+        }, headers=SAME_ORIGIN)
         if status != 303:
             return
         # The session is renewed on login: the logout form's token comes from a fresh page.
         token = await self.form_token("/account")
         if token is not None:
-            await self.request("POST", "/logout", "POST /logout", data={"csrf_token": token})
+            await self.request("POST", "/logout", "POST /logout", data={"csrf_token": token},
+                               headers=SAME_ORIGIN)
 
 
 async def visitor_loop(

@@ -64,6 +64,26 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.slow)
 
 
+# --- static files -------------------------------------------------------------------------
+
+FINGERPRINT = r"-[0-9a-f]{32}"
+
+
+def compile_static() -> None:
+    """`flask digest compile`: fingerprinted, gzip and brotli copies and the manifest, afresh."""
+    from flask_static_digest import digester
+
+    folder = f"{ROOT / 'static'}/"
+    digester.clean(folder, [], True, True)
+    digester.compile(folder, folder, [], True, True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_static() -> None:
+    """Every app of the run links its static files by fingerprinted names, as in production."""
+    compile_static()
+
+
 # --- the database -------------------------------------------------------------------------
 
 def pytest_report_header(config: pytest.Config) -> str:

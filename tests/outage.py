@@ -47,7 +47,9 @@ def app_on(name: str):  # noqa: ANN201 - a Flask app
     """The site on database `name`, migrated and holding policy version 1."""
     from flask_migrate import upgrade
 
-    app = make_app(POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}")
+    # Nothing remembered between requests: every page here asks the database (a worker keeps
+    # the version in force and its stored public pages for POLICY_CACHE_SECONDS otherwise).
+    app = make_app(POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}", POLICY_CACHE_SECONDS=0)
     with app.app_context():
         upgrade()
         ensure_first_version()

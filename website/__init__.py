@@ -9,7 +9,11 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from website.config import ROOT, Config, ProductionConfig, instance_secret_key, trusted_hosts
-from website.extensions import csrf, db, limiter, login, migrate
+from website.extensions import csrf, db, limiter, login, migrate, static_digest
+from website.pagecache import register_page_cache
+from website.security import register_security
+from website.static_files import static_files
+from website.templating import register_templating
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -21,12 +25,15 @@ def create_app(config: Config | None = None) -> Flask:
         instance_path=os.environ.get("INSTANCE_PATH") or str(ROOT / "instance"),
     )
     configure(app, config)
+    register_security(app)
+    register_page_cache(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
     register_request_hooks(app)
     register_first_start(app)
+    register_front(app)
     return app
 
 
@@ -49,9 +56,6 @@ def configure(app: Flask, config: Config | None) -> None:
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         path = os.path.join(app.instance_path, "site.db")
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
-    proxies = app.config["TRUSTED_PROXIES"]
-    if proxies:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
 
 def register_extensions(app: Flask) -> None:
@@ -63,13 +67,14 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     login.init_app(app)
+    static_digest.init_app(app)
     from website import models  # noqa: F401 - every table known to Alembic and create_all
     from website.accounts.service import load_user
 
     login.user_loader(load_user)
     login.login_view = "accounts.login"
-    login.login_message = "Please log in to see that page."
-    login.login_message_category = "info"
+    # No flash on the way to /login: a GET must set no cookie (the login page says it instead).
+    login.login_message = None
 
 
 def register_blueprints(app: Flask) -> None:
@@ -110,11 +115,7 @@ def register_commands(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    """Security headers, template globals, consent state, after-request mail, daily purge."""
-    from website.security import register_security
-    from website.templating import register_templating
-
-    register_security(app)
+    """Template globals, consent state, after-request mail, daily purge."""
     register_templating(app)
     from website.consent.service import register_consent
 
@@ -125,6 +126,19 @@ def register_request_hooks(app: Flask) -> None:
     from website.retention import register_retention
 
     register_retention(app)
+
+
+def register_front(app: Flask) -> None:
+    """WSGI layers in front of Flask: fingerprinted static files, then the proxy headers.
+
+    ProxyFix goes outermost, so the page cache and the static files see the client's scheme
+    and host as the load balancer (deploy/nginx.conf) reports them."""
+    app.wsgi_app = static_files(app, app.wsgi_app)  # type: ignore[method-assign]
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
 
 
 def register_first_start(app: Flask) -> None:

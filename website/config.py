@@ -80,6 +80,10 @@ class Config:
         # Host headers the site answers besides SITE_URL's own (Flask's TRUSTED_HOSTS; the
         # factory adds SITE_URL's host): a request naming any other host gets 400.
         self.TRUSTED_HOSTS = host_list(os.environ.get("TRUSTED_HOSTS", ""))
+        # Other origins whose pages may post to this site (space- or comma-separated URLs).
+        self.TRUSTED_ORIGINS = os.environ.get("TRUSTED_ORIGINS", "").replace(",", " ").split()
+        # The token-less check of every unsafe request (website/security.py); on in tests too.
+        self.CROSS_ORIGIN_PROTECTION = env_flag("CROSS_ORIGIN_PROTECTION", True)
         self.SESSION_COOKIE_SECURE = env_flag("SESSION_COOKIE_SECURE", self.PRODUCTION)
         # Redirect plain HTTP to HTTPS (behind a load balancer, set TRUSTED_PROXIES too).
         self.FORCE_HTTPS = env_flag("FORCE_HTTPS", self.PRODUCTION)
@@ -98,9 +102,16 @@ class Config:
         self.POLICY_SOURCE = str(ROOT / "content" / "policy.md")
         self.POLICY_FIRST_EFFECTIVE = date(2025, 8, 11)
         self.CONSENT_MAX_AGE_DAYS = env_int("CONSENT_MAX_AGE_DAYS", 182)
+        # false: a consent record's COMMIT does not wait for PostgreSQL's disk flush (faster;
+        # the proof of the last ~0.6 s is lost if the database server crashes).
+        self.DURABLE_CONSENT_PROOF = env_flag("DURABLE_CONSENT_PROOF", True)
         self.POLICY_NOTICE_DAYS = env_int("POLICY_NOTICE_DAYS", 30)
         # How long a worker may answer "which material revision is in force" from memory.
         self.POLICY_CACHE_SECONDS = env_int("POLICY_CACHE_SECONDS", 10)
+        # Keep anonymous public pages in each worker's memory (website/pagecache.py).
+        self.PAGE_CACHE = env_flag("PAGE_CACHE", True)
+        # `flask digest compile` writes fingerprinted, gzip- and brotli-compressed static files.
+        self.FLASK_STATIC_DIGEST_COMPRESSION = ["gzip", "brotli"]
         self.GPC_LAST_UPDATE = os.environ.get("GPC_LAST_UPDATE", "2026-11-27")
         # Who runs the site, shown in every page's header and footer (the policy's contacts).
         self.COMPANY_NAME = os.environ.get("COMPANY_NAME", "").strip()

@@ -54,7 +54,7 @@ def render_error(
 ) -> tuple[Response | str, int]:
     """The error page (or JSON) for an HTTP status code."""
     title, message = MESSAGES.get(code, (f"Error {code}", "The request failed."))
-    if description and code in (400, 404, 410):
+    if description and code in (400, 403, 404, 410):
         message = description
     if retry_after is not None:
         message = f"You have sent this too often. Please try again {wait_in_words(retry_after)}."

@@ -138,7 +138,20 @@ def valid_phone(form: FlaskForm, field: Field) -> None:
         raise ValidationError(str(error)) from None
 
 
-class HoneypotForm(FlaskForm):
+class PublicForm(FlaskForm):
+    """A form a visitor without cookies sees: no per-visitor CSRF token, so the page that
+    carries it is the same for everyone and its first view sets no cookie.
+
+    Cross-site posts are refused before any view runs by the token-less cross-origin check
+    (`website.security.refuse_cross_origin`); forms behind a login keep FlaskForm's token too.
+    Views that take a PublicForm are exempted from CSRFProtect with `@csrf.exempt`.
+    """
+
+    class Meta:
+        csrf = False
+
+
+class HoneypotForm(PublicForm):
     """A public form with the honeypot: a field hidden from people that only bots fill in."""
 
     website = StringField("Leave this field empty")

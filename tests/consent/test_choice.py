@@ -153,20 +153,19 @@ def test_local_next_with_query_is_kept(client):
     assert response.headers["Location"] == "/privacy/diff?from=1&to=1"
 
 
-def test_post_without_csrf_token_is_400(app, client, rows):
+def test_the_choice_needs_no_token_but_another_site_cannot_make_it(app, client, rows):
     app.config["WTF_CSRF_ENABLED"] = True
-    response = client.post("/cookies/consent", data={"choice": "accept_all"})
-    assert response.status_code == 400
+    assert "csrf_token" not in client.get("/").text
+    forged = client.post("/cookies/consent", data={"choice": "accept_all"},
+                         headers={"Sec-Fetch-Site": "cross-site"})
+    assert forged.status_code == 403 and "Set-Cookie" not in forged.headers
     assert rows.consent_records() == []
-    page = client.get("/").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    forged = client.post("/cookies/consent", data={"choice": "accept_all", "csrf_token": "x"})
-    assert forged.status_code == 400
-    ok = client.post("/cookies/consent", data={"choice": "accept_all", "csrf_token": token})
+    ok = client.post("/cookies/consent", data={"choice": "accept_all"},
+                     headers={"Sec-Fetch-Site": "same-origin"})
     assert ok.status_code == 303
-    by_header = client.post("/cookies/consent", data={"choice": "reject_all"},
-                            headers={"X-CSRFToken": token, "Accept": "application/json"})
-    assert by_header.status_code == 200
+    by_script = client.post("/cookies/consent", data={"choice": "reject_all"},
+                            headers={"Origin": "http://localhost", "Accept": "application/json"})
+    assert by_script.status_code == 200
     assert len(rows.consent_records()) == 2
 
 
@@ -187,3 +186,13 @@ def test_recorded_policy_version_is_the_one_in_force(app, client, rows):
     client.post("/cookies/consent", data={"choice": "reject_all"})
     assert in_force == 3
     assert rows.consent_records()[0].policy_version == in_force
+
+
+def test_the_proof_is_stored_when_its_commit_does_not_wait_for_the_disk(app, client, rows):
+    app.config["DURABLE_CONSENT_PROOF"] = False
+    response = client.post("/cookies/consent", data={"choice": "accept_all"})
+    assert response.status_code == 303
+    [record] = rows.consent_records()
+    assert "analytics" in record.granted
+    client.get("/privacy")  # a page view, also committed without waiting
+    assert client.get("/privacy").status_code == 200

@@ -6,7 +6,6 @@ from __future__ import annotations
 import http.client
 import http.cookiejar
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -27,7 +26,6 @@ from sqlalchemy import create_engine, text
 from tests.conftest import ROOT, free_port
 
 LEAKS = ("Traceback", "psycopg", "sqlalchemy", "OperationalError", "postgresql")
-TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 @dataclass
@@ -72,10 +70,6 @@ class Browser:
         except (OSError, http.client.HTTPException):
             return Answer(0)  # refused, reset or cut off mid-answer
 
-    def token(self, path: str) -> str | None:
-        """The CSRF token of the form on `path` (None when the page did not come)."""
-        found = TOKEN.search(self.open(path).body)
-        return found.group(1) if found else None
 
 
 def support_form(marker: str, **changes: str) -> dict[str, str]:
@@ -124,8 +118,8 @@ def confirmation_subject(reference: str) -> str:
 class Traffic:
     """Visitors sending support requests from threads until told to stop."""
 
-    def __init__(self, base_url: str, visitors: int = 3, csrf: bool = False) -> None:
-        self.base_url, self.csrf = base_url, csrf
+    def __init__(self, base_url: str, visitors: int = 3) -> None:
+        self.base_url = base_url
         self.stop = threading.Event()
         self.lock = threading.Lock()
         self.accepted: dict[str, str] = {}  # marker -> reference, for every 303
@@ -137,27 +131,19 @@ class Traffic:
     def visit(self) -> None:
         """One visitor's loop: a new support request each time round."""
         browser = Browser(self.base_url)
-        token = None
         for _ in range(2000):  # bounded; the test stops it long before
             if self.stop.is_set():
                 return
-            if self.csrf and token is None:
-                token = browser.token("/support")
-                if token is None:
-                    continue
             marker = new_marker()
             with self.lock:
                 self.attempted.add(marker)
-            extra = {"csrf_token": token} if token else {}
-            answer = browser.open("/support", support_form(marker, **extra))
+            answer = browser.open("/support", support_form(marker))
             with self.lock:
                 self.statuses[answer.status] += 1
                 if answer.status == 303:
                     self.accepted[marker] = reference_of(answer)
                 if any(word in answer.body for word in LEAKS):
                     self.leaks.append(answer.body[:500])
-            if answer.status == 400:
-                token = None
             time.sleep(0.01)
 
     def count(self, status: int) -> int:

@@ -17,8 +17,9 @@ def test_form_explains_each_type(app, client):
     for key, (_label, sentence) in TYPES.items():
         assert f'value="{key}"' in page
         assert sentence in page
-    for name in ("name", "email", "details", "csrf_token"):
+    for name in ("name", "email", "details"):
         assert f'name="{name}"' in page
+    assert "csrf_token" not in page  # a public form: the same bytes for everyone
 
 
 def test_submit_sends_a_verification_link_and_names_the_address_to_this_browser_only(
@@ -169,8 +170,10 @@ def test_rate_limit_per_ip(migrated):
     assert client.get("/rights").status_code == 200
 
 
-def test_post_without_csrf_token_is_refused(app, client):
+def test_cross_site_post_is_refused_and_same_origin_needs_no_token(app, client):
     app.config["WTF_CSRF_ENABLED"] = True
-    response = client.post("/rights", data=FORM)
-    assert response.status_code == 400
+    response = client.post("/rights", data=FORM, headers={"Sec-Fetch-Site": "cross-site"})
+    assert response.status_code == 403
     assert stored(app) is None
+    response = client.post("/rights", data=FORM, headers={"Sec-Fetch-Site": "same-origin"})
+    assert response.status_code == 303 and stored(app) is not None

@@ -52,6 +52,9 @@ class Route:
     args: Builder = no_args
     form: FormBuilder = no_form
     html: bool = True
+    # False for the forms a visitor without cookies sees: no per-visitor CSRF token there
+    # (the cross-origin check guards them); forms behind a login keep Flask-WTF's token.
+    token: bool = True
 
     @property
     def key(self) -> tuple[str, str]:
@@ -158,18 +161,19 @@ ROUTES: tuple[Route, ...] = (
     Route("policy.diff", "GET", PUBLIC, args=lambda w: {"from": 1, "to": 1}),
     Route("records.retention", "GET", PUBLIC),
     Route("policy.dismiss_notice", "POST", EVERYONE_REDIRECTED,
-          form=lambda w, r: {"version": "1", "next": "/privacy"}),
+          form=lambda w, r: {"version": "1", "next": "/privacy"}, token=False),
     # Cookie consent.
     Route("consent.cookies", "GET", PUBLIC),
     Route("consent.cookies_json", "GET", PUBLIC, html=False),
-    Route("consent.save", "POST", EVERYONE_REDIRECTED, form=lambda w, r: {"choice": "reject_all"}),
+    Route("consent.save", "POST", EVERYONE_REDIRECTED, form=lambda w, r: {"choice": "reject_all"},
+          token=False),
     # The receipt is for the consent id in the visitor's cookie: none here, so nothing to show.
     Route("consent.receipt", "GET", (404, 404, 404, 404)),
     # Accounts.
     Route("accounts.register", "GET", GUEST_ONLY),
-    Route("accounts.register", "POST", (303, 302, 302, 302), form=register_form),
+    Route("accounts.register", "POST", (303, 302, 302, 302), form=register_form, token=False),
     Route("accounts.login", "GET", GUEST_ONLY),
-    Route("accounts.login", "POST", (303, 302, 302, 302), form=login_form),
+    Route("accounts.login", "POST", (303, 302, 302, 302), form=login_form, token=False),
     Route("accounts.register_sent", "GET", PUBLIC),
     Route("accounts.logout", "POST", EVERYONE_REDIRECTED),
     Route("accounts.logout_everywhere", "POST", (302, 303, 303, 303)),
@@ -182,10 +186,10 @@ ROUTES: tuple[Route, ...] = (
     Route("accounts.resend_confirmation", "POST", (302, 303, 303, 303)),
     Route("accounts.forgot_password", "GET", PUBLIC),
     Route("accounts.forgot_password", "POST", PUBLIC,
-          form=lambda w, r: {"email": "nobody@example.com"}),
+          form=lambda w, r: {"email": "nobody@example.com"}, token=False),
     Route("accounts.reset_password", "GET", PUBLIC, args=reset_args),
     Route("accounts.reset_password", "POST", EVERYONE_REDIRECTED, args=reset_args,
-          form=new_password_form),
+          form=new_password_form, token=False),
     Route("accounts.account", "GET", LOGGED_IN),
     Route("accounts.account", "POST", (302, 303, 303, 303), form=account_form),
     Route("rights.account_export", "GET", LOGGED_IN, html=False),
@@ -193,20 +197,21 @@ ROUTES: tuple[Route, ...] = (
     Route("rights.account_delete", "POST", (302, 400, 400, 400)),
     # Support requests.
     Route("support.new_request", "GET", PUBLIC),
-    Route("support.new_request", "POST", EVERYONE_REDIRECTED, form=support_form),
+    Route("support.new_request", "POST", EVERYONE_REDIRECTED, form=support_form, token=False),
     Route("support.received", "GET", PUBLIC),
     Route("support.submitted", "GET", OWNER_ONLY, args=support_args),
     # Data-rights requests.
     Route("rights.new_request", "GET", PUBLIC),
-    Route("rights.new_request", "POST", EVERYONE_REDIRECTED, form=rights_form),
+    Route("rights.new_request", "POST", EVERYONE_REDIRECTED, form=rights_form, token=False),
     Route("rights.requested", "GET", PUBLIC),
     # Without a waiting request in the session nothing is sent; back to "check your email".
     Route("rights.resend", "POST", EVERYONE_REDIRECTED),
     Route("rights.verify", "GET", PUBLIC, args=verify_args),  # one button; confirms nothing
-    Route("rights.verify", "POST", EVERYONE_REDIRECTED, args=verify_args),
+    Route("rights.verify", "POST", EVERYONE_REDIRECTED, args=verify_args, token=False),
     Route("rights.new_status_link", "GET", PUBLIC),
     Route("rights.new_status_link", "POST", PUBLIC,
-          form=lambda w, r: {"reference": w.rights_reference, "email": "someone@example.com"}),
+          form=lambda w, r: {"reference": w.rights_reference, "email": "someone@example.com"},
+          token=False),
     Route("rights.status", "GET", OWNER_ONLY, args=rights_args),
     Route("rights.export_download", "GET", OWNER_ONLY, html=False,
           args=lambda w: {"reference": w.export_reference, "token": w.export_token}),

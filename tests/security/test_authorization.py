@@ -88,19 +88,37 @@ def test_get_logout_never_logs_out(world: World) -> None:
 
 
 POSTS = [route for route in ROUTES if route.method == "POST"]
+TOKEN_POSTS = [route for route in POSTS if route.token]
+PUBLIC_POSTS = [route for route in POSTS if not route.token]
 
 
-@pytest.mark.parametrize("route", POSTS, ids=str)
+@pytest.mark.parametrize("route", TOKEN_POSTS, ids=str)
 def test_post_without_csrf_token_is_refused(
     world: World, route: Route, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With CSRF protection on, the same valid form without its token gets 400, for anyone."""
+    """Forms behind a login: with CSRF protection on, the same valid form without its token
+    gets 400, for anyone (the forms a visitor without cookies sees carry none: next test)."""
     monkeypatch.setitem(world.app.config, "WTF_CSRF_ENABLED", True)
     for role in ("anonymous", "user", "admin"):
         response = call(world, route, role)
         assert response.status_code == 400, (role, response.status_code)
         forged = call(world, route, role, form={**route.form(world, role), "csrf_token": "x"})
         assert forged.status_code == 400, (role, forged.status_code)
+
+
+@pytest.mark.parametrize("route", PUBLIC_POSTS, ids=str)
+def test_public_forms_work_without_any_token(
+    world: World, route: Route, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The forms a visitor without cookies sees carry no token: with Flask-WTF's check on, a
+    same-origin POST without one gets what it gets without the check, for every role."""
+    monkeypatch.setitem(world.app.config, "WTF_CSRF_ENABLED", True)
+    for role in ROLES:
+        client = world.client(role)
+        url = route.url(world.app, world)
+        response = client.post(url, data=route.form(world, role),
+                               headers={"Sec-Fetch-Site": "same-origin"})
+        assert response.status_code == route.expected(role), (role, response.status_code)
 
 
 def test_without_csrf_token_nothing_happens(

@@ -8,7 +8,7 @@ from wtforms.fields import TelField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
 from website.accounts.service import password_problem
-from website.forms import readable_text, strip, valid_email, valid_phone
+from website.forms import PublicForm, readable_text, strip, valid_email, valid_phone
 
 EMAIL_REQUIRED = "Enter your email address."
 
@@ -36,7 +36,7 @@ def name_field() -> StringField:
     ])
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(PublicForm):
     """Create an account."""
 
     email = email_field()
@@ -54,7 +54,7 @@ class RegisterForm(FlaskForm):
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PublicForm):
     """Log in with email and password."""
 
     email = email_field()
@@ -65,13 +65,13 @@ class LoginForm(FlaskForm):
     remember = BooleanField("Keep me logged in on this device")
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(PublicForm):
     """Ask for a password-reset link."""
 
     email = email_field()
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(PublicForm):
     """Choose a new password from a reset link."""
 
     password = PasswordField("New password", validators=[DataRequired("Choose a password."),

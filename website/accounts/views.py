@@ -27,7 +27,7 @@ from website.accounts.forms import (
 )
 from website.accounts.models import User
 from website.accounts.throttle import configured, login_failed, submitted_email_key
-from website.extensions import db, limiter
+from website.extensions import csrf, db, limiter
 from website.records.service import collection_notice
 from website.security import safe_local_path
 
@@ -58,6 +58,7 @@ def landing_page(user: User) -> str:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@csrf.exempt
 @limiter.limit(configured("REGISTER_LIMIT_PER_IP"), methods=["POST"])
 def register() -> ResponseLike:
     """Create an account (13 or older), then land on the account page logged in."""
@@ -80,6 +81,7 @@ def register_sent() -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@csrf.exempt
 @limiter.limit(configured("LOGIN_LIMIT_PER_IP"), methods=["POST"], deduct_when=login_failed)
 @limiter.limit(
     configured("LOGIN_LIMIT_PER_ACCOUNT"), methods=["POST"], key_func=submitted_email_key,
@@ -132,6 +134,7 @@ def logout_everywhere() -> Response:
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
+@csrf.exempt
 @limiter.limit(configured("PASSWORD_FORGOT_LIMIT_PER_IP"), methods=["POST"])
 @limiter.limit(
     configured("PASSWORD_FORGOT_LIMIT_PER_EMAIL"), methods=["POST"], key_func=submitted_email_key
@@ -146,6 +149,7 @@ def forgot_password() -> ResponseLike:
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@csrf.exempt
 @limiter.limit(configured("PASSWORD_RESET_LIMIT_PER_IP"), methods=["POST"])
 def reset_password(token: str) -> ResponseLike:
     """Choose a new password from an emailed link (single use, one hour)."""

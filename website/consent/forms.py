@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField
 from wtforms.validators import AnyOf, InputRequired
 
 from website.consent import registry
 from website.consent.service import CHOICES
+from website.forms import PublicForm
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(PublicForm):
     """`choice` comes from the button pressed; one checkbox per optional category."""
 
     choice = StringField(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import secrets
 from dataclasses import dataclass, field
@@ -11,7 +12,7 @@ from typing import Any
 from flask import Flask, Response, current_app, g, has_request_context, request
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, Insert, bindparam, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql.selectable import ScalarSelect
 
@@ -19,6 +20,7 @@ from website.consent import registry
 from website.consent.analytics import counts_as_page_view, forget_visitor, record_page_view
 from website.consent.models import ConsentRecord
 from website.consent.proof import browser_family
+from website.database import commit_without_flush_wait
 from website.extensions import db, utcnow
 from website.processing import ANALYTICS, processing_allowed
 
@@ -123,11 +125,24 @@ def is_current(choice: StoredChoice) -> bool:
 
 
 def current_policy_number_query() -> ScalarSelect[int]:
-    """The number of the version in force, as a subquery for the INSERT (saves a round trip)."""
+    """The number of the version in force on the date bound as `today`, as a subquery for the
+    INSERT (saves a round trip)."""
     from website.policy.models import PolicyVersion
-    from website.policy.service import in_force_first, today
+    from website.policy.service import in_force_first
 
-    return in_force_first(select(PolicyVersion.number), today()).scalar_subquery()
+    return in_force_first(select(PolicyVersion.number), bindparam("today")).scalar_subquery()
+
+
+@functools.cache
+def consent_insert() -> Insert:
+    """The proof's INSERT ... RETURNING, built once: each decision only binds its values, so
+    SQLAlchemy reuses the compiled statement without rebuilding or re-keying it."""
+    table = ConsentRecord.__table__
+    return (
+        insert(table)
+        .values(policy_version=current_policy_number_query())
+        .returning(table.c.policy_version)
+    )
 
 
 def consent_state() -> ConsentState:
@@ -160,6 +175,18 @@ def granted_for(choice: str, requested: set[str]) -> frozenset[str]:
     return frozenset(k for k in optional if k in requested)
 
 
+def proof_connection() -> Connection:
+    """Where the proof's INSERT goes: on its own, one round trip in autocommit (no BEGIN, no
+    separate COMMIT); inside the request's transaction when it already read something; with
+    DURABLE_CONSENT_PROOF=false, a transaction that does not wait for the disk flush."""
+    if not current_app.config["DURABLE_CONSENT_PROOF"]:
+        commit_without_flush_wait()
+        return db.session.connection()
+    if db.session().in_transaction():
+        return db.session.connection()
+    return db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
 def record_consent(
     granted: frozenset[str], origin: str, previous: ConsentState, user_id: int | None,
     user_agent: str, banner_fingerprint: str = "",
@@ -172,23 +199,18 @@ def record_consent(
     source = "withdrawal" if origin != "gpc" and before - granted else origin
     now = utcnow().replace(microsecond=0)
     covered = registry.fingerprint()
-    # One INSERT ... RETURNING (no ORM object to reload): one round trip for the proof.
-    version = db.session.execute(
-        insert(ConsentRecord)
-        .values(
-            consent_id=consent_id,
-            granted=[registry.NECESSARY, *sorted(granted)],
-            refused=[k for k in registry.optional_keys() if k not in granted],
-            policy_version=current_policy_number_query(),
-            source=source,
-            browser_family=browser_family(user_agent),
-            user_id=user_id,
-            created_at=now,
-            banner_fingerprint=banner_fingerprint,
-            registry_fingerprint=covered,
-        )
-        .returning(ConsentRecord.policy_version)
-    ).scalar_one()
+    version = proof_connection().execute(consent_insert(), {
+        "consent_id": consent_id,
+        "granted": [registry.NECESSARY, *sorted(granted)],
+        "refused": [k for k in registry.optional_keys() if k not in granted],
+        "today": now.date(),
+        "source": source,
+        "browser_family": browser_family(user_agent),
+        "user_id": user_id,
+        "created_at": now,
+        "banner_fingerprint": banner_fingerprint,
+        "registry_fingerprint": covered,
+    }).scalar_one()
     db.session.commit()
     return StoredChoice(consent_id, granted, version, now, origin, covered)
 

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_t
 from website.consent import proof, registry, service
 from website.consent.forms import consent_form
 from website.errors import wants_json
-from website.extensions import limiter
+from website.extensions import csrf, limiter
 from website.security import safe_local_path
 
 bp = Blueprint("consent", __name__)
@@ -36,6 +36,7 @@ def cookies_json() -> Response:
 
 
 @bp.post("/cookies/consent")
+@csrf.exempt
 @limiter.limit("30 per minute")
 def save() -> Any:
     """Record the visitor's decision, remember it in a cookie, and return where they were."""

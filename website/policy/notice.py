@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from website.consent import registry
-from website.extensions import db
+from website.extensions import csrf, db
 from website.policy.announce import MaterialNotice, current_notice
 from website.policy.views import bp
 from website.security import safe_local_path
@@ -55,6 +55,7 @@ def notice_or_none() -> MaterialNotice | None:
 
 
 @bp.post("/policy/notice/dismiss")
+@csrf.exempt
 def dismiss_notice() -> Response:
     """Hide the notice of this material version (field `version`), then go back to `next`."""
     response = redirect(safe_local_path(request.form.get("next")) or "/", 303)

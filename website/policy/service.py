@@ -58,6 +58,21 @@ def get_version(number: int) -> PolicyVersion | None:
     return db.session.scalar(select(PolicyVersion).where(PolicyVersion.number == number))
 
 
+def published_version(number: int) -> PolicyVersion | None:
+    """One published version, kept by this worker once read: a published text never changes,
+    so a page view costs no query for it (the version in force is remembered separately)."""
+    kept = current_app.extensions.setdefault("published_versions", {})
+    version = kept.get(number)
+    if version is None:
+        version = get_version(number)
+        if version is not None:
+            db.session.expunge(version)
+            if len(kept) >= 64:
+                kept.clear()
+            kept[number] = version
+    return version
+
+
 @dataclass(frozen=True)
 class VersionRef:
     """A version's number and effective date: all that marks and rules about versions need."""
@@ -85,8 +100,20 @@ def remembered(key: tuple, compute: Callable[[], T]) -> T:
 
 
 def forget_remembered() -> None:
-    """After a publication: every worker's next request reads the versions afresh."""
+    """After a publication: this worker's next request reads the versions afresh, and its
+    stored public pages (website/pagecache.py) are rendered again."""
     current_app.extensions.get("policy_cache", {}).clear()
+    page_cache = current_app.extensions.get("page_cache")
+    if page_cache is not None:
+        page_cache.forget()
+
+
+def published_state() -> tuple[date, int, int | None]:
+    """What every public page may depend on: the date, and how many versions are published."""
+    count, latest = db.session.execute(
+        select(func.count(), func.max(PolicyVersion.number)).select_from(PolicyVersion)
+    ).one()
+    return today(), count, latest
 
 
 def version_ref(query: Select) -> VersionRef | None:

@@ -12,18 +12,17 @@ bp = Blueprint("policy", __name__)
 
 
 def conditional(response: Response, version: PolicyVersion) -> Response:
-    """ETag over the page as sent and Last-Modified from publication; answer 304 when fresh."""
+    """ETag over the page as sent and Last-Modified from publication; answer 304 when fresh.
+
+    Cache-Control and Vary come from website/pagecache.py (public only without cookies)."""
     response.last_modified = version.published_at
-    response.cache_control.private = True
-    response.cache_control.no_cache = True
-    response.vary.add("Cookie")
     response.add_etag()
     return response.make_conditional(request)
 
 
 def version_or_404(number: int) -> PolicyVersion:
     """The published version, or a 404 page."""
-    version = service.get_version(number)
+    version = service.published_version(number)
     if version is None:
         abort(404)
     return version
@@ -32,7 +31,8 @@ def version_or_404(number: int) -> PolicyVersion:
 @bp.get("/privacy")
 def current() -> Response:
     """The policy in force today."""
-    version = service.current_version()
+    ref = service.current_version_ref()
+    version = service.published_version(ref.number) if ref else None
     if version is None:
         abort(503)
     html = render_template("policy/version.html", version=version, current=version)

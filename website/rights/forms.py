@@ -18,7 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from website.extensions import utcnow
-from website.forms import HoneypotForm, readable_text, strip, valid_email
+from website.forms import HoneypotForm, PublicForm, readable_text, strip, valid_email
 from website.rights.service import TYPES
 
 DETAILS_MAX = 5000
@@ -183,11 +183,11 @@ class LiftForm(FlaskForm):
     )
 
 
-class ConfirmRequestForm(FlaskForm):
+class ConfirmRequestForm(PublicForm):
     """The one button that confirms a request from its emailed link."""
 
 
-class NewStatusLinkForm(FlaskForm):
+class NewStatusLinkForm(PublicForm):
     """Ask for a new status link: the reference and the address the request was made from."""
 
     reference = StringField(

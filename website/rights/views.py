@@ -21,7 +21,7 @@ from flask_login import current_user, login_required, logout_user
 
 from website.accounts.service import check_password, owned_email
 from website.audit import record_audit
-from website.extensions import db, limiter, utcnow
+from website.extensions import csrf, db, limiter, utcnow
 from website.forms import body_not_utf8
 from website.records.service import collection_notice
 from website.rights import service
@@ -74,6 +74,7 @@ def owned_or_404(reference: str, token: str | None = None) -> RightsRequest:
 
 
 @bp.route("/rights", methods=["GET", "POST"])
+@csrf.exempt
 @limiter.limit(rights_rate_limit, methods=["POST"])
 def new_request() -> Response | str:
     """The rights request form."""
@@ -132,6 +133,7 @@ def resend() -> Response:
 
 
 @bp.route("/rights/verify/<token>", methods=["GET", "POST"])
+@csrf.exempt
 def verify(token: str) -> Response | str:
     """The emailed link: a page with one button; only its POST confirms (mail scanners GET)."""
     form = ConfirmRequestForm()
@@ -156,6 +158,7 @@ def verify(token: str) -> Response | str:
 
 
 @bp.route("/rights/new-link", methods=["GET", "POST"])
+@csrf.exempt
 @limiter.limit(rights_rate_limit, methods=["POST"])
 def new_status_link() -> Response | str:
     """Ask for a fresh status link: it goes to the request's own address, if they match."""

@@ -15,7 +15,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from website.extensions import limiter
+from website.extensions import csrf, limiter
 from website.forms import body_not_utf8
 from website.records.service import collection_notice
 from website.support import service
@@ -53,6 +53,7 @@ def may_see(support_request: SupportRequest) -> bool:
 
 
 @bp.route("/support", methods=["GET", "POST"])
+@csrf.exempt
 @limiter.limit(support_rate_limit, methods=["POST"])
 def new_request() -> Response | tuple[str, int] | str:
     """The support form; a valid request is stored, confirmed by email and shown by reference."""

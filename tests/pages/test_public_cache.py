@@ -1,0 +1,153 @@
+"""No cookie before the visitor acts, and anonymous public pages shared from memory."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from website.consent import registry
+from website.extensions import db
+from website.pagecache import PUBLIC_CACHE_CONTROL
+from website.policy.service import publish_version
+
+# Every page of website.pagecache.PUBLIC_ENDPOINTS (tests/security/test_no_cookie.py checks).
+SHARED = ["/", "/privacy", "/privacy/versions", "/privacy/versions/1", "/privacy/versions/1.md",
+          "/privacy/diff?from=1&to=1", "/cookies", "/cookies.json", "/support", "/rights",
+          "/.well-known/gpc.json", "/.well-known/security.txt", "/robots.txt", "/sitemap.xml"]
+
+
+@pytest.mark.parametrize("path", SHARED)
+def test_anonymous_pages_are_public_with_a_strong_etag(client: FlaskClient, path: str) -> None:
+    first = client.get(path)
+    assert first.status_code == 200
+    assert first.headers["Cache-Control"] == PUBLIC_CACHE_CONTROL
+    assert set(first.headers["Vary"].replace(" ", "").split(",")) >= {"Cookie", "Sec-GPC"}
+    etag = first.headers["ETag"]
+    assert re.fullmatch(r'"[0-9a-f]{32}"', etag)  # strong: no W/
+    second = client.get(path)
+    assert second.get_data() == first.get_data() and second.headers["ETag"] == etag
+    again = client.get(path, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.get_data() == b""
+    assert again.headers["ETag"] == etag and again.headers["Cache-Control"] == PUBLIC_CACHE_CONTROL
+
+
+def test_served_from_memory_without_rendering(app: Flask, client: FlaskClient,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second anonymous request of a page never reaches Flask (no view, no hook runs)."""
+    first = client.get("/privacy")
+    calls = []
+    monkeypatch.setattr(app, "full_dispatch_request", lambda: calls.append(1))
+    second = client.get("/privacy")
+    assert not calls and second.get_data() == first.get_data()
+    assert "Content-Security-Policy" in second.headers
+    head = client.head("/privacy")
+    assert head.status_code == 200 and head.get_data() == b"" and not calls
+
+
+def test_one_variant_more_for_gpc(client: FlaskClient) -> None:
+    plain = client.get("/cookies")
+    gpc = client.get("/cookies", headers={"Sec-GPC": "1"})
+    assert "Global Privacy Control (GPC) signal. We honoured it" in gpc.text
+    assert "We honoured it" not in plain.text
+    assert gpc.headers["ETag"] != plain.headers["ETag"]
+    assert client.get("/cookies").get_data() == plain.get_data()
+    assert client.get("/cookies", headers={"Sec-GPC": "1"}).get_data() == gpc.get_data()
+    assert 'id="consent-banner"' in plain.text and 'id="consent-banner"' not in gpc.text
+
+
+def test_a_consenting_visitors_page_is_private(client: FlaskClient) -> None:
+    anonymous = client.get("/privacy")
+    chosen = client.post("/cookies/consent", data={"choice": "accept_all"})
+    assert registry.CONSENT_COOKIE in chosen.headers["Set-Cookie"]
+    page = client.get("/privacy")
+    assert page.headers["Cache-Control"] == "private, no-cache"
+    assert 'id="consent-banner"' in anonymous.text and 'id="consent-banner"' not in page.text
+    assert page.headers["ETag"] != anonymous.headers["ETag"]
+    # ... and it never becomes the page of the next visitor who has no cookie.
+    fresh = client.application.test_client().get("/privacy")
+    assert fresh.get_data() == anonymous.get_data()
+
+
+def test_a_logged_in_page_is_private_and_never_shared(app: Flask, client: FlaskClient,
+                                                       auth) -> None:
+    auth.login()
+    page = client.get("/support")
+    assert page.headers["Cache-Control"] == "private, no-cache"
+    assert "Log out" in page.text and "ada@example.com" in page.text
+    anonymous = app.test_client().get("/support")
+    assert anonymous.headers["Cache-Control"] == PUBLIC_CACHE_CONTROL
+    assert "Log out" not in anonymous.text and "ada@example.com" not in anonymous.text
+
+
+def test_a_flash_message_is_never_shared(app: Flask, client: FlaskClient) -> None:
+    client.post("/cookies/consent", data={"choice": "reject_all"})  # flashes "Your choice..."
+    mine = client.get("/cookies")
+    assert "Your choice is saved" in mine.text
+    assert "Your choice is saved" not in app.test_client().get("/cookies").text
+
+
+def test_a_publication_reaches_the_stored_pages(app: Flask, client: FlaskClient) -> None:
+    before = client.get("/privacy/versions")
+    assert "Version 2" not in before.text
+    with app.app_context():
+        publish_version("# Privacy\n\nVersion two.", date(2025, 9, 1), "Second.")
+    after = client.get("/privacy/versions")
+    assert after.headers["ETag"] != before.headers["ETag"]
+    assert "/privacy/versions/2" in after.text
+    assert "Version two." in client.get("/privacy").text
+
+
+def test_another_workers_publication_reaches_them_within_the_cache_time(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A version stored by another worker (no forget here) shows once the state is checked."""
+    from website.policy.models import PolicyVersion
+    from website.policy.render import render_policy
+
+    client.get("/privacy")
+    with app.app_context():
+        rendered = render_policy("# Privacy\n\nFrom another worker.")
+        db.session.add(PolicyVersion(number=2, markdown="x", html=rendered.html,
+                                     toc=rendered.toc, summary="", material=False,
+                                     effective_on=date(2025, 9, 1)))
+        db.session.commit()
+    assert "From another worker." not in client.get("/privacy").text  # still remembered
+    app.extensions["page_cache"].checked_until = 0.0  # POLICY_CACHE_SECONDS have passed
+    app.extensions.get("policy_cache", {}).clear()
+    assert "From another worker." in client.get("/privacy").text
+
+
+def test_page_cache_off_renders_every_time(app: Flask, client: FlaskClient,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    app.config["PAGE_CACHE"] = False
+    client.get("/")
+    calls = []
+    original = app.full_dispatch_request
+    monkeypatch.setattr(app, "full_dispatch_request", lambda: calls.append(1) or original())
+    assert client.get("/").headers["Cache-Control"] == PUBLIC_CACHE_CONTROL
+    assert calls == [1]
+
+
+def test_a_page_rendered_while_a_publication_lands_is_not_kept(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The old state's page, finished after the pages were forgotten, is sent but not stored."""
+    original = app.full_dispatch_request
+    calls = []
+
+    def publication_meanwhile():  # noqa: ANN202 - Flask's response
+        calls.append(1)
+        response = original()
+        app.extensions["page_cache"].forget()
+        return response
+
+    monkeypatch.setattr(app, "full_dispatch_request", publication_meanwhile)
+    client.get("/privacy")
+    monkeypatch.setattr(app, "full_dispatch_request", lambda: calls.append(1) or original())
+    client.get("/privacy")
+    client.get("/privacy")
+    assert calls == [1, 1]  # rendered again once, then from memory
