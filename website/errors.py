@@ -27,7 +27,7 @@ EXPIRED = "Your form expired; please send it again."
 
 MESSAGES = {
     400: ("Bad request", "The request could not be understood. Please go back and try again."),
-    403: ("You cannot see this page", "Your account does not have access to this page."),
+    403: ("Not allowed", "Your account does not have access to this page."),
     404: ("Page not found", "There is no page at this address."),
     405: ("Method not allowed", "This page cannot be used that way."),
     410: ("Gone", "This link has expired or has already been used."),

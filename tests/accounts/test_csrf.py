@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.accounts.helpers import csrf_from, outbox, reset_link, user_by_email
+from tests.conftest import PASSWORD
 
 
 @pytest.mark.parametrize("path", ["/logout", "/account"])
@@ -28,17 +29,19 @@ def test_public_forms_carry_no_token(app, client, users, path):
     assert not page.headers.getlist("Set-Cookie")
 
 
-def test_register_without_any_token_then_the_account_forms_carry_one(app):
+def test_public_forms_need_no_token_then_the_account_forms_carry_one(app, users):
     app.config["WTF_CSRF_ENABLED"] = True
     client = app.test_client()
+    same_origin = {"Sec-Fetch-Site": "same-origin"}
     response = client.post("/register", data={
         "email": "grace@example.com", "name": "Grace", "password": "a long passphrase",
-        "password_confirm": "a long passphrase", "age_confirm": "y"},
-        headers={"Sec-Fetch-Site": "same-origin"})
+        "password_confirm": "a long passphrase", "age_confirm": "y"}, headers=same_origin)
     assert response.status_code == 303
-    login_token = csrf_from(client.get("/login").get_data(as_text=True))
-    client.post("/login", data={"email": "grace@example.com", "password": "a long passphrase",
-                                "csrf_token": login_token})
+    assert "csrf_token" not in client.get("/login").get_data(as_text=True)
+    users.create(email="ada@example.com")
+    response = client.post("/login", data={"email": "ada@example.com", "password": PASSWORD},
+                           headers=same_origin)
+    assert response.status_code == 303
     page = client.get("/account").get_data(as_text=True)
     assert 'action="/account/delete"' in page
     delete_token = page[page.index('action="/account/delete"'):]

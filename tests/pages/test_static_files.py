@@ -20,7 +20,7 @@ def linked_assets(client: FlaskClient) -> list[str]:
 
 def test_pages_link_fingerprinted_names(client: FlaskClient) -> None:
     assets = linked_assets(client)
-    assert len(assets) == 3
+    assert len(assets) == 4  # the stylesheet, the icon, the forms' and the banner's scripts
     for url in assets:
         assert re.search(rf"{FINGERPRINT}\.(css|js|svg)$", url), url
 

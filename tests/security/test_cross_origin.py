@@ -123,4 +123,4 @@ def test_refusal_answers_json_to_the_banner_script(app: Flask) -> None:
         "/cookies/consent", data={"choice": "accept_all"},
         headers={"Sec-Fetch-Site": "cross-site", "Accept": "application/json"},
     )
-    assert response.status_code == 403 and response.json["error"] == "Forbidden"
+    assert response.status_code == 403 and response.json["error"] == "Not allowed"
