@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import (
-    Blueprint,
     Response,
     flash,
     g,
@@ -15,7 +14,7 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
-from website.accounts import links, service
+from website.accounts import bp, links, service
 from website.accounts.forms import (
     AccountForm,
     ButtonForm,
@@ -30,8 +29,6 @@ from website.accounts.throttle import configured, login_failed, submitted_email_
 from website.extensions import csrf, db, limiter
 from website.records.service import collection_notice
 from website.security import safe_local_path
-
-bp = Blueprint("accounts", __name__)
 
 ResponseLike = Response | str | tuple[str, int]
 # The emailed confirmation token, moved out of the URL into the session (as Django's

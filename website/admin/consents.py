@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import render_template
 
 from website.accounts.guards import admin_required
+from website.admin import bp
 from website.admin.charts import bar_chart, line_chart
-from website.admin.views import bp
 from website.consent import stats
 
 

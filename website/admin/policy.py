@@ -7,9 +7,9 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from website.accounts.guards import admin_required
+from website.admin import bp
 from website.admin.confirm import Confirmation, confirmation_page, confirmed
 from website.admin.forms import DRAFT_ACTIONS, DraftForm
-from website.admin.views import bp
 from website.policy import drafts
 from website.policy.models import PolicyDraft
 from website.policy.service import current_version, published_versions, today

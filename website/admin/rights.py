@@ -6,8 +6,8 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 
 from website.accounts.guards import admin_required
+from website.admin import bp
 from website.admin.confirm import Confirmation, confirmation_page, confirmed
-from website.admin.views import bp
 from website.mail.service import failed_emails
 from website.processing import flags_for
 from website.rights import service, workflow

@@ -6,7 +6,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 
 from website.accounts.guards import admin_required
-from website.admin.views import bp
+from website.admin import bp
 from website.mail.service import failed_emails
 from website.processing import flags_for
 from website.search import HOW_TO_SEARCH, parse_search

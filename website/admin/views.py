@@ -1,14 +1,13 @@
-"""The admin area: one blueprint; each page group lives in its own module of this package."""
+"""The admin dashboard; each other page group lives in its own module of this package."""
 
-from flask import Blueprint, render_template
+from flask import render_template
 
 from website.accounts.guards import admin_required
+from website.admin import bp
 from website.policy.drafts import policy_overview
 from website.retention import last_purge
 from website.rights.queue import queue_summary
 from website.support.service import queue_counts
-
-bp = Blueprint("admin", __name__)
 
 ADMIN_PAGES = (
     ("/admin/policy", "Policy", "Draft, preview and publish policy versions."),
@@ -45,5 +44,3 @@ def dashboard() -> str:
         purge=last_purge(),
     )
 
-
-from website.admin import audit, consents, policy, processing, rights, support  # noqa: E402,F401

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request
+from flask import Response, abort, flash, jsonify, redirect, render_template, request
 
-from website.consent import proof, registry, service
+from website.consent import bp, proof, registry, service
 from website.consent.forms import consent_form
 from website.errors import wants_json
 from website.extensions import csrf, limiter
 from website.security import safe_local_path
-
-bp = Blueprint("consent", __name__)
 
 
 @bp.get("/cookies")

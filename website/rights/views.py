@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 from flask import (
-    Blueprint,
     Response,
     abort,
     current_app,
@@ -24,7 +23,7 @@ from website.audit import record_audit
 from website.extensions import csrf, db, limiter, utcnow
 from website.forms import body_not_utf8
 from website.records.service import collection_notice
-from website.rights import service
+from website.rights import bp, service
 from website.rights.forms import (
     ActionForm,
     ConfirmRequestForm,
@@ -37,8 +36,6 @@ from website.rights.personal_data import (
     erase_personal_data,
     export_personal_data,
 )
-
-bp = Blueprint("rights", __name__)
 
 SESSION_KEY = "rights_references"
 # The request this browser sent last and has still to confirm: the "check your email" page

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import (
-    Blueprint,
     Response,
     abort,
     current_app,
@@ -18,11 +17,9 @@ from flask_login import current_user
 from website.extensions import csrf, limiter
 from website.forms import body_not_utf8
 from website.records.service import collection_notice
-from website.support import service
+from website.support import bp, service
 from website.support.forms import SupportRequestForm
 from website.support.models import SupportRequest
-
-bp = Blueprint("support", __name__)
 
 # References this browser submitted, kept in its (signed) session so its own confirmation page
 # can show the request's content; anyone else holding the URL sees nothing of it.
