@@ -11,6 +11,7 @@ from sqlalchemy import delete, select
 
 from website import processing
 from website.accounts.models import User
+from website.accounts.service import check_password, owned_email
 from website.audit import record_audit
 from website.extensions import db, utcnow
 from website.mail.models import OutboxEmail
@@ -152,10 +153,9 @@ def extend(request: RightsRequest, actor: User, months: int, reason: str) -> Non
     db.session.commit()
 
 
-def approve_deletion(request: RightsRequest, actor: User) -> tuple[ErasureReport, int]:
-    """Erase the owner's data and complete the request, in one transaction.
-
-    Returns the report and the id of the final email, which is sent and then forgotten."""
+def approve_deletion(request: RightsRequest, actor: User) -> ErasureReport:
+    """Erase the owner's data and complete the request in one transaction, then send the final
+    email at once and delete it (see send_and_forget): the erased address is not kept."""
     _check_approve_deletion(request)
     address = request.email
     outcome = (
@@ -169,7 +169,21 @@ def approve_deletion(request: RightsRequest, actor: User) -> tuple[ErasureReport
            support_requests=report.support_requests, rights_requests=report.rights_requests)
     email = _final_email(request, address, outcome, "Completed")
     db.session.commit()
-    return report, email.id
+    send_and_forget(email.id)
+    return report
+
+
+def delete_account(user: User, password: str) -> ErasureReport | None:
+    """The owner's own deletion: None (nothing deleted) unless the password is the account's;
+    else erase the account and what is held under its confirmed address, audited, committed."""
+    if not check_password(password, user.password_hash):
+        return None
+    user_id = user.id
+    # Only an address the account has confirmed erases what others hold under it.
+    report = erase_personal_data(owned_email(user), user=user)
+    record_audit("account.deleted", f"user:{user_id}", {"by": "owner"})
+    db.session.commit()
+    return report
 
 
 def _final_email(request: RightsRequest, address: str, outcome: str, label: str) -> OutboxEmail:
