@@ -48,8 +48,3 @@ def analytics() -> str:
         total=sum(views for _, views, _ in days),
     )
 
-
-@bp.app_template_global()
-def consent_summary_for_tile() -> stats.ConsentSummary:
-    """The dashboard tile's figures: decisions and analytics share over 30 days."""
-    return stats.consent_summary(30)

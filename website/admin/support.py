@@ -124,8 +124,3 @@ def support_reopen(reference: str) -> Response:
         flash("Request reopened.", "success")
     return redirect(url_for("admin.support_detail", reference=support_request.reference), 303)
 
-
-@bp.app_template_global()
-def support_queue_counts() -> dict[str, int]:
-    """Open and urgent counts for the dashboard tile (admin/_support_tile.html)."""
-    return service.queue_counts()

@@ -4,6 +4,7 @@ from flask import render_template
 
 from website.accounts.guards import admin_required
 from website.admin import bp
+from website.consent.stats import consent_summary
 from website.policy.drafts import policy_overview
 from website.retention import last_purge
 from website.rights.queue import queue_summary
@@ -33,14 +34,16 @@ def no_public_notices() -> dict[str, object]:
 @admin_required
 def dashboard() -> str:
     """The admin dashboard: what needs attention first, then each feature's own tile."""
-    due = queue_summary()
+    rights = queue_summary()
+    support = queue_counts()
     attention = {
-        "overdue": due["overdue"],
-        "due_soon": due["due_soon"],
-        "urgent": queue_counts()["urgent"],
+        "overdue": rights["overdue"],
+        "due_soon": rights["due_soon"],
+        "urgent": support["urgent"],
     }
     return render_template(
         "admin/dashboard.html", pages=ADMIN_PAGES, policy=policy_overview(), attention=attention,
-        purge=last_purge(),
+        purge=last_purge(), support_counts=support, rights=rights,
+        consent_tile=consent_summary(30),
     )
 

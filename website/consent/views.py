@@ -99,8 +99,3 @@ def saved_message(granted: frozenset[str]) -> str:
         return "Your choice is saved: only strictly necessary cookies are used."
     return f"Your choice is saved: {', '.join(names)} allowed."
 
-
-@bp.app_template_global()
-def consent_history_for(user_id: int | None) -> list[dict[str, Any]]:
-    """A user's consent decisions for their account page, newest first."""
-    return service.consent_records_for_user(user_id) if user_id else []

@@ -238,18 +238,3 @@ def account_delete() -> tuple[str, int] | str:
     session.clear()
     return render_template("rights/account_deleted.html", report=report)
 
-
-@bp.app_template_global()
-def rights_requests_for(user: object) -> list[RightsRequest]:
-    """The user's rights requests, for the account page."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return []
-    return service.requests_for_user(user)
-
-
-@bp.app_template_global()
-def rights_queue_summary() -> dict[str, object]:
-    """Counts for the admin dashboard tile."""
-    from website.rights.queue import queue_summary
-
-    return queue_summary()

@@ -108,17 +108,6 @@ def received() -> str:
 
 
 @bp.app_template_global()
-def support_requests_for(user: object) -> list[SupportRequest]:
-    """The account page's list: requests the logged-in user sent while logged in."""
-    # By user id only: an account's email address does not prove it owns requests sent from
-    # that address before, unless verified; the rights process verifies it for an access request.
-    user_id = getattr(user, "id", None)
-    if user_id is None or not getattr(user, "is_authenticated", False):
-        return []
-    return service.requests_for_user(user_id)
-
-
-@bp.app_template_global()
 def support_category_label(key: str) -> str:
     """The human label of a category key."""
     return service.CATEGORIES.get(key, key)
