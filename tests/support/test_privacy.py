@@ -10,6 +10,7 @@ from sqlalchemy import select
 from tests.conftest import AuthActions, Users, comparable_page
 from tests.support.helpers import all_requests, form
 from website.extensions import db, utcnow
+from website.retention import purge
 from website.support import service
 from website.support.models import SupportReply, SupportRequest
 
@@ -132,6 +133,7 @@ def test_export_holds_the_request_and_its_replies(app, make_request):
 
 
 def test_purge_deletes_only_requests_closed_before_the_cutoff(app, make_request):
+    """The site's retention purge (website/retention.py), with its replies, after 730 days."""
     old, recent, still_open = make_request(), make_request(), make_request()
     with app.app_context():
         for reference, closed_days_ago in ((old, 800), (recent, 10)):
@@ -139,8 +141,8 @@ def test_purge_deletes_only_requests_closed_before_the_cutoff(app, make_request)
             row.status, row.closed_at = "closed", utcnow() - timedelta(days=closed_days_ago)
             db.session.add(SupportReply(request=row, body="bye"))
         db.session.commit()
-        cutoff = utcnow() - timedelta(days=730)
-        assert service.purge_closed_before(cutoff, batch_size=1) == 1
-        assert service.purge_closed_before(cutoff) == 0
+        app.config["RETENTION_BATCH_SIZE"] = 1
+        assert purge()["closed_support_requests"] == 1
+        assert purge()["closed_support_requests"] == 0
         assert db.session.scalar(select(db.func.count()).select_from(SupportReply)) == 1
     assert {r.reference for r in all_requests(app)} == {recent, still_open}

@@ -40,7 +40,7 @@ def published_versions() -> list[PolicyVersion]:
 
 
 def in_force_first(query: Select, on: date) -> Select:
-    """The rule of SPEC.md: latest effective date that has come; ties go to the higher number."""
+    """The version in force: latest effective date that has come; ties go to the higher number."""
     return (
         query.where(PolicyVersion.effective_on <= on)
         .order_by(PolicyVersion.effective_on.desc(), PolicyVersion.number.desc())
