@@ -119,7 +119,7 @@ def logout() -> Response:
     remember-me cookie opens nothing any more (nor do the user's other sessions)."""
     end_sessions_here_and_everywhere()
     flash("You have been logged out.", "success")
-    return redirect("/", 303)
+    return redirect(url_for("pages.home"), 303)
 
 
 @bp.post("/account/logout-everywhere")

@@ -11,13 +11,13 @@ from website.rights.queue import queue_summary
 from website.support.service import queue_counts
 
 ADMIN_PAGES = (
-    ("/admin/policy", "Policy", "Draft, preview and publish policy versions."),
-    ("/admin/support", "Support queue", "Open support requests, urgent ones first."),
-    ("/admin/rights", "Rights queue", "Data-rights requests by due date."),
-    ("/admin/consents", "Consents", "Cookie-consent statistics."),
-    ("/admin/analytics", "Analytics", "First-party page views."),
-    ("/admin/audit", "Audit log", "Every admin action, newest first."),
-    ("/admin/processing", "Record of processing", "The Art. 30 record, with downloads."),
+    ("admin.policy", "Policy", "Draft, preview and publish policy versions."),
+    ("admin.support_queue", "Support queue", "Open support requests, urgent ones first."),
+    ("admin.rights_queue", "Rights queue", "Data-rights requests by due date."),
+    ("admin.consents", "Consents", "Cookie-consent statistics."),
+    ("admin.analytics", "Analytics", "First-party page views."),
+    ("admin.audit", "Audit log", "Every admin action, newest first."),
+    ("admin.processing", "Record of processing", "The Art. 30 record, with downloads."),
 )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, abort, flash, jsonify, redirect, render_template, request
+from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 
 from website.consent import bp, proof, registry, service
 from website.consent.forms import consent_form
@@ -60,7 +60,7 @@ def save() -> Any:
         )
     else:
         flash(saved_message(granted), "success")
-        target = safe_local_path(form.next.data) or "/cookies"
+        target = safe_local_path(form.next.data) or url_for("consent.cookies")
         response = redirect(target, 303)
     service.set_choice_cookies(response, stored)
     return response
@@ -74,7 +74,7 @@ def gpc_exception_needed() -> Any:
     if wants_json():
         return jsonify(error=message), 409
     flash(message, "error")
-    return redirect("/cookies#your-choice", 303)
+    return redirect(url_for("consent.cookies", _anchor="your-choice"), 303)
 
 
 @bp.get("/cookies/receipt")
