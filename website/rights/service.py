@@ -331,11 +331,6 @@ def log_export_download(item: RightsRequest) -> None:
     db.session.commit()
 
 
-def extension_allowed_until(item: RightsRequest) -> date | None:
-    """The last day an extension may be made: the original due date."""
-    return item.due_on
-
-
 def extended_due_date(item: RightsRequest, months: int) -> date:
     """The new due date: counted from verification, one month plus the extension."""
     return add_months(clock_start(item), 1 + months)
