@@ -43,7 +43,7 @@ def person_with_data(app, users) -> int:
         db.session.add(PasswordResetToken(user_id=user_id, token_hash="f" * 64,
                                           expires_at=utcnow()))
         record_audit("user.login", f"user:{user_id}", {}, actor_id=user_id, actor=EMAIL)
-        queue_email(EMAIL, "Welcome", "rights_update", request=None, type_label="",
+        queue_email(EMAIL, "Welcome", "rights_update", rights_request=None, type_label="",
                     status_label="", due=None, status_url="", outcome=f"Hello {NAME}")
         db.session.commit()
         submit_request("access", NAME, EMAIL, f"I am {NAME}, {EMAIL}")

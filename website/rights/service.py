@@ -138,7 +138,7 @@ def notify(item: RightsRequest, subject: str, template: str, **context: Any) -> 
         f"{subject} [{item.reference}]",
         template,
         reference=item.reference,
-        request=item,
+        rights_request=item,
         type_label=TYPES[item.request_type][0],
         status_label=STATUSES[item.status],
         due=effective_due(item),

@@ -189,7 +189,7 @@ def delete_account(user: User, password: str) -> ErasureReport | None:
 def _final_email(item: RightsRequest, address: str, outcome: str, label: str) -> OutboxEmail:
     return queue_email(
         address, f"Your data has been erased [{item.reference}]", "rights_update",
-        request=item, type_label=TYPES[item.request_type][0], status_label=label,
+        rights_request=item, type_label=TYPES[item.request_type][0], status_label=label,
         due=effective_due(item), status_url=status_url(item), outcome=outcome,
     )
 
@@ -246,7 +246,7 @@ def _lifting_notice(item: RightsRequest, reason: str) -> OutboxEmail:
         # A notice from an earlier try is still queued: it goes now, not a second one later.
         db.session.delete(waiting)
     return queue_email(item.email, subject, "rights_lifting", reference=item.reference,
-                       request=item, reason=reason, status_url=status_url(item))
+                       rights_request=item, reason=reason, status_url=status_url(item))
 
 
 def _close(item: RightsRequest, actor: User, status: str, text: str) -> None:
