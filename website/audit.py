@@ -1,4 +1,8 @@
-"""The audit trail: every admin action, from the web or the CLI. Append-only."""
+"""The audit trail: every admin action, from the web or the CLI.
+
+Entries are added and never edited, with two exceptions: an erasure pseudonymises the erased
+person where they are the actor (website/rights/personal_data.py; a deleted account's actor_id
+becomes NULL), and the retention purge deletes entries past RETENTION_AUDIT_DAYS."""
 
 from __future__ import annotations
 
@@ -38,12 +42,6 @@ def record_audit(
     )
     db.session.add(entry)
     return entry
-
-
-def recent_audit(limit: int = 50, offset: int = 0) -> list[AuditEntry]:
-    """The newest audit entries first."""
-    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit).offset(offset)
-    return list(db.session.scalars(query))
 
 
 def audit_page(

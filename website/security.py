@@ -45,7 +45,7 @@ def security_headers() -> dict[str, str]:
 
 
 def set_security_headers(response: Response) -> Response:
-    """Add the headers SPEC.md asks for; HSTS only over HTTPS."""
+    """Add the security headers (README, security section); HSTS only over HTTPS."""
     headers = response.headers
     for name, value in security_headers().items():
         headers.setdefault(name, value)

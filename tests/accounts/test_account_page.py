@@ -104,6 +104,15 @@ def test_partials_are_included_in_order():
     from pathlib import Path
 
     source = (Path(__file__).parents[2] / "templates/accounts/account.html").read_text()
-    positions = [source.index(f'{{% include "{name}/_account.html" ignore missing %}}')
+    positions = [source.index(f'{{% include "{name}/_account.html" %}}')
                  for name in ("support", "rights", "consent")]
     assert positions == sorted(positions)
+
+
+def test_no_template_hides_a_missing_include():
+    """A missing partial is an error, not a silently empty page section (issue 14, item 4)."""
+    from pathlib import Path
+
+    templates = Path(__file__).parents[2] / "templates"
+    hiding = [p.name for p in templates.rglob("*.html") if "ignore missing" in p.read_text()]
+    assert hiding == []

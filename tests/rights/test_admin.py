@@ -196,10 +196,7 @@ def test_dashboard_tile_counts(app, client, auth):
     seed(app, due_on=today + timedelta(days=3), status="in_progress")
     seed(app, status="received", due_on=None, verified_at=None)
     auth.login(admin=True)
-    with app.test_request_context():
-        from flask import render_template_string
-
-        html = render_template_string('{% include "admin/_rights_tile.html" %}')
+    html = client.get("/admin/").get_data(as_text=True)
     assert "Verified: 1" in html and "In progress: 1" in html
     assert "Received (unconfirmed): 1" in html
     assert "1 overdue" in html and "1 due within 7 days" in html

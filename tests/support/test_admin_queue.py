@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask import render_template_string
 from sqlalchemy import select
 
 from tests.conftest import body_text
@@ -187,12 +186,12 @@ def test_admin_posts_need_a_csrf_token(app, client, auth, make_request):
     assert all_requests(app)[0].status == "closed"
 
 
-def test_dashboard_tile_counts_open_and_urgent(app, make_request):
+def test_dashboard_tile_counts_open_and_urgent(app, client, auth, make_request):
     make_request(category="compromised_key")
     make_request(category="compromised_key", status="closed")
     make_request(category="general")
-    with app.test_request_context():
-        html = render_template_string('{% include "admin/_support_tile.html" %}')
+    auth.login(admin=True)
+    html = client.get("/admin/").get_data(as_text=True)
     assert "<strong>2</strong> open requests" in html
     assert "1 urgent" in html
 

@@ -5,14 +5,12 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from flask import render_template_string
-from flask_login import login_user
 from sqlalchemy import select
 
-from tests.conftest import comparable_page
+from tests.conftest import AuthActions, Users, comparable_page
 from tests.support.helpers import all_requests, form
-from website.accounts.models import User
 from website.extensions import db, utcnow
+from website.retention import purge
 from website.support import service
 from website.support.models import SupportReply, SupportRequest
 
@@ -59,9 +57,11 @@ def test_same_email_does_not_open_someone_elses_request(app, client, users, auth
 
 
 def account_list(app, user_id: int) -> str:
-    with app.test_request_context():
-        login_user(db.session.get(User, user_id))
-        return render_template_string('{% include "support/_account.html" %}')
+    """The support section of the user's account page, as the user sees it."""
+    client = app.test_client()
+    AuthActions(app, client, Users(app)).login(user_id)
+    html = client.get("/account").get_data(as_text=True)
+    return html[html.index("Your support requests"):html.index("Your data-rights requests")]
 
 
 def test_account_list_shows_only_the_users_own_requests(app, users, make_request):
@@ -133,6 +133,7 @@ def test_export_holds_the_request_and_its_replies(app, make_request):
 
 
 def test_purge_deletes_only_requests_closed_before_the_cutoff(app, make_request):
+    """The site's retention purge (website/retention.py), with its replies, after 730 days."""
     old, recent, still_open = make_request(), make_request(), make_request()
     with app.app_context():
         for reference, closed_days_ago in ((old, 800), (recent, 10)):
@@ -140,8 +141,8 @@ def test_purge_deletes_only_requests_closed_before_the_cutoff(app, make_request)
             row.status, row.closed_at = "closed", utcnow() - timedelta(days=closed_days_ago)
             db.session.add(SupportReply(request=row, body="bye"))
         db.session.commit()
-        cutoff = utcnow() - timedelta(days=730)
-        assert service.purge_closed_before(cutoff, batch_size=1) == 1
-        assert service.purge_closed_before(cutoff) == 0
+        app.config["RETENTION_BATCH_SIZE"] = 1
+        assert purge()["closed_support_requests"] == 1
+        assert purge()["closed_support_requests"] == 0
         assert db.session.scalar(select(db.func.count()).select_from(SupportReply)) == 1
     assert {r.reference for r in all_requests(app)} == {recent, still_open}

@@ -1,0 +1,5 @@
+"""The accounts area's blueprint; its routes live in the package's view modules."""
+
+from flask import Blueprint
+
+bp = Blueprint("accounts", __name__)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import (
-    Blueprint,
     Response,
     flash,
     g,
@@ -15,7 +14,7 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
-from website.accounts import links, service
+from website.accounts import bp, links, service
 from website.accounts.forms import (
     AccountForm,
     ButtonForm,
@@ -27,11 +26,12 @@ from website.accounts.forms import (
 )
 from website.accounts.models import User
 from website.accounts.throttle import configured, login_failed, submitted_email_key
+from website.consent import service as consent_service
 from website.extensions import csrf, db, limiter
 from website.records.service import collection_notice
+from website.rights import service as rights_service
 from website.security import safe_local_path
-
-bp = Blueprint("accounts", __name__)
+from website.support import service as support_service
 
 ResponseLike = Response | str | tuple[str, int]
 # The emailed confirmation token, moved out of the URL into the session (as Django's
@@ -119,7 +119,7 @@ def logout() -> Response:
     remember-me cookie opens nothing any more (nor do the user's other sessions)."""
     end_sessions_here_and_everywhere()
     flash("You have been logged out.", "success")
-    return redirect("/", 303)
+    return redirect(url_for("pages.home"), 303)
 
 
 @bp.post("/account/logout-everywhere")
@@ -185,8 +185,15 @@ def account() -> ResponseLike:
                 flash("We sent a link to your new address: the change takes effect when you "
                       "follow it.", "info")
             return redirect(url_for("accounts.account"), 303)
-    return render_template("accounts/account.html", form=form, user=user, button=ButtonForm(),
-                           confirmed=service.owned_email(user) is not None)
+    return render_template(
+        "accounts/account.html", form=form, user=user, button=ButtonForm(),
+        confirmed=service.owned_email(user) is not None,
+        # By user id only: an account's address does not prove it owns requests sent from that
+        # address before; the rights process verifies it for an access request.
+        support_requests=support_service.requests_for_user(user.id),
+        my_rights=rights_service.requests_for_user(user),
+        consent_records=consent_service.consent_records_for_user(user.id),
+    )
 
 
 @bp.post("/account/email/resend")

@@ -10,7 +10,7 @@ from flask import render_template, request, url_for
 
 from website.accounts.guards import admin_required
 from website.accounts.service import emails_by_id
-from website.admin.views import bp
+from website.admin import bp
 from website.audit import AuditEntry, audit_actions, audit_page
 from website.policy.drafts import existing_draft_ids
 from website.rights.service import STATUSES

@@ -1,5 +1,5 @@
 """Ask before an irreversible admin action: one page that says what will happen and re-posts
-the same form with `confirm=yes` (SPEC: Admin)."""
+the same form with `confirm=yes`."""
 
 from __future__ import annotations
 

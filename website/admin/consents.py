@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import render_template
 
 from website.accounts.guards import admin_required
+from website.admin import bp
 from website.admin.charts import bar_chart, line_chart
-from website.admin.views import bp
 from website.consent import stats
 
 
@@ -48,8 +48,3 @@ def analytics() -> str:
         total=sum(views for _, views, _ in days),
     )
 
-
-@bp.app_template_global()
-def consent_summary_for_tile() -> stats.ConsentSummary:
-    """The dashboard tile's figures: decisions and analytics share over 30 days."""
-    return stats.consent_summary(30)

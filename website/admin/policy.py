@@ -7,9 +7,9 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from website.accounts.guards import admin_required
+from website.admin import bp
 from website.admin.confirm import Confirmation, confirmation_page, confirmed
 from website.admin.forms import DRAFT_ACTIONS, DraftForm
-from website.admin.views import bp
 from website.policy import drafts
 from website.policy.models import PolicyDraft
 from website.policy.service import current_version, published_versions, today
@@ -57,7 +57,7 @@ def create_draft() -> Response | tuple[str, int]:
         return editor(form, None, 400)
     draft = drafts.create_draft(form.fields(), acting_admin())
     flash("Draft created.", "success")
-    return redirect(f"/admin/policy/drafts/{draft.id}", 303)
+    return redirect(url_for("admin.draft", draft_id=draft.id), 303)
 
 
 @bp.get("/policy/drafts/<int:draft_id>")
@@ -91,7 +91,7 @@ def update_draft(draft_id: int):
             return confirmation_page(discard_confirmation(draft))
         drafts.discard_draft(draft, acting_admin())
         flash("Draft discarded.", "success")
-        return redirect("/admin/policy", 303)
+        return redirect(url_for("admin.policy"), 303)
     if action == "publish":
         return publish(form, draft)
     if not form.validate():
@@ -100,7 +100,7 @@ def update_draft(draft_id: int):
     if action == "preview":
         return editor(form, draft, preview=drafts.preview(form.fields().markdown))
     flash("Draft saved.", "success")
-    return redirect(f"/admin/policy/drafts/{draft.id}", 303)
+    return redirect(url_for("admin.draft", draft_id=draft.id), 303)
 
 
 def publish(form: DraftForm, draft: PolicyDraft):
@@ -119,7 +119,7 @@ def publish(form: DraftForm, draft: PolicyDraft):
         + note,
         "success",
     )
-    return redirect("/admin/policy", 303)
+    return redirect(url_for("admin.policy"), 303)
 
 
 def publish_confirmation(draft: PolicyDraft, plan: drafts.PublishPlan) -> Confirmation:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, jsonify, render_template
 
 from website.accounts.guards import admin_required
-from website.admin.views import bp
+from website.admin import bp
 from website.records.service import processing_csv, processing_record
 
 

@@ -6,8 +6,8 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 
 from website.accounts.guards import admin_required
+from website.admin import bp
 from website.admin.confirm import Confirmation, confirmation_page, confirmed
-from website.admin.views import bp
 from website.mail.service import failed_emails
 from website.processing import flags_for
 from website.rights import service, workflow
@@ -155,8 +155,7 @@ def run_action(item: RightsRequest, action: str, form: object) -> str:
     if action == "lift_restriction":
         workflow.lift_restriction(item, admin, form.reason.data)
         return "The owner has been told; the restriction is lifted."
-    report, email_id = workflow.approve_deletion(item, admin)
-    workflow.send_and_forget(email_id)
+    report = workflow.approve_deletion(item, admin)
     return (
         f"Erased: account {'deleted' if report.account_deleted else 'none found'}, "
         f"{report.support_requests} support request(s) anonymised, "

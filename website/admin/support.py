@@ -6,7 +6,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 
 from website.accounts.guards import admin_required
-from website.admin.views import bp
+from website.admin import bp
 from website.mail.service import failed_emails
 from website.processing import flags_for
 from website.search import HOW_TO_SEARCH, parse_search
@@ -124,8 +124,3 @@ def support_reopen(reference: str) -> Response:
         flash("Request reopened.", "success")
     return redirect(url_for("admin.support_detail", reference=support_request.reference), 303)
 
-
-@bp.app_template_global()
-def support_queue_counts() -> dict[str, int]:
-    """Open and urgent counts for the dashboard tile (admin/_support_tile.html)."""
-    return service.queue_counts()

@@ -1,23 +1,23 @@
-"""The admin area: one blueprint; each page group lives in its own module of this package."""
+"""The admin dashboard; each other page group lives in its own module of this package."""
 
-from flask import Blueprint, render_template
+from flask import render_template
 
 from website.accounts.guards import admin_required
+from website.admin import bp
+from website.consent.stats import consent_summary
 from website.policy.drafts import policy_overview
 from website.retention import last_purge
 from website.rights.queue import queue_summary
 from website.support.service import queue_counts
 
-bp = Blueprint("admin", __name__)
-
 ADMIN_PAGES = (
-    ("/admin/policy", "Policy", "Draft, preview and publish policy versions."),
-    ("/admin/support", "Support queue", "Open support requests, urgent ones first."),
-    ("/admin/rights", "Rights queue", "Data-rights requests by due date."),
-    ("/admin/consents", "Consents", "Cookie-consent statistics."),
-    ("/admin/analytics", "Analytics", "First-party page views."),
-    ("/admin/audit", "Audit log", "Every admin action, newest first."),
-    ("/admin/processing", "Record of processing", "The Art. 30 record, with downloads."),
+    ("admin.policy", "Policy", "Draft, preview and publish policy versions."),
+    ("admin.support_queue", "Support queue", "Open support requests, urgent ones first."),
+    ("admin.rights_queue", "Rights queue", "Data-rights requests by due date."),
+    ("admin.consents", "Consents", "Cookie-consent statistics."),
+    ("admin.analytics", "Analytics", "First-party page views."),
+    ("admin.audit", "Audit log", "Every admin action, newest first."),
+    ("admin.processing", "Record of processing", "The Art. 30 record, with downloads."),
 )
 
 
@@ -34,16 +34,16 @@ def no_public_notices() -> dict[str, object]:
 @admin_required
 def dashboard() -> str:
     """The admin dashboard: what needs attention first, then each feature's own tile."""
-    due = queue_summary()
+    rights = queue_summary()
+    support = queue_counts()
     attention = {
-        "overdue": due["overdue"],
-        "due_soon": due["due_soon"],
-        "urgent": queue_counts()["urgent"],
+        "overdue": rights["overdue"],
+        "due_soon": rights["due_soon"],
+        "urgent": support["urgent"],
     }
     return render_template(
         "admin/dashboard.html", pages=ADMIN_PAGES, policy=policy_overview(), attention=attention,
-        purge=last_purge(),
+        purge=last_purge(), support_counts=support, rights=rights,
+        consent_tile=consent_summary(30),
     )
 
-
-from website.admin import audit, consents, policy, processing, rights, support  # noqa: E402,F401

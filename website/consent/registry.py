@@ -133,11 +133,6 @@ def find_cookie(name: str) -> Cookie:
     raise KeyError(f"cookie {name!r} is not in the cookie registry")
 
 
-def registered_names() -> set[str]:
-    """Every cookie name the site can set."""
-    return {c.resolved_name(current_app.config) for c in COOKIES}
-
-
 def as_json() -> dict[str, list[dict[str, Any]]]:
     """The registry as /cookies.json gives it."""
     config = current_app.config

@@ -22,6 +22,8 @@ from website.consent.models import ConsentRecord
 from website.consent.proof import browser_family
 from website.database import commit_without_flush_wait
 from website.extensions import db, utcnow
+from website.policy.models import PolicyVersion
+from website.policy.service import in_force_first
 from website.processing import ANALYTICS, processing_allowed
 
 log = logging.getLogger(__name__)
@@ -127,9 +129,6 @@ def is_current(choice: StoredChoice) -> bool:
 def current_policy_number_query() -> ScalarSelect[int]:
     """The number of the version in force on the date bound as `today`, as a subquery for the
     INSERT (saves a round trip)."""
-    from website.policy.models import PolicyVersion
-    from website.policy.service import in_force_first
-
     return in_force_first(select(PolicyVersion.number), bindparam("today")).scalar_subquery()
 
 

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request
+from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 
-from website.consent import proof, registry, service
+from website.consent import bp, proof, registry, service
 from website.consent.forms import consent_form
 from website.errors import wants_json
 from website.extensions import csrf, limiter
 from website.security import safe_local_path
-
-bp = Blueprint("consent", __name__)
 
 
 @bp.get("/cookies")
@@ -62,7 +60,7 @@ def save() -> Any:
         )
     else:
         flash(saved_message(granted), "success")
-        target = safe_local_path(form.next.data) or "/cookies"
+        target = safe_local_path(form.next.data) or url_for("consent.cookies")
         response = redirect(target, 303)
     service.set_choice_cookies(response, stored)
     return response
@@ -76,7 +74,7 @@ def gpc_exception_needed() -> Any:
     if wants_json():
         return jsonify(error=message), 409
     flash(message, "error")
-    return redirect("/cookies#your-choice", 303)
+    return redirect(url_for("consent.cookies", _anchor="your-choice"), 303)
 
 
 @bp.get("/cookies/receipt")
@@ -101,8 +99,3 @@ def saved_message(granted: frozenset[str]) -> str:
         return "Your choice is saved: only strictly necessary cookies are used."
     return f"Your choice is saved: {', '.join(names)} allowed."
 
-
-@bp.app_template_global()
-def consent_history_for(user_id: int | None) -> list[dict[str, Any]]:
-    """A user's consent decisions for their account page, newest first."""
-    return service.consent_records_for_user(user_id) if user_id else []

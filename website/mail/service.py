@@ -7,6 +7,7 @@ import re
 import smtplib
 import sys
 import threading
+from collections.abc import Callable
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -230,13 +231,21 @@ def is_permanent(error: Exception) -> bool:
     return isinstance(error, (ValueError, UnicodeError))
 
 
-def deliver_outbox(limit: int = 500) -> tuple[int, int]:
-    """Queue the batches that announcements still owe, then deliver what is due. (sent, failed)"""
-    # Announcing a material policy change to every user is queued in batches (see
-    # website/policy/announce.py); whoever delivers mail also carries that fan-out forward.
-    from website.policy.announce import continue_announcements
+PRODUCERS = "mail.before_delivery"
 
-    continue_announcements()
+
+def before_delivery(app: Flask, producer: Callable[[], object]) -> None:
+    """Run `producer()` before each delivery round: it may queue more mail first.
+
+    The factory registers the policy announcement's batches (website/policy/announce.py):
+    whoever delivers mail also carries that fan-out forward, without mail importing policy."""
+    app.extensions.setdefault(PRODUCERS, []).append(producer)
+
+
+def deliver_outbox(limit: int = 500) -> tuple[int, int]:
+    """Queue what the registered producers still owe, then deliver what is due. (sent, failed)"""
+    for produce in current_app.extensions.get(PRODUCERS, []):
+        produce()
     return send_pending(limit=limit)
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, Response, current_app, render_template, url_for
+from flask import Response, current_app, render_template, url_for
 from sqlalchemy import text
 
 from website.extensions import db, utcnow
-
-bp = Blueprint("pages", __name__)
+from website.pages import bp
+from website.policy.service import published_versions
 
 
 @bp.get("/")
@@ -53,8 +53,6 @@ def robots() -> Response:
 @bp.get("/sitemap.xml")
 def sitemap() -> Response:
     """The public pages, with every published policy version."""
-    from website.policy.service import published_versions
-
     site = current_app.config["SITE_URL"]
     paths = list(SITEMAP_PAGES)
     paths += [url_for("policy.version", number=v.number) for v in published_versions()]

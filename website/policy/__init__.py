@@ -1,0 +1,5 @@
+"""The policy area's blueprint; its routes live in the package's view modules."""
+
+from flask import Blueprint
+
+bp = Blueprint("policy", __name__)

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import Select, func, inspect, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import defer
@@ -40,7 +40,7 @@ def published_versions() -> list[PolicyVersion]:
 
 
 def in_force_first(query: Select, on: date) -> Select:
-    """The rule of SPEC.md: latest effective date that has come; ties go to the higher number."""
+    """The version in force: latest effective date that has come; ties go to the higher number."""
     return (
         query.where(PolicyVersion.effective_on <= on)
         .order_by(PolicyVersion.effective_on.desc(), PolicyVersion.number.desc())
@@ -143,6 +143,17 @@ def latest_material_version(on: date | None = None) -> VersionRef | None:
     return remembered(("latest material", on), read)
 
 
+MATERIAL_HOOKS = "policy.on_material_change"
+
+
+def on_material_change(app: Flask, callback: Callable[[PolicyVersion], None]) -> None:
+    """Call `callback(version)` in the publishing transaction when a material version is stored.
+
+    The factory registers the announcement (website/policy/announce.py) here, so publishing
+    does not import what is built on top of it."""
+    app.extensions.setdefault(MATERIAL_HOOKS, []).append(callback)
+
+
 def publish_version(
     markdown: str,
     effective_on: date,
@@ -176,9 +187,8 @@ def publish_version(
     )
     db.session.flush()
     if material:
-        from website.policy.announce import announce_material_change
-
-        announce_material_change(version)
+        for announce in current_app.extensions.get(MATERIAL_HOOKS, []):
+            announce(version)
     db.session.commit()
     forget_remembered()
     return version

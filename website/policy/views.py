@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, make_response, render_template, request
+from flask import Response, abort, make_response, render_template, request
 
-from website.policy import service
+from website.policy import bp, service
 from website.policy.diff import compare, diff_page_html
 from website.policy.models import PolicyVersion
-
-bp = Blueprint("policy", __name__)
 
 
 def conditional(response: Response, version: PolicyVersion) -> Response:
@@ -81,5 +79,3 @@ def diff() -> str:
         versions=service.published_versions(),
     )
 
-
-from website.policy import notice  # noqa: E402,F401

@@ -1,0 +1,5 @@
+"""The rights area's blueprint; its routes live in the package's view modules."""
+
+from flask import Blueprint
+
+bp = Blueprint("rights", __name__)

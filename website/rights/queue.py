@@ -36,10 +36,10 @@ class QueuePage:
     search: QueueSearch | None = None
 
 
-def urgency(request: RightsRequest, today: date | None = None) -> str:
+def urgency(item: RightsRequest, today: date | None = None) -> str:
     """"overdue", "due_soon" or "" for an open request's due date."""
-    due = request.extended_due_on or request.due_on
-    if request.status not in OPEN or due is None:
+    due = item.extended_due_on or item.due_on
+    if item.status not in OPEN or due is None:
         return ""
     today = today or utcnow().date()
     if due < today:

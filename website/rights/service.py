@@ -78,12 +78,12 @@ def _status_signer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="rights-status-link")
 
 
-def access_token(request: RightsRequest) -> str:
+def access_token(item: RightsRequest) -> str:
     """The owner's status-page token: signed, dated, valid RIGHTS_STATUS_LINK_DAYS days."""
-    return _status_signer().dumps(request.reference)
+    return _status_signer().dumps(item.reference)
 
 
-def status_token_state(request: RightsRequest, token: str) -> Literal["ok", "expired", "bad"]:
+def status_token_state(item: RightsRequest, token: str) -> Literal["ok", "expired", "bad"]:
     """Whether a status-link token opens this request now, has expired, or is not its own."""
     max_age = int(current_app.config["RIGHTS_STATUS_LINK_DAYS"]) * 86400
     if len(token) > 200:
@@ -92,25 +92,25 @@ def status_token_state(request: RightsRequest, token: str) -> Literal["ok", "exp
         reference = _status_signer().loads(token, max_age=max_age)
     except SignatureExpired:
         reference = _status_signer().loads(token)  # genuine, only too old
-        return "expired" if reference == request.reference else "bad"
+        return "expired" if reference == item.reference else "bad"
     except BadSignature:
         return "bad"
-    return "ok" if reference == request.reference else "bad"
+    return "ok" if reference == item.reference else "bad"
 
 
-def export_token(request: RightsRequest) -> str:
+def export_token(item: RightsRequest) -> str:
     """The token of the export link; it changes whenever a new export window opens."""
-    return _keyed_token(f"rights-export:{request.reference}:{request.export_expires_at}")
+    return _keyed_token(f"rights-export:{item.reference}:{item.export_expires_at}")
 
 
-def effective_due(request: RightsRequest) -> date | None:
+def effective_due(item: RightsRequest) -> date | None:
     """The due date in force: the extended one when there is one."""
-    return request.extended_due_on or request.due_on
+    return item.extended_due_on or item.due_on
 
 
-def status_url(request: RightsRequest) -> str:
+def status_url(item: RightsRequest) -> str:
     """The absolute status-page link with the owner's token, for emails."""
-    path = f"/rights/status/{request.reference}?token={access_token(request)}"
+    path = f"/rights/status/{item.reference}?token={access_token(item)}"
     return current_app.config["SITE_URL"] + path
 
 
@@ -121,28 +121,28 @@ def get_by_reference(reference: str) -> RightsRequest | None:
     return db.session.scalar(select(RightsRequest).where(RightsRequest.reference == reference))
 
 
-def add_event(request: RightsRequest, to_status: str, note: str, actor_id: int | None) -> None:
+def add_event(item: RightsRequest, to_status: str, note: str, actor_id: int | None) -> None:
     """Append one line to the request's history (who, when, from which status, what)."""
-    request.events.append(
+    item.events.append(
         RightsRequestEvent(
-            actor_id=actor_id, from_status=request.status, to_status=to_status, note=note
+            actor_id=actor_id, from_status=item.status, to_status=to_status, note=note
         )
     )
-    request.status = to_status
+    item.status = to_status
 
 
-def notify(request: RightsRequest, subject: str, template: str, **context: Any) -> None:
+def notify(item: RightsRequest, subject: str, template: str, **context: Any) -> None:
     """Email the owner about a change (in the same transaction as the change)."""
     queue_email(
-        request.email,
-        f"{subject} [{request.reference}]",
+        item.email,
+        f"{subject} [{item.reference}]",
         template,
-        reference=request.reference,
-        request=request,
-        type_label=TYPES[request.request_type][0],
-        status_label=STATUSES[request.status],
-        due=effective_due(request),
-        status_url=status_url(request),
+        reference=item.reference,
+        rights_request=item,
+        type_label=TYPES[item.request_type][0],
+        status_label=STATUSES[item.status],
+        due=effective_due(item),
+        status_url=status_url(item),
         **context,
     )
 
@@ -162,7 +162,7 @@ def submit_request(
         db.session.commit()
         return waiting, token
     now = utcnow()
-    request = RightsRequest(
+    item = RightsRequest(
         reference=new_reference("RR"),
         created_at=now,
         request_type=request_type,
@@ -171,17 +171,17 @@ def submit_request(
         details=details,
         status="received",
     )
-    request.events.append(RightsRequestEvent(from_status="", to_status="received", note=""))
-    db.session.add(request)
+    item.events.append(RightsRequestEvent(from_status="", to_status="received", note=""))
+    db.session.add(item)
     if owns_email(user, email):
         # Only an account that has confirmed this very address skips the emailed link.
-        request.user_id = user.id
-        mark_verified(request, user.id, "Verified at once: submitted while logged in as the owner.")
+        item.user_id = user.id
+        mark_verified(item, user.id, "Verified at once: submitted while logged in as the owner.")
         db.session.commit()
-        return request, None
-    token = send_confirmation(request)
+        return item, None
+    token = send_confirmation(item)
     db.session.commit()
-    return request, token
+    return item, token
 
 
 def waiting_request(email: str, request_type: str) -> RightsRequest | None:
@@ -197,90 +197,90 @@ def waiting_request(email: str, request_type: str) -> RightsRequest | None:
     )
 
 
-def send_confirmation(request: RightsRequest) -> str:
+def send_confirmation(item: RightsRequest) -> str:
     """Queue the confirmation email with a fresh link (an earlier link stops working).
 
     The link expires when the unconfirmed request would be purged, counted from its creation,
     so sending again never makes a request live longer. The caller commits."""
     token = secrets.token_urlsafe(32)
     days = current_app.config["RETENTION_DAYS"]["unverified_rights_requests"]
-    request.verify_token_hash = token_hash(token)
-    request.verify_expires_at = (request.created_at or utcnow()) + timedelta(days=days)
+    item.verify_token_hash = token_hash(token)
+    item.verify_expires_at = (item.created_at or utcnow()) + timedelta(days=days)
     verify_url = f"{current_app.config['SITE_URL']}/rights/verify/{token}"
-    notify(request, "Please confirm your data-rights request", "rights_verify",
+    notify(item, "Please confirm your data-rights request", "rights_verify",
            verify_url=verify_url, valid_days=days)
     return token
 
 
 def resend_confirmation(reference: str) -> str:
     """Send the confirmation email of a waiting request again: "sent", "confirmed" or "gone"."""
-    request = get_by_reference(reference)
-    if request is None:
+    item = get_by_reference(reference)
+    if item is None:
         return "gone"
-    if request.status != "received":
+    if item.status != "received":
         return "confirmed"
-    if request.verify_expires_at is None or request.verify_expires_at <= utcnow():
+    if item.verify_expires_at is None or item.verify_expires_at <= utcnow():
         return "gone"
-    send_confirmation(request)
+    send_confirmation(item)
     db.session.commit()
     return "sent"
 
 
-def mark_verified(request: RightsRequest, actor_id: int | None, note: str) -> None:
+def mark_verified(item: RightsRequest, actor_id: int | None, note: str) -> None:
     """Received -> verified: the one-month clock starts today, or on the day the request was
     received when the requester's identity was clear on receipt (ICO)."""
-    request.verified_at = utcnow()
-    request.due_on = one_calendar_month_after(clock_start(request))
-    if request.user_id is None:
-        owner = confirmed_owner(request.email)
-        request.user_id = owner.id if owner else None
-    add_event(request, "verified", note, actor_id)
-    if request.request_type in LIMITING_TYPES:
+    item.verified_at = utcnow()
+    item.due_on = one_calendar_month_after(clock_start(item))
+    if item.user_id is None:
+        owner = confirmed_owner(item.email)
+        item.user_id = owner.id if owner else None
+    add_event(item, "verified", note, actor_id)
+    if item.request_type in LIMITING_TYPES:
         # In force from verification (Art. 18(1), 21): not only once an admin has decided.
-        add_limit(request.email, request.request_type, request.reference)
-    notify(request, "Your data-rights request is confirmed", "rights_verified")
+        add_limit(item.email, item.request_type, item.reference)
+    notify(item, "Your data-rights request is confirmed", "rights_verified")
 
 
 def verification_state(token: str) -> tuple[str, RightsRequest | None]:
     """What the emailed token would do: ("ok" | "unknown" | "expired" | "used", request)."""
     if not token or len(token) > 100:
         return "unknown", None
-    request = db.session.scalar(
+    item = db.session.scalar(
         select(RightsRequest).where(RightsRequest.verify_token_hash == token_hash(token))
     )
-    if request is None:
+    if item is None:
         return "unknown", None
-    if request.verified_at is not None or request.status != "received":
-        return "used", request
-    if request.verify_expires_at is None or request.verify_expires_at < utcnow():
-        return "expired", request
-    return "ok", request
+    if item.verified_at is not None or item.status != "received":
+        return "used", item
+    if item.verify_expires_at is None or item.verify_expires_at < utcnow():
+        return "expired", item
+    return "ok", item
 
 
 def verify(token: str) -> tuple[str, RightsRequest | None]:
     """Confirm by the emailed token (a POST): the outcome as `verification_state` names it."""
-    outcome, request = verification_state(token)
+    outcome, item = verification_state(token)
     if outcome == "ok":
-        mark_verified(request, None, "Confirmed by the emailed link.")
+        mark_verified(item, None, "Confirmed by the emailed link.")
         db.session.commit()
-    return outcome, request
+    return outcome, item
 
 
 def owner_can_view(
-    request: RightsRequest | None, user: Any, session_references: list[str], token: str | None
+    item: RightsRequest | None, user: Any, session_references: list[str], token: str | None
 ) -> bool:
     """True only for the verified owner: their unexpired link, their session, or their account.
 
     An account sees a request it was linked to, or one made from the address it has
     confirmed (`owns_email`): an address merely typed into the account proves nothing."""
-    if request is None or request.verified_at is None:
+    if item is None or item.verified_at is None:
         return False
-    if token and status_token_state(request, token) == "ok":
+    if token and status_token_state(item, token) == "ok":
         return True
-    if request.reference in session_references:
+    if item.reference in session_references:
         return True
     if user is not None and getattr(user, "is_authenticated", False):
-        return request.user_id == user.id or owns_email(user, request.email)
+        return item.user_id == user.id or owns_email(user, item.email)
     return False
 
 
@@ -288,10 +288,10 @@ def send_new_status_link(reference: str, email: str) -> None:
     """Email a fresh status link when the reference and address match a confirmed request.
 
     The answer is the same either way; the link goes to the stored address only."""
-    request = get_by_reference(reference.strip().upper())
-    if request is None or request.verified_at is None or not same_address(request.email, email):
+    item = get_by_reference(reference.strip().upper())
+    if item is None or item.verified_at is None or not same_address(item.email, email):
         return
-    notify(request, "A new link to your data-rights request", "rights_status_link")
+    notify(item, "A new link to your data-rights request", "rights_status_link")
     db.session.commit()
 
 
@@ -305,44 +305,39 @@ def requests_for_user(user: User) -> list[RightsRequest]:
     return list(db.session.scalars(query))
 
 
-def export_available(request: RightsRequest) -> bool:
+def export_available(item: RightsRequest) -> bool:
     """True while the owner may download the export of a completed access/portability request."""
     return bool(
-        request.export_token_hash
-        and request.export_expires_at
-        and request.export_expires_at > utcnow()
+        item.export_token_hash
+        and item.export_expires_at
+        and item.export_expires_at > utcnow()
     )
 
 
-def export_token_valid(request: RightsRequest, token: str) -> bool:
+def export_token_valid(item: RightsRequest, token: str) -> bool:
     """True when the token opens this request's export now."""
-    if not export_available(request) or not token:
+    if not export_available(item) or not token:
         return False
-    return hmac.compare_digest(token_hash(token), request.export_token_hash or "")
+    return hmac.compare_digest(token_hash(token), item.export_token_hash or "")
 
 
-def log_export_download(request: RightsRequest) -> None:
+def log_export_download(item: RightsRequest) -> None:
     """Write the download into the request's history and the audit log."""
-    request.events.append(
-        RightsRequestEvent(from_status=request.status, to_status=request.status,
+    item.events.append(
+        RightsRequestEvent(from_status=item.status, to_status=item.status,
                            note="The owner downloaded the data export.")
     )
-    record_audit("rights.export_downloaded", request.reference, {})
+    record_audit("rights.export_downloaded", item.reference, {})
     db.session.commit()
 
 
-def extension_allowed_until(request: RightsRequest) -> date | None:
-    """The last day an extension may be made: the original due date."""
-    return request.due_on
-
-
-def extended_due_date(request: RightsRequest, months: int) -> date:
+def extended_due_date(item: RightsRequest, months: int) -> date:
     """The new due date: counted from verification, one month plus the extension."""
-    return add_months(clock_start(request), 1 + months)
+    return add_months(clock_start(item), 1 + months)
 
 
-def clock_start(request: RightsRequest) -> date:
+def clock_start(item: RightsRequest) -> date:
     """The day the month runs from: receipt when the identity was clear then, else verification."""
-    if request.identity_checked and request.received_on:
-        return request.received_on
-    return (request.verified_at or utcnow()).date()
+    if item.identity_checked and item.received_on:
+        return item.received_on
+    return (item.verified_at or utcnow()).date()

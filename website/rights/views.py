@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 from flask import (
-    Blueprint,
     Response,
     abort,
     current_app,
@@ -19,12 +18,12 @@ from flask import (
 )
 from flask_login import current_user, login_required, logout_user
 
-from website.accounts.service import check_password, owned_email
+from website.accounts.service import owned_email
 from website.audit import record_audit
 from website.extensions import csrf, db, limiter, utcnow
 from website.forms import body_not_utf8
 from website.records.service import collection_notice
-from website.rights import service
+from website.rights import bp, service, workflow
 from website.rights.forms import (
     ActionForm,
     ConfirmRequestForm,
@@ -34,11 +33,8 @@ from website.rights.forms import (
 )
 from website.rights.models import RightsRequest
 from website.rights.personal_data import (
-    erase_personal_data,
     export_personal_data,
 )
-
-bp = Blueprint("rights", __name__)
 
 SESSION_KEY = "rights_references"
 # The request this browser sent last and has still to confirm: the "check your email" page
@@ -234,31 +230,11 @@ def account_delete() -> tuple[str, int] | str:
     form = DeleteAccountForm()
     if not form.validate_on_submit():
         return render_template("rights/account_delete.html", form=form), 400
-    if not check_password(form.password.data or "", current_user.password_hash):
+    report = workflow.delete_account(current_user._get_current_object(), form.password.data or "")
+    if report is None:
         form.password.errors.append("That password is not right. Nothing has been deleted.")
         return render_template("rights/account_delete.html", form=form), 400
-    user_id = current_user.id
-    user = current_user._get_current_object()
-    # Only an address the account has confirmed erases what others hold under it.
-    report = erase_personal_data(owned_email(user), user=user)
-    record_audit("account.deleted", f"user:{user_id}", {"by": "owner"})
-    db.session.commit()
     logout_user()
     session.clear()
     return render_template("rights/account_deleted.html", report=report)
 
-
-@bp.app_template_global()
-def rights_requests_for(user: object) -> list[RightsRequest]:
-    """The user's rights requests, for the account page."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return []
-    return service.requests_for_user(user)
-
-
-@bp.app_template_global()
-def rights_queue_summary() -> dict[str, object]:
-    """Counts for the admin dashboard tile."""
-    from website.rights.queue import queue_summary
-
-    return queue_summary()

@@ -11,6 +11,7 @@ from sqlalchemy import delete, select
 
 from website import processing
 from website.accounts.models import User
+from website.accounts.service import check_password, owned_email
 from website.audit import record_audit
 from website.extensions import db, utcnow
 from website.mail.models import OutboxEmail
@@ -36,39 +37,39 @@ from website.rights.service import (
 log = logging.getLogger(__name__)
 
 
-def _audit(action: str, request: RightsRequest, actor: User, **details: object) -> None:
+def _audit(action: str, item: RightsRequest, actor: User, **details: object) -> None:
     # The target is the reference, never the owner's address or name (they may be erased later).
-    record_audit(f"rights.{action}", request.reference, dict(details),
+    record_audit(f"rights.{action}", item.reference, dict(details),
                  actor_id=actor.id, actor=actor.email)
 
 
-def _require_open(request: RightsRequest) -> None:
-    if request.status not in OPEN:
+def _require_open(item: RightsRequest) -> None:
+    if item.status not in OPEN:
         raise RightsError("Only a verified or in-progress request can be changed.")
 
 
-def _check_start(request: RightsRequest) -> None:
-    if request.status != "verified":
+def _check_start(item: RightsRequest) -> None:
+    if item.status != "verified":
         raise RightsError("Only a verified request can be started.")
 
 
-def _check_complete(request: RightsRequest) -> None:
-    _require_open(request)
-    if request.request_type == "deletion":
+def _check_complete(item: RightsRequest) -> None:
+    _require_open(item)
+    if item.request_type == "deletion":
         raise RightsError("A deletion request is completed by approving the deletion.")
 
 
-def _check_extend(request: RightsRequest) -> None:
-    _require_open(request)
-    if request.extended_due_on is not None:
+def _check_extend(item: RightsRequest) -> None:
+    _require_open(item)
+    if item.extended_due_on is not None:
         raise RightsError("This request has already been extended once.")
-    if request.due_on is None or utcnow().date() > request.due_on:
+    if item.due_on is None or utcnow().date() > item.due_on:
         raise RightsError("The original due date has passed: it can no longer be extended.")
 
 
-def _check_approve_deletion(request: RightsRequest) -> None:
-    _require_open(request)
-    if request.request_type != "deletion":
+def _check_approve_deletion(item: RightsRequest) -> None:
+    _require_open(item)
+    if item.request_type != "deletion":
         raise RightsError("Only a deletion request can be approved for deletion.")
 
 
@@ -82,101 +83,114 @@ PRECONDITIONS = {
 }
 
 
-def available_actions(request: RightsRequest) -> list[str]:
+def available_actions(item: RightsRequest) -> list[str]:
     """The actions an admin can take on the request now, in the order the page shows them."""
     possible = []
     for action, check in PRECONDITIONS.items():
         try:
-            check(request)
+            check(item)
         except RightsError:
             continue
         possible.append(action)
     return possible
 
 
-def start(request: RightsRequest, actor: User) -> None:
+def start(item: RightsRequest, actor: User) -> None:
     """Verified -> in progress."""
-    _check_start(request)
-    add_event(request, "in_progress", "Work on the request has started.", actor.id)
-    notify(request, "We are working on your data-rights request", "rights_update")
-    _audit("start", request, actor, from_status="verified", to_status="in_progress")
+    _check_start(item)
+    add_event(item, "in_progress", "Work on the request has started.", actor.id)
+    notify(item, "We are working on your data-rights request", "rights_update")
+    _audit("start", item, actor, from_status="verified", to_status="in_progress")
     db.session.commit()
 
 
-def complete(request: RightsRequest, actor: User, outcome: str) -> None:
+def complete(item: RightsRequest, actor: User, outcome: str) -> None:
     """Close with an outcome; access and portability open the export download for 7 days."""
-    _check_complete(request)
+    _check_complete(item)
     outcome = outcome.strip()
-    if request.request_type in MANUAL_TYPES and not outcome:
+    if item.request_type in MANUAL_TYPES and not outcome:
         raise RightsError("Write the outcome: it is sent to the owner.")
-    if request.request_type in ("access", "portability"):
-        request.export_expires_at = utcnow() + timedelta(days=EXPORT_DAYS)
-        request.export_token_hash = token_hash(export_token(request))
+    if item.request_type in ("access", "portability"):
+        item.export_expires_at = utcnow() + timedelta(days=EXPORT_DAYS)
+        item.export_token_hash = token_hash(export_token(item))
         outcome = outcome or (
             f"Your data export is ready. Download it from the status page within {EXPORT_DAYS} "
             "days."
         )
-    _close(request, actor, "completed", outcome)
-    notify(request, "Your data-rights request is completed", "rights_update", outcome=outcome)
+    _close(item, actor, "completed", outcome)
+    notify(item, "Your data-rights request is completed", "rights_update", outcome=outcome)
     db.session.commit()
 
 
-def reject(request: RightsRequest, actor: User, reason: str) -> None:
+def reject(item: RightsRequest, actor: User, reason: str) -> None:
     """Close as rejected; the owner gets the reason and their right to complain."""
-    _require_open(request)
+    _require_open(item)
     reason = reason.strip()
     if not reason:
         raise RightsError("A rejection needs a reason: it is sent to the owner.")
-    _close(request, actor, "rejected", reason)
-    notify(request, "Your data-rights request was rejected", "rights_rejected", reason=reason)
+    _close(item, actor, "rejected", reason)
+    notify(item, "Your data-rights request was rejected", "rights_rejected", reason=reason)
     db.session.commit()
 
 
-def extend(request: RightsRequest, actor: User, months: int, reason: str) -> None:
+def extend(item: RightsRequest, actor: User, months: int, reason: str) -> None:
     """Extend the deadline once, by one or two months, before the original due date."""
-    _check_extend(request)
+    _check_extend(item)
     reason = reason.strip()
     if months not in range(1, MAX_EXTENSION_MONTHS + 1):
         raise RightsError("An extension is one or two months.")
     if not reason:
         raise RightsError("An extension needs a reason: it is sent to the owner.")
-    old_due = request.due_on
-    request.extended_due_on = extended_due_date(request, months)
-    request.extension_reason = reason
-    add_event(request, request.status,
+    old_due = item.due_on
+    item.extended_due_on = extended_due_date(item, months)
+    item.extension_reason = reason
+    add_event(item, item.status,
               f"Due date extended from {old_due.isoformat()} to "
-              f"{request.extended_due_on.isoformat()}: {reason}", actor.id)
-    notify(request, "Your data-rights request needs more time", "rights_extended",
+              f"{item.extended_due_on.isoformat()}: {reason}", actor.id)
+    notify(item, "Your data-rights request needs more time", "rights_extended",
            reason=reason, old_due=old_due)
-    _audit("extend", request, actor, months=months, due_on=request.extended_due_on.isoformat())
+    _audit("extend", item, actor, months=months, due_on=item.extended_due_on.isoformat())
     db.session.commit()
 
 
-def approve_deletion(request: RightsRequest, actor: User) -> tuple[ErasureReport, int]:
-    """Erase the owner's data and complete the request, in one transaction.
-
-    Returns the report and the id of the final email, which is sent and then forgotten."""
-    _check_approve_deletion(request)
-    address = request.email
+def approve_deletion(item: RightsRequest, actor: User) -> ErasureReport:
+    """Erase the owner's data and complete the request in one transaction, then send the final
+    email at once and delete it (see send_and_forget): the erased address is not kept."""
+    _check_approve_deletion(item)
+    address = item.email
     outcome = (
         "Your account and personal data have been erased. We kept only this request's "
         "reference, type, status and dates, as proof that we answered it, for 24 months."
     )
-    request.approved_at = utcnow()
-    report = erase_personal_data(address, actor.id, current_request=request)
-    _close(request, actor, "completed", outcome)
-    _audit("approve_deletion", request, actor, account_deleted=report.account_deleted,
+    item.approved_at = utcnow()
+    report = erase_personal_data(address, actor.id, current_request=item)
+    _close(item, actor, "completed", outcome)
+    _audit("approve_deletion", item, actor, account_deleted=report.account_deleted,
            support_requests=report.support_requests, rights_requests=report.rights_requests)
-    email = _final_email(request, address, outcome, "Completed")
+    email = _final_email(item, address, outcome, "Completed")
     db.session.commit()
-    return report, email.id
+    send_and_forget(email.id)
+    return report
 
 
-def _final_email(request: RightsRequest, address: str, outcome: str, label: str) -> OutboxEmail:
+def delete_account(user: User, password: str) -> ErasureReport | None:
+    """The owner's own deletion: None (nothing deleted) unless the password is the account's;
+    else erase the account and what is held under its confirmed address, audited, committed."""
+    if not check_password(password, user.password_hash):
+        return None
+    user_id = user.id
+    # Only an address the account has confirmed erases what others hold under it.
+    report = erase_personal_data(owned_email(user), user=user)
+    record_audit("account.deleted", f"user:{user_id}", {"by": "owner"})
+    db.session.commit()
+    return report
+
+
+def _final_email(item: RightsRequest, address: str, outcome: str, label: str) -> OutboxEmail:
     return queue_email(
-        address, f"Your data has been erased [{request.reference}]", "rights_update",
-        request=request, type_label=TYPES[request.request_type][0], status_label=label,
-        due=effective_due(request), status_url=status_url(request), outcome=outcome,
+        address, f"Your data has been erased [{item.reference}]", "rights_update",
+        rights_request=item, type_label=TYPES[item.request_type][0], status_label=label,
+        due=effective_due(item), status_url=status_url(item), outcome=outcome,
     )
 
 
@@ -199,14 +213,14 @@ def send_and_forget(email_id: int) -> bool:
     return True
 
 
-def lift_restriction(request: RightsRequest, actor: User, reason: str) -> None:
+def lift_restriction(item: RightsRequest, actor: User, reason: str) -> None:
     """Tell the owner the restriction ends, and only once the email is delivered, lift it."""
     reason = reason.strip()
     if not reason:
         raise RightsError("Lifting a restriction needs a reason: it is sent to the owner.")
-    if "restriction" not in (limit.kind for limit in processing.limits_in_force(request.email)):
+    if "restriction" not in (limit.kind for limit in processing.limits_in_force(item.email)):
         raise RightsError("No restriction is in force for this address.")
-    notice = _lifting_notice(request, reason)
+    notice = _lifting_notice(item, reason)
     db.session.commit()
     delivered = False
     if claim(notice.id):
@@ -215,30 +229,30 @@ def lift_restriction(request: RightsRequest, actor: User, reason: str) -> None:
     if not delivered:
         raise RightsError("The owner could not be told yet, so the restriction stays. The notice "
                           "stays in the outbox; try again once it has gone.")
-    processing.lift_restriction(request.email)
-    add_event(request, request.status, f"Restriction lifted after telling the owner: {reason}",
+    processing.lift_restriction(item.email)
+    add_event(item, item.status, f"Restriction lifted after telling the owner: {reason}",
               actor.id)
-    _audit("lift_restriction", request, actor)
+    _audit("lift_restriction", item, actor)
     db.session.commit()
 
 
-def _lifting_notice(request: RightsRequest, reason: str) -> OutboxEmail:
+def _lifting_notice(item: RightsRequest, reason: str) -> OutboxEmail:
     # Art. 18(3): the person who obtained the restriction is told before it is lifted.
-    subject = f"The restriction of your data ends [{request.reference}]"
+    subject = f"The restriction of your data ends [{item.reference}]"
     waiting = db.session.scalar(select(OutboxEmail).where(
-        OutboxEmail.reference == request.reference, OutboxEmail.subject == subject,
+        OutboxEmail.reference == item.reference, OutboxEmail.subject == subject,
         OutboxEmail.sent_at.is_(None), OutboxEmail.failed_at.is_(None)))
     if waiting is not None:
         # A notice from an earlier try is still queued: it goes now, not a second one later.
         db.session.delete(waiting)
-    return queue_email(request.email, subject, "rights_lifting", reference=request.reference,
-                       request=request, reason=reason, status_url=status_url(request))
+    return queue_email(item.email, subject, "rights_lifting", reference=item.reference,
+                       rights_request=item, reason=reason, status_url=status_url(item))
 
 
-def _close(request: RightsRequest, actor: User, status: str, text: str) -> None:
-    from_status = request.status
-    request.outcome = text
-    request.closed_at = utcnow()
-    add_event(request, status, text, actor.id)
-    _audit(status if status == "rejected" else "complete", request, actor,
+def _close(item: RightsRequest, actor: User, status: str, text: str) -> None:
+    from_status = item.status
+    item.outcome = text
+    item.closed_at = utcnow()
+    add_event(item, status, text, actor.id)
+    _audit(status if status == "rejected" else "complete", item, actor,
            from_status=from_status, to_status=status)

@@ -34,7 +34,7 @@ def message_length(form: FlaskForm, field: Field) -> None:
 
 
 class SupportRequestForm(HoneypotForm):
-    """The public support form (SPEC.md field names), with a honeypot named `website`."""
+    """The public support form (fixed field names), with a honeypot named `website`."""
 
     name = StringField(
         "Your name",

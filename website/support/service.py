@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, false, func, or_, select, update
+from sqlalchemy import false, func, or_, select, update
 from sqlalchemy.orm import defer
 from sqlalchemy.sql import ColumnElement
 
@@ -182,24 +181,6 @@ def as_export(support_request: SupportRequest) -> dict[str, Any]:
             for reply in support_request.replies
         ],
     }
-
-
-def purge_closed_before(cutoff: datetime, batch_size: int = 1000) -> int:
-    """Delete one batch of requests closed before `cutoff` (replies go with them); commits.
-
-    Returns how many were deleted; call again until it returns 0.
-    """
-    ids = list(db.session.scalars(
-        select(SupportRequest.id)
-        .where(SupportRequest.status == "closed", SupportRequest.closed_at < cutoff)
-        .order_by(SupportRequest.closed_at)
-        .limit(batch_size)
-    ))
-    if ids:
-        db.session.execute(delete(SupportReply).where(SupportReply.request_id.in_(ids)))
-        db.session.execute(delete(SupportRequest).where(SupportRequest.id.in_(ids)))
-    db.session.commit()
-    return len(ids)
 
 
 def _queue_filter(

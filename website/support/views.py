@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import (
-    Blueprint,
     Response,
     abort,
     current_app,
@@ -18,11 +17,9 @@ from flask_login import current_user
 from website.extensions import csrf, limiter
 from website.forms import body_not_utf8
 from website.records.service import collection_notice
-from website.support import service
+from website.support import bp, service
 from website.support.forms import SupportRequestForm
 from website.support.models import SupportRequest
-
-bp = Blueprint("support", __name__)
 
 # References this browser submitted, kept in its (signed) session so its own confirmation page
 # can show the request's content; anyone else holding the URL sees nothing of it.
@@ -108,17 +105,6 @@ def submitted(reference: str) -> str:
 def received() -> str:
     """A generic thank-you page with no request details."""
     return render_template("support/received.html")
-
-
-@bp.app_template_global()
-def support_requests_for(user: object) -> list[SupportRequest]:
-    """The account page's list: requests the logged-in user sent while logged in."""
-    # By user id only: an account's email address does not prove it owns requests sent from
-    # that address before, unless verified; the rights process verifies it for an access request.
-    user_id = getattr(user, "id", None)
-    if user_id is None or not getattr(user, "is_authenticated", False):
-        return []
-    return service.requests_for_user(user_id)
 
 
 @bp.app_template_global()

@@ -1,4 +1,7 @@
-"""The on-site notice of a material policy change, and its no-JavaScript dismiss button.
+"""The on-site notice of a material policy change, its cookie and its no-JavaScript dismiss button.
+
+The policy knows what changed (website/policy/announce.py); the consent registry lists the
+cookie; this module joins them, so neither the policy nor consent imports the other.
 
 Who sees it: a *returning* visitor, meaning a logged-in user or a browser that already holds a
 cookie from this site (session, consent or login cookie). A first request carries no cookie from
@@ -10,15 +13,15 @@ version number dismissed) hides it for that version.
 
 from __future__ import annotations
 
-from flask import g, redirect, request
+from flask import Flask, g, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from website.consent import registry
 from website.extensions import csrf, db
+from website.policy import bp
 from website.policy.announce import MaterialNotice, current_notice
-from website.policy.views import bp
 from website.security import safe_local_path
 
 NOTICE_COOKIE = registry.POLICY_NOTICE_COOKIE
@@ -31,7 +34,6 @@ def is_returning_visitor() -> bool:
     return any(name != NOTICE_COOKIE for name in request.cookies)
 
 
-@bp.app_template_global("policy_notice")
 def notice_for_request() -> MaterialNotice | None:
     """The notice this visitor should see on this page, if any (computed once per request)."""
     if "policy_notice" not in g:
@@ -51,15 +53,17 @@ def notice_or_none() -> MaterialNotice | None:
         db.session.rollback()
         return None
 
-
-
-
 @bp.post("/policy/notice/dismiss")
 @csrf.exempt
 def dismiss_notice() -> Response:
     """Hide the notice of this material version (field `version`), then go back to `next`."""
-    response = redirect(safe_local_path(request.form.get("next")) or "/", 303)
+    response = redirect(safe_local_path(request.form.get("next")) or url_for("pages.home"), 303)
     version = request.form.get("version", "")
     if version.isascii() and version.isdigit() and len(version) < 10:
         registry.set_cookie(response, NOTICE_COOKIE, str(int(version)))
     return response
+
+
+def register_notices(app: Flask) -> None:
+    """`policy_notice()` in every template: the notice this visitor should see, if any."""
+    app.add_template_global(notice_for_request, "policy_notice")
