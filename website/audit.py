@@ -9,6 +9,7 @@ from sqlalchemy import JSON, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from website.extensions import db, utcnow
+from website.paging import Page, Run, count, paginate
 
 
 class AuditEntry(db.Model):
@@ -46,15 +47,11 @@ def recent_audit(limit: int = 50, offset: int = 0) -> list[AuditEntry]:
     return list(db.session.scalars(query))
 
 
-def audit_page(
-    action: str = "", page: int = 1, per_page: int = 50
-) -> tuple[list[AuditEntry], bool]:
-    """One page of entries, newest first, optionally of one action; and whether more follow."""
-    query = select(AuditEntry).order_by(AuditEntry.id.desc())
-    if action:
-        query = query.where(AuditEntry.action == action)
-    rows = list(db.session.scalars(query.limit(per_page + 1).offset((page - 1) * per_page)))
-    return rows[:per_page], len(rows) > per_page
+def audit_page(action: str = "", page: int = 1, per_page: int = 50) -> Page[AuditEntry]:
+    """One page of entries, newest first, optionally of one action; past the end, none."""
+    where = [AuditEntry.action == action] if action else []
+    runs = [(Run(where, [AuditEntry.id.desc()]), count(AuditEntry.id, *where))]
+    return paginate(select(AuditEntry), AuditEntry.id, runs, page, per_page, clamp=False)
 
 
 def audit_actions() -> list[str]:

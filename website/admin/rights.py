@@ -57,6 +57,7 @@ def rights_queue() -> str:
         "admin/rights_queue.html", page=page, types=service.TYPES, statuses=service.STATUSES,
         limits=flags_for(item.email for item in page.items),
         status_filters=STATUS_FILTERS, urgency=urgency, how_to_search=HOW_TO_SEARCH,
+        request_type=request_type, status=status, due=due, search=search,
     )
 
 
@@ -72,7 +73,7 @@ def detail_page(item: RightsRequest, **forms: object) -> str:
     forms.setdefault("lift_restriction_form", LiftForm(formdata=None))
     return render_template(
         "admin/rights_detail.html", item=item, types=service.TYPES, statuses=service.STATUSES,
-        due=service.effective_due(item), urgency=urgency(item),
+        due=item.due_in_force, urgency=urgency(item),
         failed_mail=failed_emails(item.reference),
         limits=flags_for([item.email]).get(item.email.lower(), []),
         actions=workflow.available_actions(item), **forms,

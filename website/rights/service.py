@@ -103,11 +103,6 @@ def export_token(request: RightsRequest) -> str:
     return _keyed_token(f"rights-export:{request.reference}:{request.export_expires_at}")
 
 
-def effective_due(request: RightsRequest) -> date | None:
-    """The due date in force: the extended one when there is one."""
-    return request.extended_due_on or request.due_on
-
-
 def status_url(request: RightsRequest) -> str:
     """The absolute status-page link with the owner's token, for emails."""
     path = f"/rights/status/{request.reference}?token={access_token(request)}"
@@ -141,7 +136,7 @@ def notify(request: RightsRequest, subject: str, template: str, **context: Any) 
         request=request,
         type_label=TYPES[request.request_type][0],
         status_label=STATUSES[request.status],
-        due=effective_due(request),
+        due=request.due_in_force,
         status_url=status_url(request),
         **context,
     )

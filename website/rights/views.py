@@ -189,7 +189,7 @@ def status(reference: str) -> Response | str:
             session.pop(PENDING_KEY)
     return render_template(
         "rights/status.html", item=rights_request, types=service.TYPES,
-        statuses=service.STATUSES, due=service.effective_due(rights_request),
+        statuses=service.STATUSES, due=rights_request.due_in_force,
         export_url=export_url, just_confirmed=just_confirmed,
     )
 

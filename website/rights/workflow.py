@@ -25,7 +25,6 @@ from website.rights.service import (
     TYPES,
     RightsError,
     add_event,
-    effective_due,
     export_token,
     extended_due_date,
     notify,
@@ -176,7 +175,7 @@ def _final_email(request: RightsRequest, address: str, outcome: str, label: str)
     return queue_email(
         address, f"Your data has been erased [{request.reference}]", "rights_update",
         request=request, type_label=TYPES[request.request_type][0], status_label=label,
-        due=effective_due(request), status_url=status_url(request), outcome=outcome,
+        due=request.due_in_force, status_url=status_url(request), outcome=outcome,
     )
 
 
