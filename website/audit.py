@@ -8,11 +8,11 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from website.extensions import db, utcnow
+from website.extensions import Model, db, utcnow
 from website.paging import Page, Run, count, paginate
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     """Who did what, to what, when."""
 
     __tablename__ = "audit_log"

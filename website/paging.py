@@ -60,7 +60,8 @@ def page_ids(
     page = max(page, 1)
     if clamp:
         page = min(page, pages)
-    offset, ids = (page - 1) * per_page, []
+    offset = (page - 1) * per_page
+    ids: list[int] = []
     for run, n in runs:
         if offset >= n:
             offset -= n

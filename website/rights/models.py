@@ -8,10 +8,10 @@ from sqlalchemy import ColumnElement, ForeignKey, Index, String, Text, func
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from website.extensions import db, utcnow
+from website.extensions import Model, utcnow
 
 
-class RightsRequest(db.Model):
+class RightsRequest(Model):
     """A request to exercise a data-protection right, verified by email before it counts."""
 
     __tablename__ = "rights_requests"
@@ -61,7 +61,7 @@ class RightsRequest(db.Model):
         return func.coalesce(cls.extended_due_on, cls.due_on)
 
 
-class RightsRequestEvent(db.Model):
+class RightsRequestEvent(Model):
     """One change of a rights request: who, when, from which status to which, and why."""
 
     __tablename__ = "rights_request_events"

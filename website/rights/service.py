@@ -170,6 +170,7 @@ def submit_request(
     db.session.add(request)
     if owns_email(user, email):
         # Only an account that has confirmed this very address skips the emailed link.
+        assert user is not None  # owns_email is False without a user
         request.user_id = user.id
         mark_verified(request, user.id, "Verified at once: submitted while logged in as the owner.")
         db.session.commit()
@@ -256,6 +257,7 @@ def verify(token: str) -> tuple[str, RightsRequest | None]:
     """Confirm by the emailed token (a POST): the outcome as `verification_state` names it."""
     outcome, request = verification_state(token)
     if outcome == "ok":
+        assert request is not None  # "ok" always comes with its request
         mark_verified(request, None, "Confirmed by the emailed link.")
         db.session.commit()
     return outcome, request

@@ -4,6 +4,7 @@ and the account's own export and deletion."""
 from __future__ import annotations
 
 import json
+from typing import cast
 
 from flask import (
     Blueprint,
@@ -17,8 +18,10 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, logout_user
 
+from website.accounts.models import User
 from website.accounts.service import check_password, owned_email
 from website.audit import record_audit
 from website.extensions import csrf, db, limiter, utcnow
@@ -70,13 +73,14 @@ def owned_or_404(reference: str, token: str | None = None) -> RightsRequest:
                 abort(410, "This status link has expired. Ask for a new one at "
                            + url_for("rights.new_status_link") + ".")
         abort(404, NOT_FOUND)
+    assert rights_request is not None  # owner_can_view refuses a request that does not exist
     return rights_request
 
 
 @bp.route("/rights", methods=["GET", "POST"])
 @csrf.exempt
 @limiter.limit(rights_rate_limit, methods=["POST"])
-def new_request() -> Response | str:
+def new_request() -> ResponseReturnValue:
     """The rights request form."""
     unreadable = body_not_utf8()
     form = RightsRequestForm()
@@ -102,7 +106,7 @@ def new_request() -> Response | str:
 
 
 @bp.get("/rights/requested")
-def requested() -> Response:
+def requested() -> ResponseReturnValue:
     """Check your email: the address and reference, to this browser only, and "send again"."""
     days = current_app.config["RETENTION_DAYS"]["unverified_rights_requests"]
     reference = session.get(PENDING_KEY)
@@ -117,7 +121,7 @@ def requested() -> Response:
 
 @bp.post("/rights/requested/resend")
 @limiter.limit(rights_rate_limit)
-def resend() -> Response:
+def resend() -> ResponseReturnValue:
     """Send the confirmation email of this browser's waiting request again (no new request)."""
     reference = session.get(PENDING_KEY)
     if ActionForm().validate_on_submit() and isinstance(reference, str):
@@ -134,7 +138,7 @@ def resend() -> Response:
 
 @bp.route("/rights/verify/<token>", methods=["GET", "POST"])
 @csrf.exempt
-def verify(token: str) -> Response | str:
+def verify(token: str) -> ResponseReturnValue:
     """The emailed link: a page with one button; only its POST confirms (mail scanners GET)."""
     form = ConfirmRequestForm()
     confirming = form.validate_on_submit()
@@ -152,6 +156,7 @@ def verify(token: str) -> Response | str:
     if not confirming:
         return render_template("rights/verify.html", form=form, item=rights_request,
                                types=service.TYPES)
+    assert rights_request is not None  # only the "unknown" outcome comes without a request
     remember_reference(rights_request.reference)
     session[CONFIRMED_KEY] = rights_request.reference
     return redirect(url_for("rights.status", reference=rights_request.reference), 303)
@@ -160,7 +165,7 @@ def verify(token: str) -> Response | str:
 @bp.route("/rights/new-link", methods=["GET", "POST"])
 @csrf.exempt
 @limiter.limit(rights_rate_limit, methods=["POST"])
-def new_status_link() -> Response | str:
+def new_status_link() -> ResponseReturnValue:
     """Ask for a fresh status link: it goes to the request's own address, if they match."""
     form = NewStatusLinkForm()
     if form.validate_on_submit():
@@ -171,7 +176,7 @@ def new_status_link() -> Response | str:
 
 
 @bp.get("/rights/status/<reference>")
-def status(reference: str) -> Response | str:
+def status(reference: str) -> ResponseReturnValue:
     """The request's status, due date and history, for its verified owner only."""
     token = request.args.get("token")
     rights_request = owned_or_404(reference, token)
@@ -195,7 +200,7 @@ def status(reference: str) -> Response | str:
 
 
 @bp.get("/rights/status/<reference>/export/<token>")
-def export_download(reference: str, token: str) -> Response:
+def export_download(reference: str, token: str) -> ResponseReturnValue:
     """The JSON export of a completed access or portability request (link valid 7 days)."""
     rights_request = owned_or_404(reference)
     if rights_request.request_type not in ("access", "portability"):
@@ -218,7 +223,7 @@ def json_download(data: dict, filename: str) -> Response:
 
 @bp.get("/account/export")
 @login_required
-def account_export() -> Response:
+def account_export() -> ResponseReturnValue:
     """What the account created, plus what is held under its address once it is confirmed."""
     user = current_user._get_current_object()
     data = export_personal_data(owned_email(user), user=user)
@@ -253,7 +258,7 @@ def rights_requests_for(user: object) -> list[RightsRequest]:
     """The user's rights requests, for the account page."""
     if user is None or not getattr(user, "is_authenticated", False):
         return []
-    return service.requests_for_user(user)
+    return service.requests_for_user(cast(User, user))  # an authenticated user is a User
 
 
 @bp.app_template_global()

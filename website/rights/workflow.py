@@ -140,14 +140,15 @@ def extend(request: RightsRequest, actor: User, months: int, reason: str) -> Non
     if not reason:
         raise RightsError("An extension needs a reason: it is sent to the owner.")
     old_due = request.due_on
-    request.extended_due_on = extended_due_date(request, months)
+    assert old_due is not None  # _check_extend refused a request without a due date
+    new_due = request.extended_due_on = extended_due_date(request, months)
     request.extension_reason = reason
     add_event(request, request.status,
               f"Due date extended from {old_due.isoformat()} to "
-              f"{request.extended_due_on.isoformat()}: {reason}", actor.id)
+              f"{new_due.isoformat()}: {reason}", actor.id)
     notify(request, "Your data-rights request needs more time", "rights_extended",
            reason=reason, old_due=old_due)
-    _audit("extend", request, actor, months=months, due_on=request.extended_due_on.isoformat())
+    _audit("extend", request, actor, months=months, due_on=new_due.isoformat())
     db.session.commit()
 
 
@@ -186,6 +187,7 @@ def send_and_forget(email_id: int) -> bool:
     if not claim(email_id):
         return False
     email = db.session.get(OutboxEmail, email_id)
+    assert email is not None  # claimed just now, so it exists
     try:
         deliver(email)
     except (OSError, smtplib.SMTPException):
@@ -210,7 +212,8 @@ def lift_restriction(request: RightsRequest, actor: User, reason: str) -> None:
     delivered = False
     if claim(notice.id):
         with Mailer() as mailer:
-            delivered = deliver_one(mailer, db.session.get(OutboxEmail, notice.id))
+            email = db.session.get(OutboxEmail, notice.id)
+            delivered = email is not None and deliver_one(mailer, email)
     if not delivered:
         raise RightsError("The owner could not be told yet, so the restriction stays. The notice "
                           "stays in the outbox; try again once it has gone.")
