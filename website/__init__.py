@@ -148,10 +148,11 @@ def register_front(app: Flask) -> None:
 
     ProxyFix goes outermost, so the page cache and the static files see the client's scheme
     and host as the load balancer (deploy/nginx.conf) reports them."""
+    # Wrapping the WSGI app is Flask's documented middleware pattern; mypy sees a method.
     app.wsgi_app = static_files(app, app.wsgi_app)  # type: ignore[method-assign]
     proxies = app.config["TRUSTED_PROXIES"]
     if proxies:
-        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # the same pattern
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
         )
 

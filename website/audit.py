@@ -12,10 +12,11 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from website.extensions import db, utcnow
+from website.extensions import Model, db, utcnow
+from website.paging import Page, Run, count, paginate
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     """Who did what, to what, when."""
 
     __tablename__ = "audit_log"
@@ -44,15 +45,11 @@ def record_audit(
     return entry
 
 
-def audit_page(
-    action: str = "", page: int = 1, per_page: int = 50
-) -> tuple[list[AuditEntry], bool]:
-    """One page of entries, newest first, optionally of one action; and whether more follow."""
-    query = select(AuditEntry).order_by(AuditEntry.id.desc())
-    if action:
-        query = query.where(AuditEntry.action == action)
-    rows = list(db.session.scalars(query.limit(per_page + 1).offset((page - 1) * per_page)))
-    return rows[:per_page], len(rows) > per_page
+def audit_page(action: str = "", page: int = 1, per_page: int = 50) -> Page[AuditEntry]:
+    """One page of entries, newest first, optionally of one action; past the end, none."""
+    where = [AuditEntry.action == action] if action else []
+    runs = [(Run(where, [AuditEntry.id.desc()]), count(AuditEntry.id, *where))]
+    return paginate(select(AuditEntry), AuditEntry.id, runs, page, per_page, clamp=False)
 
 
 def audit_actions() -> list[str]:

@@ -9,9 +9,10 @@ from datetime import UTC, datetime
 
 from flask import Flask, Response, current_app, make_response, render_template, request
 from flask.globals import request_ctx as _ctx
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
-from werkzeug.exceptions import HTTPException, ServiceUnavailable
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, ServiceUnavailable
 
 from website.extensions import db, limiter
 
@@ -41,6 +42,9 @@ MESSAGES = {
 }
 
 
+# What an error page is: the rendered HTML, or the JSON body for API clients.
+ErrorBody = Response | str | dict[str, str]
+
 def wants_json() -> bool:
     """True when the client asked for JSON rather than a page."""
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
@@ -51,7 +55,7 @@ def wants_json() -> bool:
 
 def render_error(
     code: int, description: str | None = None, retry_after: int | None = None
-) -> tuple[Response | str, int]:
+) -> tuple[ErrorBody, int]:
     """The error page (or JSON) for an HTTP status code."""
     title, message = MESSAGES.get(code, (f"Error {code}", "The request failed."))
     if description and code in (400, 403, 404, 410):
@@ -90,7 +94,7 @@ def seconds_until_retry() -> int | None:
     return max(int(current.reset_at - time.time()), 1)
 
 
-def handle_csrf_error(error: CSRFError) -> Response | tuple[Response | str, int]:
+def handle_csrf_error(error: CSRFError) -> Response | tuple[ErrorBody, int]:
     """An expired or missing token: the same form again, with what was typed and a plain note."""
     view = current_app.view_functions.get(request.endpoint or "")
     if request.method == "POST" and request.endpoint in RESHOWN_FORMS and view and not wants_json():
@@ -100,7 +104,7 @@ def handle_csrf_error(error: CSRFError) -> Response | tuple[Response | str, int]
     return render_error(400, EXPIRED + " Go back, reload the page and send the form again.")
 
 
-def handle_http_exception(error: HTTPException) -> tuple[Response | str, int] | HTTPException:
+def handle_http_exception(error: HTTPException) -> ResponseReturnValue | HTTPException:
     """Every HTTP error through the one error template."""
     if error.code is None or error.code < 400:
         return error
@@ -109,13 +113,13 @@ def handle_http_exception(error: HTTPException) -> tuple[Response | str, int] | 
     description = error.description if custom else None
     retry_after = seconds_until_retry() if error.code == 429 else None
     result = render_error(error.code, description, retry_after)
-    if error.code == 405 and error.valid_methods:
+    if isinstance(error, MethodNotAllowed) and error.valid_methods:
         body, code = result
-        return body, code, {"Allow": ", ".join(error.valid_methods)}  # type: ignore[return-value]
+        return body, code, {"Allow": ", ".join(error.valid_methods)}
     return result
 
 
-def handle_database_down(error: Exception) -> tuple[Response | str, int]:
+def handle_database_down(error: Exception) -> tuple[ErrorBody, int]:
     """A database that does not answer gives 503; the pool reconnects when it is back."""
     log.warning("database unavailable: %s", error.__class__.__name__)
     try:
@@ -125,10 +129,10 @@ def handle_database_down(error: Exception) -> tuple[Response | str, int]:
     return render_error(503)
 
 
-def handle_unexpected(error: Exception) -> tuple[Response | str, int]:
+def handle_unexpected(error: Exception) -> ResponseReturnValue | HTTPException:
     """Log the failure with its trace; the visitor sees only a plain page."""
     if isinstance(error, HTTPException):
-        return handle_http_exception(error)  # type: ignore[return-value]
+        return handle_http_exception(error)
     log.exception("unhandled error on %s %s", request.method, request.path)
     db.session.rollback()
     return render_error(500)

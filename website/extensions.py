@@ -1,6 +1,7 @@
 """Flask extensions, created unbound and bound to the app in `create_app`."""
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, cast
 
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -9,7 +10,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_static_digest import FlaskStaticDigest
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import CursorResult, MetaData, Result
 from sqlalchemy.orm import DeclarativeBase
 
 # Constraint names identical on SQLite and PostgreSQL, so migrations can drop them by name.
@@ -28,6 +29,11 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def rowcount(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE changed (Session.execute is typed as a plain Result)."""
+    return cast(CursorResult[Any], result).rowcount or 0
+
+
 def utcnow() -> datetime:
     """Now, in UTC, as a naive datetime (stored the same way on SQLite and PostgreSQL)."""
     return datetime.now(UTC).replace(tzinfo=None)
@@ -41,3 +47,10 @@ login = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 static_digest = FlaskStaticDigest()
+
+# Models subclass Model. Flask-SQLAlchemy builds db.Model at run time, which mypy cannot use as
+# a base class ("Name db.Model is not defined"); it checks them against the declarative base.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model

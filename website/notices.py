@@ -14,9 +14,9 @@ version number dismissed) hides it for that version.
 from __future__ import annotations
 
 from flask import Flask, g, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
-from werkzeug.wrappers import Response
 
 from website.consent import registry
 from website.extensions import csrf, db
@@ -55,7 +55,7 @@ def notice_or_none() -> MaterialNotice | None:
 
 @bp.post("/policy/notice/dismiss")
 @csrf.exempt
-def dismiss_notice() -> Response:
+def dismiss_notice() -> ResponseReturnValue:
     """Hide the notice of this material version (field `version`), then go back to `next`."""
     response = redirect(safe_local_path(request.form.get("next")) or url_for("pages.home"), 303)
     version = request.form.get("version", "")

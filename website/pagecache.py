@@ -23,8 +23,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, Response, current_app, request, session
+from flask import Flask, current_app, request, session
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.wrappers import Response
 
 from website.policy.service import published_state
 
@@ -227,5 +228,6 @@ def register_page_cache(app: Flask) -> None:
         app.config["PAGE_CACHE"] = False
     cache = PageCache(app, app.wsgi_app)
     app.extensions["page_cache"] = cache
+    # Wrapping the WSGI app is Flask's documented middleware pattern; mypy sees a method.
     app.wsgi_app = cache  # type: ignore[method-assign]
 

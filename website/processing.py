@@ -15,10 +15,10 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, delete, func, select
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, String, delete, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from website.extensions import db, utcnow
+from website.extensions import Model, db, rowcount, utcnow
 
 ANALYTICS = "analytics"
 ANNOUNCEMENTS = "announcements"
@@ -30,7 +30,7 @@ BLOCKS = {
 }
 
 
-class ProcessingLimit(db.Model):
+class ProcessingLimit(Model):
     """A restriction or an objection in force (or lifted) for one email address."""
 
     __tablename__ = "processing_limits"
@@ -75,7 +75,7 @@ def blocked_addresses(purpose: str) -> Select[tuple[str]]:
     )
 
 
-def is_blocked(column: ColumnElement[str], purpose: str) -> ColumnElement[bool]:
+def is_blocked(column: SQLColumnExpression[str], purpose: str) -> ColumnElement[bool]:
     """SQL: this email column's address is kept out of `purpose`."""
     return func.lower(column).in_(blocked_addresses(purpose))
 
@@ -119,10 +119,10 @@ def lift_restriction(email: str) -> int:
 def erase_limits(email: str) -> int:
     """Forget every restriction and objection of an erased address (the caller commits)."""
     query = delete(ProcessingLimit).where(ProcessingLimit.email == _address(email))
-    return db.session.execute(query).rowcount
+    return rowcount(db.session.execute(query))
 
 
-def limits_as_export(email: str) -> list[dict[str, Any]]:
+def limits_as_export(email: str | None) -> list[dict[str, Any]]:
     """Every restriction and objection of this address, lifted ones too (for access rights)."""
     query = select(ProcessingLimit).where(ProcessingLimit.email == _address(email))
     return [

@@ -24,13 +24,13 @@ from typing import Any
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
-from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select
+from sqlalchemy import ColumnElement, SQLColumnExpression, and_, delete, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from website.accounts.models import PasswordResetToken, User
 from website.audit import AuditEntry, record_audit
 from website.consent.models import ConsentRecord, PageView
-from website.extensions import db, utcnow
+from website.extensions import db, rowcount, utcnow
 from website.mail.models import OutboxEmail
 from website.processing import RETENTION_PURGE, is_blocked
 from website.rights.models import RightsRequest
@@ -68,7 +68,7 @@ def _closed_rights(now: datetime, days: dict[str, int]) -> tuple[Any, ColumnElem
                                _not_restricted(RightsRequest.email))
 
 
-def _not_restricted(email: ColumnElement[str]) -> ColumnElement[bool]:
+def _not_restricted(email: SQLColumnExpression[str]) -> ColumnElement[bool]:
     """Restricted data (Art. 18) is kept, whatever its age, until the restriction is lifted."""
     return ~is_blocked(email, RETENTION_PURGE)
 
@@ -200,7 +200,7 @@ def _delete_in_batches(model: Any, condition: ColumnElement[bool], batch: int) -
             delete(model).where(model.id.in_(ids)), execution_options={"synchronize_session": False}
         )
         db.session.commit()
-        deleted += result.rowcount
+        deleted += rowcount(result)
         if len(ids) < batch:
             return deleted
 

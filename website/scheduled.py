@@ -22,7 +22,7 @@ from sqlalchemy import JSON, String, Text, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from website.extensions import db, utcnow
+from website.extensions import Model, db, rowcount, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ LEASE = timedelta(hours=1)
 CHECK_SECONDS = 300.0
 
 
-class ScheduledRun(db.Model):
+class ScheduledRun(Model):
     """A daily job's lease and its last run: when, by whom, what it did."""
 
     __tablename__ = "scheduled_runs"
@@ -71,7 +71,7 @@ def claim(name: str, now: datetime | None = None) -> bool:
         execution_options={"synchronize_session": False},
     )
     db.session.commit()
-    return result.rowcount == 1
+    return rowcount(result) == 1
 
 
 def finish(name: str, counts: dict[str, int] | None, error: str = "") -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, current_app, redirect, request
+from flask.typing import ResponseReturnValue
 
 # default-src 'none': anything not listed here (frames, media, workers, manifests) is refused.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -114,7 +115,7 @@ def refuse_cross_origin() -> None:
         abort(403, CROSS_ORIGIN_REFUSED)
 
 
-def redirect_to_https() -> Response | None:
+def redirect_to_https() -> ResponseReturnValue | None:
     """With FORCE_HTTPS, send plain-HTTP visitors to the HTTPS address (health checks excepted).
 
     The target's host is the site's own (SITE_URL's), never the request's Host header, so a

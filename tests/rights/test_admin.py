@@ -62,6 +62,23 @@ def test_queue_sorted_by_due_date_with_overdue_and_due_soon_marked(app, client, 
     assert "badge badge--overdue" not in everything[everything.index(closed):].split("</tr>")[0]
 
 
+def test_due_in_force_is_one_rule_on_the_page_and_in_sql(app, client, auth):
+    today = utcnow().date()
+    extended = seed(app, due_on=today - timedelta(days=3), extended_due_on=today + timedelta(
+        days=30))
+    plain = seed(app, due_on=today + timedelta(days=4))
+    auth.login(admin=True)
+    page = client.get("/admin/rights").get_data(as_text=True)
+    row = page[page.index(extended):].split("</tr>")[0]
+    assert f"{(today + timedelta(days=30)).isoformat()} (extended)" in row
+    assert page.index(plain) < page.index(extended)
+    with app.app_context():
+        for item in db.session.scalars(select(RightsRequest)):
+            in_sql = db.session.scalar(
+                select(RightsRequest.due_in_force).where(RightsRequest.id == item.id))
+            assert in_sql == item.due_in_force == (item.extended_due_on or item.due_on)
+
+
 def test_queue_filters_and_pages(app, client, auth):
     for n in range(55):
         seed(app, request_type="deletion" if n % 5 == 0 else "access",

@@ -92,6 +92,7 @@ def reset_password(token: str, password: str) -> User | None:
         db.session.rollback()
         return None
     user = db.session.get(User, spent)
+    assert user is not None  # the token's user_id cascades: its user exists
     set_password(user, password)
     user.email_confirmed_at = user.email_confirmed_at or now
     _spend_all(user, now)
@@ -132,6 +133,7 @@ def pending_confirmation(token: str | None) -> PendingConfirmation | None:
     if row is None:
         return None
     user = db.session.get(User, row.user_id)
+    assert user is not None  # the confirmation's user_id cascades: its user exists
     return PendingConfirmation(row.user_id, row.email, row.email != user.email)
 
 
@@ -145,6 +147,7 @@ def confirm_email(token: str, user_id_logged_in: int | None, password: str) -> U
     if pending is None:
         raise AccountError("token", "This link is not valid any more.")
     user = db.session.get(User, pending.user_id)
+    assert user is not None  # the confirmation's user_id cascades: its user exists
     if user.id != user_id_logged_in and not check_password(password, user.password_hash):
         raise AccountError("password", WRONG_PASSWORD)
     now = utcnow()

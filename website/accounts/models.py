@@ -9,7 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from website.extensions import db, utcnow
+from website.extensions import Model, utcnow
 
 
 def new_session_token() -> str:
@@ -17,7 +17,7 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A customer of the API (or an admin) with an account on the site."""
 
     __tablename__ = "users"
@@ -44,7 +44,7 @@ class User(UserMixin, db.Model):
         return self.session_token
 
 
-class PasswordResetToken(db.Model):
+class PasswordResetToken(Model):
     """A single-use, expiring password-reset link (only its hash is stored)."""
 
     __tablename__ = "password_reset_tokens"
@@ -57,7 +57,7 @@ class PasswordResetToken(db.Model):
     used_at: Mapped[datetime | None]
 
 
-class EmailConfirmation(db.Model):
+class EmailConfirmation(Model):
     """A single-use, expiring link that proves the account's owner reads `email` (hash only)."""
 
     __tablename__ = "email_confirmations"

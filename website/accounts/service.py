@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
+from typing import cast
 
 import bcrypt
 from email_validator import EmailNotValidError, validate_email
@@ -118,7 +119,7 @@ def owned_email(user: object) -> str | None:
         return None
     if getattr(user, "email_confirmed_at", None) is None:
         return None
-    return user.email.lower()
+    return cast(User, user).email.lower()  # only a User has a confirmed address
 
 
 def same_address(a: str, b: str) -> bool:
@@ -216,7 +217,7 @@ def authenticate(email: str, password: str) -> User | None:
         user = find_user_by_email(normalise_email(email))
     except ValueError:
         user = None
-    if not check_password(password, user.password_hash if user else None):
+    if not check_password(password, user.password_hash if user else None) or user is None:
         return None
     user.last_login_at = utcnow()
     if _hash_cost(user.password_hash) < int(current_app.config["BCRYPT_ROUNDS"]):
@@ -250,7 +251,7 @@ def create_admin(email: str, password: str | None) -> tuple[User, bool]:
         raise AccountError("password", problem)
     user = find_user_by_email(email)
     created = user is None
-    if created:
+    if user is None:
         if password is None:
             raise AccountError("password", "A new admin needs a password.")
         user = User(email=email, password_hash=hash_password(password), is_admin=True)

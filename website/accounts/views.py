@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import (
-    Response,
     flash,
     g,
     redirect,
@@ -12,6 +11,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 
 from website.accounts import bp, links, service
@@ -33,7 +33,6 @@ from website.rights import service as rights_service
 from website.security import safe_local_path
 from website.support import service as support_service
 
-ResponseLike = Response | str | tuple[str, int]
 # The emailed confirmation token, moved out of the URL into the session (as Django's
 # password-reset view does), so it is not left in logs, history or a Referer header.
 CONFIRM_TOKEN_KEY = "email_confirm_token"  # noqa: S105 - a session key
@@ -60,7 +59,7 @@ def landing_page(user: User) -> str:
 @bp.route("/register", methods=["GET", "POST"])
 @csrf.exempt
 @limiter.limit(configured("REGISTER_LIMIT_PER_IP"), methods=["POST"])
-def register() -> ResponseLike:
+def register() -> ResponseReturnValue:
     """Create an account (13 or older), then land on the account page logged in."""
     if current_user.is_authenticated:
         return redirect(url_for("accounts.account"))
@@ -87,7 +86,7 @@ def register_sent() -> str:
     configured("LOGIN_LIMIT_PER_ACCOUNT"), methods=["POST"], key_func=submitted_email_key,
     deduct_when=login_failed,
 )
-def login() -> ResponseLike:
+def login() -> ResponseReturnValue:
     """Log in; wrong email and wrong password get the same answer (401)."""
     if current_user.is_authenticated:
         return redirect(next_or(landing_page(current_user)))
@@ -105,14 +104,14 @@ def login() -> ResponseLike:
 def end_sessions_here_and_everywhere() -> None:
     """End every session and remember-me cookie of the current user, on the server too."""
     if current_user.is_authenticated:
-        service.end_all_sessions(current_user._get_current_object())  # type: ignore[attr-defined]
+        service.end_all_sessions(current_user._get_current_object())
         db.session.commit()
     session.clear()
     logout_user()  # after clear(): it leaves the note that deletes the remember-me cookie
 
 
 @bp.post("/logout")
-def logout() -> Response:
+def logout() -> ResponseReturnValue:
     """Log out (POST only: a link or an image cannot log anyone out).
 
     The session token changes in the database, so a copy of this session cookie or of the
@@ -124,7 +123,7 @@ def logout() -> Response:
 
 @bp.post("/account/logout-everywhere")
 @login_required
-def logout_everywhere() -> Response:
+def logout_everywhere() -> ResponseReturnValue:
     """End every session of the account, on every device, this one included."""
     if not ButtonForm().validate_on_submit():
         return redirect(url_for("accounts.account"), 303)
@@ -139,7 +138,7 @@ def logout_everywhere() -> Response:
 @limiter.limit(
     configured("PASSWORD_FORGOT_LIMIT_PER_EMAIL"), methods=["POST"], key_func=submitted_email_key
 )
-def forgot_password() -> ResponseLike:
+def forgot_password() -> ResponseReturnValue:
     """Ask for a reset link; the answer is the same whether or not the email has an account."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
@@ -151,7 +150,7 @@ def forgot_password() -> ResponseLike:
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 @csrf.exempt
 @limiter.limit(configured("PASSWORD_RESET_LIMIT_PER_IP"), methods=["POST"])
-def reset_password(token: str) -> ResponseLike:
+def reset_password(token: str) -> ResponseReturnValue:
     """Choose a new password from an emailed link (single use, one hour)."""
     if not links.reset_token_is_valid(token):
         return render_template("accounts/reset_invalid.html"), 410
@@ -168,9 +167,9 @@ def reset_password(token: str) -> ResponseLike:
 
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
-def account() -> ResponseLike:
+def account() -> ResponseReturnValue:
     """The user's own details, requests and consent records."""
-    user = current_user._get_current_object()  # type: ignore[attr-defined]
+    user = current_user._get_current_object()
     form = AccountForm(obj=user)
     if form.validate_on_submit():
         try:
@@ -199,16 +198,16 @@ def account() -> ResponseLike:
 @bp.post("/account/email/resend")
 @login_required
 @limiter.limit(configured("PASSWORD_FORGOT_LIMIT_PER_IP"))
-def resend_confirmation() -> Response:
+def resend_confirmation() -> ResponseReturnValue:
     """Send a new link for the address that waits to be confirmed."""
     if ButtonForm().validate_on_submit():
-        links.resend_confirmation(current_user._get_current_object())  # type: ignore[attr-defined]
+        links.resend_confirmation(current_user._get_current_object())
         flash("We sent you a new link. It works once, for 48 hours.", "info")
     return redirect(url_for("accounts.account"), 303)
 
 
 @bp.get("/account/email/confirm/<token>")
-def confirm_email_link(token: str) -> Response:
+def confirm_email_link(token: str) -> ResponseReturnValue:
     """The emailed link: keep the token in the session and show the clean page."""
     session[CONFIRM_TOKEN_KEY] = token[: links.TOKEN_MAX + 1]
     return redirect(url_for("accounts.confirm_email"), 303)
@@ -216,12 +215,13 @@ def confirm_email_link(token: str) -> Response:
 
 @bp.route("/account/email/confirm", methods=["GET", "POST"])
 @limiter.limit(configured("PASSWORD_RESET_LIMIT_PER_IP"), methods=["POST"])
-def confirm_email() -> ResponseLike:
+def confirm_email() -> ResponseReturnValue:
     """One button that confirms the address (a GET changes nothing: mail scanners follow links)."""
-    token = session.get(CONFIRM_TOKEN_KEY)
+    token: str | None = session.get(CONFIRM_TOKEN_KEY)
     pending = links.pending_confirmation(token)
     if pending is None:
         return render_template("accounts/confirm_invalid.html"), 410
+    assert token is not None  # no token has no pending confirmation
     logged_in_id = current_user.id if current_user.is_authenticated else None
     form = ConfirmEmailForm()
     if form.validate_on_submit():

@@ -101,12 +101,12 @@ def audit() -> str:
     action = request.args.get("action", "").strip()[:60]
     page = request.args.get("page", 1, type=int) or 1
     page = min(max(page, 1), MAX_PAGE)
-    entries, has_more = audit_page(action, page, PER_PAGE)
+    entries = audit_page(action, page, PER_PAGE)
     return render_template(
         "admin/audit.html",
-        rows=audit_rows(entries),
+        rows=audit_rows(entries.items),
         actions=audit_actions(),
         action=action,
         page=page,
-        has_more=has_more,
+        has_more=entries.has_more,
     )

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from werkzeug.wrappers import Response
 
 from website.accounts.guards import admin_required
 from website.admin import bp
@@ -50,7 +50,7 @@ def new_draft():
 
 @bp.post("/policy/drafts")
 @admin_required
-def create_draft() -> Response | tuple[str, int]:
+def create_draft() -> ResponseReturnValue:
     """Create a draft from the posted fields; 303 to its page."""
     form = DraftForm()
     if not form.validate():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, jsonify, render_template
+from flask.typing import ResponseReturnValue
 
 from website.accounts.guards import admin_required
 from website.admin import bp
@@ -18,7 +19,7 @@ def processing() -> str:
 
 @bp.get("/processing.json")
 @admin_required
-def processing_json() -> Response:
+def processing_json() -> ResponseReturnValue:
     """The record of processing as a JSON download."""
     response = jsonify(processing_record())
     response.headers["Content-Disposition"] = 'attachment; filename="record-of-processing.json"'
@@ -27,7 +28,7 @@ def processing_json() -> Response:
 
 @bp.get("/processing.csv")
 @admin_required
-def processing_csv_download() -> Response:
+def processing_csv_download() -> ResponseReturnValue:
     """The record of processing as a CSV download, one row per activity."""
     body = processing_csv(processing_record())
     return Response(body, mimetype="text/csv", headers={

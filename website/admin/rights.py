@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from website.accounts.guards import admin_required
@@ -57,6 +60,7 @@ def rights_queue() -> str:
         "admin/rights_queue.html", page=page, types=service.TYPES, statuses=service.STATUSES,
         limits=flags_for(item.email for item in page.items),
         status_filters=STATUS_FILTERS, urgency=urgency, how_to_search=HOW_TO_SEARCH,
+        request_type=request_type, status=status, due=due, search=search,
     )
 
 
@@ -72,7 +76,7 @@ def detail_page(item: RightsRequest, **forms: object) -> str:
     forms.setdefault("lift_restriction_form", LiftForm(formdata=None))
     return render_template(
         "admin/rights_detail.html", item=item, types=service.TYPES, statuses=service.STATUSES,
-        due=service.effective_due(item), urgency=urgency(item),
+        due=item.due_in_force, urgency=urgency(item),
         failed_mail=failed_emails(item.reference),
         limits=flags_for([item.email]).get(item.email.lower(), []),
         actions=workflow.available_actions(item), **forms,
@@ -81,20 +85,23 @@ def detail_page(item: RightsRequest, **forms: object) -> str:
 
 @bp.route("/rights/new", methods=["GET", "POST"])
 @admin_required
-def rights_new() -> Response | tuple[str, int] | str:
+def rights_new() -> ResponseReturnValue:
     """Enter a request received by email, phone or post."""
     form = IntakeForm()
     if request.method == "GET":
         return render_template("admin/rights_new.html", form=form, types=service.TYPES)
     if not form.validate_on_submit():
         return render_template("admin/rights_new.html", form=form, types=service.TYPES), 400
-    admin = current_user._get_current_object()  # type: ignore[attr-defined]
+    admin = current_user._get_current_object()
+    received_on = form.received_date
+    assert received_on is not None  # validate_on_submit required a valid date
     item = enter_request(Received(
         request_type=form.request_type.data, name=form.name.data, email=form.email.data,
-        details=form.details.data or "", received_on=form.received_date,
+        details=form.details.data or "", received_on=received_on,
         channel=form.channel.data, identity_checked=bool(form.identity_checked.data),
     ), admin)
     if item.status == "verified":
+        assert item.due_on is not None  # a verified request has its due date
         flash(f"Entered as verified; due {item.due_on.isoformat()}, counted from the day it "
               f"was received by {CHANNELS[item.channel].lower()}.", "success")
     else:
@@ -112,7 +119,7 @@ def rights_detail(reference: str) -> str:
 
 @bp.post("/rights/<reference>/<action>")
 @admin_required
-def rights_action(reference: str, action: str) -> Response | tuple[str, int]:
+def rights_action(reference: str, action: str) -> ResponseReturnValue:
     """Start, complete, reject, extend, approve deletion or lift a restriction."""
     item = request_or_404(reference)
     forms = {"start": ActionForm, "complete": CompleteForm, "reject": RejectForm,
@@ -120,7 +127,7 @@ def rights_action(reference: str, action: str) -> Response | tuple[str, int]:
              "lift_restriction": LiftForm}
     if action not in forms:
         abort(404)
-    form = forms[action]()
+    form: Any = forms[action]()  # WTForms is untyped: its forms are Any
     posted = {"action_form" if forms[action] is ActionForm else f"{action}_form": form}
     if not form.validate_on_submit():
         flash("The action was not done: please correct the form.", "error")
@@ -137,9 +144,9 @@ def rights_action(reference: str, action: str) -> Response | tuple[str, int]:
     return redirect(url_for("admin.rights_detail", reference=reference), 303)
 
 
-def run_action(item: RightsRequest, action: str, form: object) -> str:
+def run_action(item: RightsRequest, action: str, form: Any) -> str:
     """Call the workflow for one action; return the message for the admin."""
-    admin = current_user._get_current_object()  # type: ignore[attr-defined]
+    admin = current_user._get_current_object()
     if action == "start":
         workflow.start(item, admin)
         return "The request is in progress; the owner has been told."

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from website.accounts.guards import admin_required
@@ -89,7 +90,7 @@ def support_detail(reference: str) -> tuple[str, int]:
 
 @bp.post("/support/<reference>/reply")
 @admin_required
-def support_reply(reference: str) -> Response | tuple[str, int]:
+def support_reply(reference: str) -> ResponseReturnValue:
     """Send a reply by email (and close the request when asked)."""
     support_request = request_or_404(reference)
     form = ReplyForm()
@@ -105,7 +106,7 @@ def support_reply(reference: str) -> Response | tuple[str, int]:
 
 @bp.post("/support/<reference>/close")
 @admin_required
-def support_close(reference: str) -> Response:
+def support_close(reference: str) -> ResponseReturnValue:
     """Close the request."""
     support_request = request_or_404(reference)
     if StatusForm().validate_on_submit():
@@ -116,7 +117,7 @@ def support_close(reference: str) -> Response:
 
 @bp.post("/support/<reference>/reopen")
 @admin_required
-def support_reopen(reference: str) -> Response:
+def support_reopen(reference: str) -> ResponseReturnValue:
     """Reopen the request."""
     support_request = request_or_404(reference)
     if StatusForm().validate_on_submit():

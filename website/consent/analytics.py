@@ -5,8 +5,9 @@ from __future__ import annotations
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Response, request
+from flask import request
 from sqlalchemy import delete, insert
+from werkzeug.wrappers import Response
 
 from website.consent import registry
 from website.consent.models import PageView

@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String, event, inspect
 from sqlalchemy.orm import Mapped, mapped_column
 
-from website.extensions import db, utcnow
+from website.extensions import Model, utcnow
 
 
-class ConsentRecord(db.Model):
+class ConsentRecord(Model):
     """One cookie-consent decision, kept as proof. Rows are only ever added."""
 
     __tablename__ = "consent_records"
@@ -40,12 +40,12 @@ class AppendOnlyError(RuntimeError):
 @event.listens_for(ConsentRecord, "before_update")
 def _refuse_update(mapper: Any, connection: Any, target: ConsentRecord) -> None:
     # Proof of consent is append-only: only the link to a deleted user may be cleared.
-    changed = {a.key for a in inspect(target).attrs if a.history.has_changes()}
+    changed: set[str] = {a.key for a in inspect(target).attrs if a.history.has_changes()}
     if changed - {"user_id"} or target.user_id is not None:
         raise AppendOnlyError("consent records are append-only")
 
 
-class PageView(db.Model):
+class PageView(Model):
     """A first-party analytics event, stored only with analytics consent. No IP address."""
 
     __tablename__ = "page_views"

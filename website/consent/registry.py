@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from flask import Response, current_app
+from flask import current_app
+from werkzeug.wrappers import Response
 
 
 @dataclass(frozen=True)

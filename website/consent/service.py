@@ -7,21 +7,22 @@ import logging
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from flask import Flask, Response, current_app, g, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import Connection, Insert, bindparam, insert, select, update
+from sqlalchemy import Connection, Insert, Table, bindparam, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql.selectable import ScalarSelect
+from werkzeug.wrappers import Response
 
 from website.consent import registry
 from website.consent.analytics import counts_as_page_view, forget_visitor, record_page_view
 from website.consent.models import ConsentRecord
 from website.consent.proof import browser_family
 from website.database import commit_without_flush_wait
-from website.extensions import db, utcnow
+from website.extensions import db, rowcount, utcnow
 from website.policy.models import PolicyVersion
 from website.policy.service import in_force_first
 from website.processing import ANALYTICS, processing_allowed
@@ -136,7 +137,7 @@ def current_policy_number_query() -> ScalarSelect[int]:
 def consent_insert() -> Insert:
     """The proof's INSERT ... RETURNING, built once: each decision only binds its values, so
     SQLAlchemy reuses the compiled statement without rebuilding or re-keying it."""
-    table = ConsentRecord.__table__
+    table = cast(Table, ConsentRecord.__table__)  # a mapped class's table is a Table
     return (
         insert(table)
         .values(policy_version=current_policy_number_query())
@@ -151,7 +152,7 @@ def consent_state() -> ConsentState:
     state = ConsentState(gpc=request.headers.get("Sec-GPC", "").strip() == "1")
     state.stored = decode_choice(request.cookies.get(registry.CONSENT_COOKIE))
     state.current = state.stored is not None and is_current(state.stored)
-    if state.current:
+    if state.current and state.stored is not None:
         stored = state.stored
         # The signal wins over any earlier grant; only an exception the visitor confirmed on
         # the cookie page while sending it counts (CCPA regulations section 7025(c)(3)).
@@ -259,7 +260,7 @@ def unlink_user(user_id: int) -> int:
     result = db.session.execute(
         update(ConsentRecord).where(ConsentRecord.user_id == user_id).values(user_id=None)
     )
-    return result.rowcount or 0
+    return rowcount(result)
 
 
 def latest_gpc_refusal(stored: StoredChoice) -> StoredChoice | None:

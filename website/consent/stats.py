@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import String, case, cast, func, select
 
@@ -50,7 +52,10 @@ def _as_date(value: object) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
-def _fill(days: int, counts: dict[date, tuple[int, ...]], width: int) -> list[tuple[date, ...]]:
+def _fill(
+    days: int, counts: Mapping[date, tuple[int, ...]], width: int
+) -> list[tuple[Any, ...]]:
+    # Each tuple is (day, *counts): a date, then `width` ints.
     first = _since(days).date()
     return [
         (first + timedelta(days=i), *counts.get(first + timedelta(days=i), (0,) * width))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from werkzeug.wrappers import Response as BaseResponse
 
 from website.consent import bp, proof, registry, service
 from website.consent.forms import consent_form
@@ -28,7 +30,7 @@ def cookies() -> str:
 
 
 @bp.get("/cookies.json")
-def cookies_json() -> Response:
+def cookies_json() -> ResponseReturnValue:
     """The cookie registry, machine readable."""
     return jsonify(registry.as_json())
 
@@ -54,6 +56,7 @@ def save() -> Any:
         granted, origin, state, service.current_user_id(), request.headers.get("User-Agent", ""),
         banner_fingerprint=proof.banner_fingerprint(state.expired),
     )
+    response: BaseResponse
     if wants_json():
         response = jsonify(
             consent_id=stored.consent_id, categories=service.categories_map(granted)
@@ -78,11 +81,11 @@ def gpc_exception_needed() -> Any:
 
 
 @bp.get("/cookies/receipt")
-def receipt() -> Response:
+def receipt() -> ResponseReturnValue:
     """The visitor's own consent receipt (JSON), for the consent id in their cookie."""
     stored = service.decode_choice(request.cookies.get(registry.CONSENT_COOKIE))
     body = proof.consent_receipt(stored.consent_id) if stored else None
-    if body is None:
+    if body is None or stored is None:
         abort(404, "No consent is recorded for this browser.")
     response = jsonify(body)
     response.headers["Content-Disposition"] = (

@@ -7,10 +7,10 @@ from datetime import datetime
 from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from website.extensions import db, utcnow
+from website.extensions import Model, utcnow
 
 
-class OutboxEmail(db.Model):
+class OutboxEmail(Model):
     """One email waiting for delivery, or delivered."""
 
     __tablename__ = "outbox_emails"

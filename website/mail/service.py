@@ -16,7 +16,7 @@ from typing import Any
 from flask import Flask, current_app, g, render_template
 from sqlalchemy import delete, func, or_, select, update
 
-from website.extensions import db, utcnow
+from website.extensions import db, rowcount, utcnow
 from website.mail.models import OutboxEmail
 
 log = logging.getLogger(__name__)
@@ -160,7 +160,7 @@ def claim(email_id: int) -> bool:
         .values(claimed_until=now + timedelta(seconds=CLAIM_SECONDS))
     )
     db.session.commit()
-    return result.rowcount == 1
+    return rowcount(result) == 1
 
 
 def due_ids(limit: int) -> list[int]:
@@ -191,7 +191,7 @@ def send_pending(limit: int = 500) -> tuple[int, int]:
             if not claim(email_id):
                 continue
             email = db.session.get(OutboxEmail, email_id)
-            if deliver_one(mailer, email):
+            if email is not None and deliver_one(mailer, email):
                 sent += 1
             else:
                 failed += 1
@@ -292,7 +292,7 @@ def register_mail(app: Flask) -> None:
     @app.after_request
     def send_after_request(response):  # noqa: ANN001, ANN202
         if g.get("mail_queued") and app.config["MAIL_SEND_AFTER_REQUEST"]:
-            real_app = current_app._get_current_object()  # type: ignore[attr-defined]
+            real_app = current_app._get_current_object()
             thread = threading.Thread(target=_send_in_background, args=(real_app,), daemon=True)
             response.call_on_close(thread.start)
         return response
@@ -308,7 +308,7 @@ def erase_mail_to(address: str) -> int:
     """Erasure: delete the mail to this exact address, and mail whose body names it exactly;
     the caller commits. How many."""
     to_them = delete(OutboxEmail).where(func.lower(OutboxEmail.to_address) == address)
-    deleted = db.session.execute(to_them).rowcount
+    deleted = rowcount(db.session.execute(to_them))
     # A substring search finds candidates ("bob@x" is inside "jimbob@x"); the exact check decides.
     candidates = db.session.scalars(select(OutboxEmail).where(
         func.lower(OutboxEmail.body_text).contains(address, autoescape=True)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Response, current_app, render_template, url_for
+from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 
 from website.extensions import db, utcnow
@@ -30,7 +31,7 @@ def healthz() -> tuple[dict[str, str], int]:
 
 
 @bp.get("/robots.txt")
-def robots() -> Response:
+def robots() -> ResponseReturnValue:
     """Allow the public pages; keep crawlers out of accounts and one-time links.
 
     /admin/ is not listed: a crawler gets a redirect to /login there (nothing to index), and a
@@ -51,7 +52,7 @@ def robots() -> Response:
 
 
 @bp.get("/sitemap.xml")
-def sitemap() -> Response:
+def sitemap() -> ResponseReturnValue:
     """The public pages, with every published policy version."""
     site = current_app.config["SITE_URL"]
     paths = list(SITEMAP_PAGES)
@@ -72,7 +73,7 @@ def gpc() -> dict[str, object]:
 
 
 @bp.get("/.well-known/security.txt")
-def security_txt() -> Response:
+def security_txt() -> ResponseReturnValue:
     """RFC 9116: where to report vulnerabilities and compromised API keys."""
     expires = (utcnow() + timedelta(days=365)).strftime("%Y-%m-%dT00:00:00Z")
     site = current_app.config["SITE_URL"]

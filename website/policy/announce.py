@@ -9,7 +9,7 @@ from flask import current_app, g, render_template
 from sqlalchemy import DateTime, Integer, String, Text, func, insert, literal, select, update
 
 from website.accounts.models import User
-from website.extensions import db, utcnow
+from website.extensions import db, rowcount, utcnow
 from website.mail.models import OutboxEmail
 from website.policy.models import PolicyAnnouncement, PolicyVersion
 from website.policy.service import (
@@ -111,7 +111,7 @@ def queue_next_batch(announcement: PolicyAnnouncement) -> int:
     queued = db.session.scalar(select(func.count()).select_from(User).where(in_batch))
     # Moving the cursor only from the value this worker read makes a racing worker's update
     # match no row, so each user is queued exactly once.
-    moved = db.session.execute(
+    moved = rowcount(db.session.execute(
         update(PolicyAnnouncement)
         .where(
             PolicyAnnouncement.id == announcement.id,
@@ -120,10 +120,10 @@ def queue_next_batch(announcement: PolicyAnnouncement) -> int:
         .values(last_user_id=upper, finished_at=utcnow() if upper >= announcement.up_to_user_id
                 else None)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     if moved != 1:
         raise StaleAnnouncementError(announcement.version_number)
-    return queued
+    return queued or 0
 
 
 class StaleAnnouncementError(RuntimeError):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -25,7 +25,9 @@ policy_cli = AppGroup("policy", help="The privacy policy's published versions.")
     "--material", is_flag=True,
     help="A material change: a notice to returning visitors and an email to every user.",
 )
-def import_command(path: Path, effective: object, summary: str, material: bool) -> None:
+def import_command(
+    path: Path, effective: datetime | None, summary: str, material: bool
+) -> None:
     """Publish the Markdown file PATH as the next policy version."""
     try:
         markdown = path.read_text(encoding="utf-8")
@@ -33,6 +35,6 @@ def import_command(path: Path, effective: object, summary: str, material: bool) 
         raise click.ClickException(f"{path} is not UTF-8 text") from error
     if not markdown.strip():
         raise click.ClickException(f"{path} is empty")
-    effective_on: date = effective.date() if effective else today()  # type: ignore[attr-defined]
+    effective_on: date = effective.date() if effective else today()
     version = publish_version(markdown, effective_on, summary, material, actor="cli")
     click.echo(f"Published version {version.number}, effective {effective_on.isoformat()}.")

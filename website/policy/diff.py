@@ -109,7 +109,7 @@ def parse_blocks(markdown: str) -> list[Block]:
             pending = (lists[-1], 0) if lists else ("p", 0)
         elif kind == "inline" and pending is None:  # a table cell: cells of a row join
             row.extend([*(((("|", ()),),) if row else ()), *inline_words(token.children or [])])
-        elif kind == "inline":
+        elif kind == "inline" and pending is not None:
             _add(blocks, pending, inline_words(token.children or []))
             pending = None
         elif kind == "tr_close":

@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from website.audit import record_audit
-from website.extensions import db
+from website.extensions import db, rowcount
 from website.policy.announce import announcement_recipients
 from website.policy.diff import diff_html, diff_stats
 from website.policy.models import PolicyDraft, PolicyVersion
@@ -145,7 +145,7 @@ def publish_draft(draft_id: int, fields: DraftFields, actor: Actor) -> PolicyVer
         raise ValueError("a published version needs an effective date")
     # Deleting first makes two admins publishing one draft at once produce one version only.
     removed = db.session.execute(delete(PolicyDraft).where(PolicyDraft.id == draft_id))
-    if removed.rowcount != 1:
+    if rowcount(removed) != 1:
         db.session.rollback()
         raise DraftGoneError(draft_id)
     try:

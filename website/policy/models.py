@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, object_session
 
-from website.extensions import db, utcnow
+from website.extensions import Model, utcnow
 
 
-class PolicyVersion(db.Model):
+class PolicyVersion(Model):
     """One published version of the privacy policy. Never changed once written."""
 
     __tablename__ = "policy_versions"
@@ -47,7 +47,7 @@ def _refuse_delete(mapper: Any, connection: Any, target: PolicyVersion) -> None:
     raise ImmutableVersionError(f"policy version {target.number} is published and immutable")
 
 
-class PolicyDraft(db.Model):
+class PolicyDraft(Model):
     """A revision an admin is still writing."""
 
     __tablename__ = "policy_drafts"
@@ -62,7 +62,7 @@ class PolicyDraft(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
 
-class PolicyAnnouncement(db.Model):
+class PolicyAnnouncement(Model):
     """The email announcing a material revision, queued to users in batches (resumable)."""
 
     __tablename__ = "policy_announcements"

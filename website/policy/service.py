@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from flask import Flask, current_app
-from sqlalchemy import Select, func, inspect, select
+from sqlalchemy import ColumnElement, Select, func, inspect, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import defer
 
@@ -39,7 +39,7 @@ def published_versions() -> list[PolicyVersion]:
     return list(db.session.scalars(query))
 
 
-def in_force_first(query: Select, on: date) -> Select:
+def in_force_first(query: Select, on: date | ColumnElement[date]) -> Select:
     """The version in force: latest effective date that has come; ties go to the higher number."""
     return (
         query.where(PolicyVersion.effective_on <= on)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from flask import Response, abort, make_response, render_template, request
+from flask.typing import ResponseReturnValue
+from werkzeug.wrappers import Response as BaseResponse
 
 from website.policy import bp, service
 from website.policy.diff import compare, diff_page_html
 from website.policy.models import PolicyVersion
 
 
-def conditional(response: Response, version: PolicyVersion) -> Response:
+def conditional(response: Response, version: PolicyVersion) -> BaseResponse:
     """ETag over the page as sent and Last-Modified from publication; answer 304 when fresh.
 
     Cache-Control and Vary come from website/pagecache.py (public only without cookies)."""
@@ -27,7 +29,7 @@ def version_or_404(number: int) -> PolicyVersion:
 
 
 @bp.get("/privacy")
-def current() -> Response:
+def current() -> ResponseReturnValue:
     """The policy in force today."""
     ref = service.current_version_ref()
     version = service.published_version(ref.number) if ref else None
@@ -48,7 +50,7 @@ def versions() -> str:
 
 
 @bp.get("/privacy/versions/<int:number>")
-def version(number: int) -> Response:
+def version(number: int) -> ResponseReturnValue:
     """One version; marked clearly when it is not the one in force."""
     version = version_or_404(number)
     current = service.current_version_ref()
@@ -57,7 +59,7 @@ def version(number: int) -> Response:
 
 
 @bp.get("/privacy/versions/<int:number>.md")
-def version_markdown(number: int) -> Response:
+def version_markdown(number: int) -> ResponseReturnValue:
     """The version's Markdown source."""
     version = version_or_404(number)
     response = Response(version.markdown, content_type="text/markdown; charset=utf-8")

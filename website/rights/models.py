@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, func
+from sqlalchemy import ColumnElement, ForeignKey, Index, String, Text, func
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from website.extensions import db, utcnow
+from website.extensions import Model, utcnow
 
 
-class RightsRequest(db.Model):
+class RightsRequest(Model):
     """A request to exercise a data-protection right, verified by email before it counts."""
 
     __tablename__ = "rights_requests"
@@ -49,8 +50,18 @@ class RightsRequest(db.Model):
         back_populates="request", cascade="all, delete-orphan", order_by="RightsRequestEvent.id"
     )
 
+    @hybrid_property
+    def due_in_force(self) -> date | None:
+        """The due date in force: the extended one when there is one (SQL: a COALESCE)."""
+        return self.extended_due_on or self.due_on
 
-class RightsRequestEvent(db.Model):
+    @due_in_force.inplace.expression
+    @classmethod
+    def _due_in_force_expression(cls) -> ColumnElement[date | None]:
+        return func.coalesce(cls.extended_due_on, cls.due_on)
+
+
+class RightsRequestEvent(Model):
     """One change of a rights request: who, when, from which status to which, and why."""
 
     __tablename__ = "rights_request_events"
@@ -69,7 +80,7 @@ class RightsRequestEvent(db.Model):
 
 
 # The admin queue sorts by the due date in force; these match migration rights_1.
-_EFFECTIVE_DUE = func.coalesce(RightsRequest.extended_due_on, RightsRequest.due_on)
+_EFFECTIVE_DUE = RightsRequest.due_in_force
 Index("ix_rights_requests_queue", _EFFECTIVE_DUE, RightsRequest.id, RightsRequest.status,
       RightsRequest.request_type)
 Index("ix_rights_requests_queue_status", RightsRequest.status, _EFFECTIVE_DUE, RightsRequest.id,

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -37,7 +38,7 @@ from website.accounts.models import EmailConfirmation, PasswordResetToken, User
 from website.accounts.service import find_user_by_email
 from website.audit import AuditEntry
 from website.consent.service import consent_records_for_user, unlink_user
-from website.extensions import db, utcnow
+from website.extensions import db, rowcount, utcnow
 from website.mail.models import OutboxEmail
 from website.mail.service import erase_mail_to
 from website.processing import erase_limits, limits_as_export
@@ -178,7 +179,7 @@ def export_personal_data(email: str | None, user: User | None = None) -> dict[st
         resets = list(db.session.scalars(
             select(PasswordResetToken).where(PasswordResetToken.user_id == user.id)
             .order_by(PasswordResetToken.id)))
-    emails = [] if email is None else db.session.scalars(
+    emails: Iterable[OutboxEmail] = [] if email is None else db.session.scalars(
         select(OutboxEmail).where(func.lower(OutboxEmail.to_address) == email.lower())
         .order_by(OutboxEmail.id))
     return {
@@ -300,9 +301,9 @@ def erase_personal_data(
         _erase_mail_audit_and_limits(email, report)
     if user is not None:
         report.consent_records = unlink_user(user.id)
-        report.password_reset_tokens = db.session.execute(
+        report.password_reset_tokens = rowcount(db.session.execute(
             delete(PasswordResetToken).where(PasswordResetToken.user_id == user.id)
-        ).rowcount
+        ))
         db.session.delete(user)
         report.account_deleted = True
     db.session.flush()
@@ -317,8 +318,8 @@ def _erase_mail_audit_and_limits(email: str, report: ErasureReport) -> None:
     db.session.execute(
         update(User).where(func.lower(User.pending_email) == lower).values(pending_email=None))
     report.emails = erase_mail_to(lower)
-    report.audit_entries = db.session.execute(
+    report.audit_entries = rowcount(db.session.execute(
         update(AuditEntry).where(func.lower(AuditEntry.actor) == lower)
         .values(actor=erased_actor(email))
-    ).rowcount
+    ))
     erase_limits(lower)

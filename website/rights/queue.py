@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import false, func, select
 
 from website.extensions import db, utcnow
+from website.paging import Page, Run, count, paginate
 from website.rights.models import RightsRequest
 from website.rights.service import CLOSED, OPEN, STATUSES, TYPES
 from website.search import QueueSearch
@@ -19,26 +19,12 @@ STATUS_FILTERS = ("open", "all", *STATUSES)
 # Open requests past their due date, or due within DUE_SOON_DAYS.
 DUE_FILTERS = ("overdue", "soon")
 # The due date in force; an expression index (migration rights_1) serves the sort.
-EFFECTIVE_DUE = func.coalesce(RightsRequest.extended_due_on, RightsRequest.due_on)
-
-
-@dataclass
-class QueuePage:
-    """One page of the queue."""
-
-    items: list[RightsRequest]
-    total: int
-    page: int
-    pages: int
-    request_type: str
-    status: str
-    due: str = ""
-    search: QueueSearch | None = None
+EFFECTIVE_DUE = RightsRequest.due_in_force
 
 
 def urgency(item: RightsRequest, today: date | None = None) -> str:
     """"overdue", "due_soon" or "" for an open request's due date."""
-    due = item.extended_due_on or item.due_on
+    due = item.due_in_force
     if item.status not in OPEN or due is None:
         return ""
     today = today or utcnow().date()
@@ -82,20 +68,14 @@ def _search_condition(search: QueueSearch):
     return false()
 
 
-def _ids(conditions: list, order: list, offset: int, limit: int) -> list[int]:
-    # Ids first: an index-only scan even for a deep page; the rows are fetched by id after.
-    query = select(RightsRequest.id).where(*conditions).order_by(*order)
-    return list(db.session.scalars(query.offset(offset).limit(limit)))
-
-
 def _count(conditions: list) -> int:
-    return db.session.scalar(select(func.count(RightsRequest.id)).where(*conditions)) or 0
+    return count(RightsRequest.id, *conditions)
 
 
 def queue_page(
     request_type: str = "", status: str = "open", page: int = 1, due: str = "",
     search: QueueSearch | None = None,
-) -> QueuePage:
+) -> Page[RightsRequest]:
     """One page of requests, soonest due first; requests with no due date come last."""
     if request_type and request_type not in TYPES:
         raise ValueError("unknown request type")
@@ -104,27 +84,18 @@ def queue_page(
     if due and due not in DUE_FILTERS:
         raise ValueError("unknown due filter")
     conditions = _filters(request_type, status, due, search)
-    total = _count(conditions)
-    pages = max(1, -(-total // PER_PAGE))
-    page = min(max(page, 1), pages)
-    offset = (page - 1) * PER_PAGE
     by_due = [EFFECTIVE_DUE, RightsRequest.id]
     if status in ("open", "completed", "rejected", "in_progress", "verified"):
-        ids = _ids(conditions, by_due, offset, PER_PAGE)  # every one of these has a due date
+        runs = [(Run(conditions, by_due), _count(conditions))]  # all of these have a due date
     else:
         # Unconfirmed requests have no due date: listed after the dated ones, oldest first.
-        # Two index-ordered segments, the same on SQLite (NULLs first) and PostgreSQL (last).
+        # Two index-ordered runs, the same on SQLite (NULLs first) and PostgreSQL (last).
         dated = [*conditions, EFFECTIVE_DUE.is_not(None)]
+        undated = [*conditions, EFFECTIVE_DUE.is_(None)]
         dated_total = _count(dated)
-        ids = _ids(dated, by_due, offset, PER_PAGE) if offset < dated_total else []
-        if len(ids) < PER_PAGE:
-            undated = [*conditions, EFFECTIVE_DUE.is_(None)]
-            ids += _ids(undated, [RightsRequest.id], max(0, offset - dated_total),
-                        PER_PAGE - len(ids))
-    found = {r.id: r for r in db.session.scalars(
-        select(RightsRequest).where(RightsRequest.id.in_(ids)))} if ids else {}
-    items = [found[i] for i in ids if i in found]
-    return QueuePage(items, total, page, pages, request_type, status, due, search)
+        runs = [(Run(dated, by_due), dated_total),
+                (Run(undated, [RightsRequest.id]), _count(conditions) - dated_total)]
+    return paginate(select(RightsRequest), RightsRequest.id, runs, page, PER_PAGE)
 
 
 def queue_summary() -> dict[str, object]:

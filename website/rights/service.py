@@ -103,11 +103,6 @@ def export_token(item: RightsRequest) -> str:
     return _keyed_token(f"rights-export:{item.reference}:{item.export_expires_at}")
 
 
-def effective_due(item: RightsRequest) -> date | None:
-    """The due date in force: the extended one when there is one."""
-    return item.extended_due_on or item.due_on
-
-
 def status_url(item: RightsRequest) -> str:
     """The absolute status-page link with the owner's token, for emails."""
     path = f"/rights/status/{item.reference}?token={access_token(item)}"
@@ -141,7 +136,7 @@ def notify(item: RightsRequest, subject: str, template: str, **context: Any) -> 
         rights_request=item,
         type_label=TYPES[item.request_type][0],
         status_label=STATUSES[item.status],
-        due=effective_due(item),
+        due=item.due_in_force,
         status_url=status_url(item),
         **context,
     )
@@ -175,6 +170,7 @@ def submit_request(
     db.session.add(item)
     if owns_email(user, email):
         # Only an account that has confirmed this very address skips the emailed link.
+        assert user is not None  # owns_email is False without a user
         item.user_id = user.id
         mark_verified(item, user.id, "Verified at once: submitted while logged in as the owner.")
         db.session.commit()
@@ -261,6 +257,7 @@ def verify(token: str) -> tuple[str, RightsRequest | None]:
     """Confirm by the emailed token (a POST): the outcome as `verification_state` names it."""
     outcome, item = verification_state(token)
     if outcome == "ok":
+        assert item is not None  # "ok" always comes with its request
         mark_verified(item, None, "Confirmed by the emailed link.")
         db.session.commit()
     return outcome, item

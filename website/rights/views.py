@@ -16,6 +16,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, logout_user
 
 from website.accounts.service import owned_email
@@ -66,13 +67,14 @@ def owned_or_404(reference: str, token: str | None = None) -> RightsRequest:
                 abort(410, "This status link has expired. Ask for a new one at "
                            + url_for("rights.new_status_link") + ".")
         abort(404, NOT_FOUND)
+    assert rights_request is not None  # owner_can_view refuses a request that does not exist
     return rights_request
 
 
 @bp.route("/rights", methods=["GET", "POST"])
 @csrf.exempt
 @limiter.limit(rights_rate_limit, methods=["POST"])
-def new_request() -> Response | str:
+def new_request() -> ResponseReturnValue:
     """The rights request form."""
     unreadable = body_not_utf8()
     form = RightsRequestForm()
@@ -98,7 +100,7 @@ def new_request() -> Response | str:
 
 
 @bp.get("/rights/requested")
-def requested() -> Response:
+def requested() -> ResponseReturnValue:
     """Check your email: the address and reference, to this browser only, and "send again"."""
     days = current_app.config["RETENTION_DAYS"]["unverified_rights_requests"]
     reference = session.get(PENDING_KEY)
@@ -113,7 +115,7 @@ def requested() -> Response:
 
 @bp.post("/rights/requested/resend")
 @limiter.limit(rights_rate_limit)
-def resend() -> Response:
+def resend() -> ResponseReturnValue:
     """Send the confirmation email of this browser's waiting request again (no new request)."""
     reference = session.get(PENDING_KEY)
     if ActionForm().validate_on_submit() and isinstance(reference, str):
@@ -130,7 +132,7 @@ def resend() -> Response:
 
 @bp.route("/rights/verify/<token>", methods=["GET", "POST"])
 @csrf.exempt
-def verify(token: str) -> Response | str:
+def verify(token: str) -> ResponseReturnValue:
     """The emailed link: a page with one button; only its POST confirms (mail scanners GET)."""
     form = ConfirmRequestForm()
     confirming = form.validate_on_submit()
@@ -148,6 +150,7 @@ def verify(token: str) -> Response | str:
     if not confirming:
         return render_template("rights/verify.html", form=form, item=rights_request,
                                types=service.TYPES)
+    assert rights_request is not None  # only the "unknown" outcome comes without a request
     remember_reference(rights_request.reference)
     session[CONFIRMED_KEY] = rights_request.reference
     return redirect(url_for("rights.status", reference=rights_request.reference), 303)
@@ -156,7 +159,7 @@ def verify(token: str) -> Response | str:
 @bp.route("/rights/new-link", methods=["GET", "POST"])
 @csrf.exempt
 @limiter.limit(rights_rate_limit, methods=["POST"])
-def new_status_link() -> Response | str:
+def new_status_link() -> ResponseReturnValue:
     """Ask for a fresh status link: it goes to the request's own address, if they match."""
     form = NewStatusLinkForm()
     if form.validate_on_submit():
@@ -167,7 +170,7 @@ def new_status_link() -> Response | str:
 
 
 @bp.get("/rights/status/<reference>")
-def status(reference: str) -> Response | str:
+def status(reference: str) -> ResponseReturnValue:
     """The request's status, due date and history, for its verified owner only."""
     token = request.args.get("token")
     rights_request = owned_or_404(reference, token)
@@ -185,13 +188,13 @@ def status(reference: str) -> Response | str:
             session.pop(PENDING_KEY)
     return render_template(
         "rights/status.html", item=rights_request, types=service.TYPES,
-        statuses=service.STATUSES, due=service.effective_due(rights_request),
+        statuses=service.STATUSES, due=rights_request.due_in_force,
         export_url=export_url, just_confirmed=just_confirmed,
     )
 
 
 @bp.get("/rights/status/<reference>/export/<token>")
-def export_download(reference: str, token: str) -> Response:
+def export_download(reference: str, token: str) -> ResponseReturnValue:
     """The JSON export of a completed access or portability request (link valid 7 days)."""
     rights_request = owned_or_404(reference)
     if rights_request.request_type not in ("access", "portability"):
@@ -214,7 +217,7 @@ def json_download(data: dict, filename: str) -> Response:
 
 @bp.get("/account/export")
 @login_required
-def account_export() -> Response:
+def account_export() -> ResponseReturnValue:
     """What the account created, plus what is held under its address once it is confirmed."""
     user = current_user._get_current_object()
     data = export_personal_data(owned_email(user), user=user)

@@ -26,7 +26,6 @@ from website.rights.service import (
     TYPES,
     RightsError,
     add_event,
-    effective_due,
     export_token,
     extended_due_date,
     notify,
@@ -142,14 +141,15 @@ def extend(item: RightsRequest, actor: User, months: int, reason: str) -> None:
     if not reason:
         raise RightsError("An extension needs a reason: it is sent to the owner.")
     old_due = item.due_on
-    item.extended_due_on = extended_due_date(item, months)
+    assert old_due is not None  # _check_extend refused a request without a due date
+    new_due = item.extended_due_on = extended_due_date(item, months)
     item.extension_reason = reason
     add_event(item, item.status,
               f"Due date extended from {old_due.isoformat()} to "
-              f"{item.extended_due_on.isoformat()}: {reason}", actor.id)
+              f"{new_due.isoformat()}: {reason}", actor.id)
     notify(item, "Your data-rights request needs more time", "rights_extended",
            reason=reason, old_due=old_due)
-    _audit("extend", item, actor, months=months, due_on=item.extended_due_on.isoformat())
+    _audit("extend", item, actor, months=months, due_on=new_due.isoformat())
     db.session.commit()
 
 
@@ -190,7 +190,7 @@ def _final_email(item: RightsRequest, address: str, outcome: str, label: str) ->
     return queue_email(
         address, f"Your data has been erased [{item.reference}]", "rights_update",
         rights_request=item, type_label=TYPES[item.request_type][0], status_label=label,
-        due=effective_due(item), status_url=status_url(item), outcome=outcome,
+        due=item.due_in_force, status_url=status_url(item), outcome=outcome,
     )
 
 
@@ -201,6 +201,7 @@ def send_and_forget(email_id: int) -> bool:
     if not claim(email_id):
         return False
     email = db.session.get(OutboxEmail, email_id)
+    assert email is not None  # claimed just now, so it exists
     try:
         deliver(email)
     except (OSError, smtplib.SMTPException):
@@ -225,7 +226,8 @@ def lift_restriction(item: RightsRequest, actor: User, reason: str) -> None:
     delivered = False
     if claim(notice.id):
         with Mailer() as mailer:
-            delivered = deliver_one(mailer, db.session.get(OutboxEmail, notice.id))
+            email = db.session.get(OutboxEmail, notice.id)
+            delivered = email is not None and deliver_one(mailer, email)
     if not delivered:
         raise RightsError("The owner could not be told yet, so the restriction stays. The notice "
                           "stays in the outbox; try again once it has gone.")

@@ -7,10 +7,10 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from website.extensions import db, utcnow
+from website.extensions import Model, utcnow
 
 
-class SupportRequest(db.Model):
+class SupportRequest(Model):
     """A message to the support team from anyone with an email address."""
 
     __tablename__ = "support_requests"
@@ -45,7 +45,7 @@ class SupportRequest(db.Model):
     )
 
 
-class SupportReply(db.Model):
+class SupportReply(Model):
     """An answer from the support team, emailed to the requester."""
 
     __tablename__ = "support_replies"

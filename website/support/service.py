@@ -13,6 +13,7 @@ from sqlalchemy.sql import ColumnElement
 from website.audit import record_audit
 from website.extensions import db, utcnow
 from website.mail.service import queue_email
+from website.paging import Page, Run, count, paginate
 from website.references import new_reference
 from website.search import QueueSearch
 from website.support.models import SupportReply, SupportRequest
@@ -51,16 +52,6 @@ class Actor:
 
     id: int
     email: str
-
-
-@dataclass(frozen=True)
-class QueuePage:
-    """One page of the admin queue."""
-
-    items: list[SupportRequest]
-    page: int
-    pages: int
-    total: int
 
 
 def submit_request(
@@ -204,60 +195,30 @@ def _queue_filter(
 
 
 def _count(*clauses: ColumnElement[bool]) -> int:
-    query = select(func.count()).select_from(SupportRequest).where(*clauses)
-    return db.session.scalar(query) or 0
-
-
-def _rows(clauses: list[ColumnElement[bool]], offset: int, limit: int) -> list[SupportRequest]:
-    """One run of the queue, newest first: ids from a covering index, then only those rows."""
-    if limit <= 0:
-        return []
-    newest_first = (SupportRequest.created_at.desc(), SupportRequest.id.desc())
-    ids = (
-        select(SupportRequest.id).where(*clauses).order_by(*newest_first)
-        .offset(offset).limit(limit)
-    )
-    query = (
-        select(SupportRequest)
-        .where(SupportRequest.id.in_(ids.scalar_subquery()))
-        .options(defer(SupportRequest.message))
-        .order_by(*newest_first)
-    )
-    return list(db.session.scalars(query))
+    return count(SupportRequest.id, *clauses)
 
 
 def queue_page(
     status: str = "open", category: str = "", page: int = 1, search: QueueSearch | None = None
-) -> QueuePage:
+) -> Page[SupportRequest]:
     """One page of the queue: urgent requests first, then the newest.
 
-    Urgent and other requests are read as two index-ordered runs, one after the other, so no
-    page sorts the whole table; the ids are paged on covering indexes (see SupportRequest).
+    Urgent and other requests are two index-ordered runs, one after the other, so no page
+    sorts the whole table; the ids are paged on covering indexes (see SupportRequest).
     """
     category = category if category in CATEGORIES else ""
     base = _queue_filter(status, category, search)
+    newest_first = (SupportRequest.created_at.desc(), SupportRequest.id.desc())
     if category:
-        runs = [(base, _count(*base))]
+        runs = [(Run(base, newest_first), _count(*base))]
     else:
-        urgent = SupportRequest.category == URGENT_CATEGORY
-        urgent_count = _count(*base, urgent)
-        other = SupportRequest.category != URGENT_CATEGORY
-        runs = [(base + [urgent], urgent_count), (base + [other], _count(*base) - urgent_count)]
-    total = sum(count for _, count in runs)
-    pages = max(1, -(-total // PER_PAGE))
-    page = min(max(page, 1), pages)
-    offset, wanted, items = (page - 1) * PER_PAGE, PER_PAGE, []
-    for clauses, count in runs:
-        if offset >= count:
-            offset -= count
-            continue
-        rows = _rows(clauses, offset, wanted)
-        items.extend(rows)
-        wanted -= len(rows)
-        offset = 0
-        if wanted <= 0:
-            break
-    return QueuePage(items=items, page=page, pages=pages, total=total)
+        urgent = [*base, SupportRequest.category == URGENT_CATEGORY]
+        other = [*base, SupportRequest.category != URGENT_CATEGORY]
+        urgent_count = _count(*urgent)
+        runs = [(Run(urgent, newest_first), urgent_count),
+                (Run(other, newest_first), _count(*base) - urgent_count)]
+    rows = select(SupportRequest).options(defer(SupportRequest.message))
+    return paginate(rows, SupportRequest.id, runs, page, PER_PAGE)
 
 
 def queue_counts() -> dict[str, int]:

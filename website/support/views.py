@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import (
-    Response,
     abort,
     current_app,
     redirect,
@@ -12,6 +11,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from website.extensions import csrf, limiter
@@ -52,7 +52,7 @@ def may_see(support_request: SupportRequest) -> bool:
 @bp.route("/support", methods=["GET", "POST"])
 @csrf.exempt
 @limiter.limit(support_rate_limit, methods=["POST"])
-def new_request() -> Response | tuple[str, int] | str:
+def new_request() -> ResponseReturnValue:
     """The support form; a valid request is stored, confirmed by email and shown by reference."""
     unreadable = body_not_utf8()
     form = SupportRequestForm()
