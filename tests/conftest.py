@@ -360,6 +360,22 @@ def axe_violations(page: object, axe_source: str, every_impact: bool = False) ->
     return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
 
+def assert_no_violations(page: object, axe_source: str) -> None:
+    """Not one axe-core violation, whatever its impact."""
+    violations = axe_violations(page, axe_source, every_impact=True)
+    assert violations == [], [(v["id"], v["impact"], v["help"],
+                               [n["target"] for n in v["nodes"]][:3]) for v in violations]
+
+
+@pytest.fixture(params=["light", "dark"])
+def scheme_page(request: pytest.FixtureRequest, browser: object) -> Iterator[object]:
+    """A fresh page in light or dark mode (tests using it run once in each)."""
+    context = browser.new_context(color_scheme=request.param)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
 @pytest.fixture
 def redis_url() -> str:
     """The Redis on this machine (database 15, flushed)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PASSWORD, axe_violations
+from tests.conftest import PASSWORD, assert_no_violations
 from tests.support.helpers import VALID
 from website.policy.service import publish_version, today
 
@@ -22,28 +22,12 @@ NEWER_PUBLIC_PAGES = [
 ]
 
 
-@pytest.fixture(params=["light", "dark"])
-def scheme_page(request, browser):
-    """A fresh page in light or dark mode."""
-    context = browser.new_context(color_scheme=request.param)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
 @pytest.fixture
 def second_version(app) -> None:
     """A material version 2, so the diff has changes to show."""
     with app.app_context():
         publish_version("## Your Rights\n\nYou may **object** to [profiling](https://example.com).\n",
                         today(), "Profiling", material=True)
-
-
-def assert_no_violations(page, axe_source: str) -> None:
-    """Not one axe-core violation, whatever its impact."""
-    violations = axe_violations(page, axe_source, every_impact=True)
-    assert violations == [], [(v["id"], v["impact"], v["help"],
-                               [n["target"] for n in v["nodes"]][:3]) for v in violations]
 
 
 def test_admin_pages_have_no_axe_violation(scheme_page, live_server, axe_source, users, client,

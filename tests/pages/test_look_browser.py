@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PASSWORD, axe_violations
+from tests.conftest import PASSWORD, assert_no_violations
 from website.policy.service import publish_version, today
 
 pytestmark = pytest.mark.browser
@@ -19,15 +19,6 @@ PUBLIC_PAGES = [
 ACCOUNT_PAGES = ["/account", "/account/delete"]
 
 
-@pytest.fixture(params=["light", "dark"])
-def scheme_page(request, browser):
-    """A fresh page in light or dark mode."""
-    context = browser.new_context(color_scheme=request.param)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
 def log_in(page, base: str, email: str = "ada@example.com") -> None:
     """Log in through the form."""
     page.goto(f"{base}/login")
@@ -35,13 +26,6 @@ def log_in(page, base: str, email: str = "ada@example.com") -> None:
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(f"{base}/account")
-
-
-def assert_no_violations(page, axe_source: str) -> None:
-    """Not one axe-core violation, whatever its impact."""
-    violations = axe_violations(page, axe_source, every_impact=True)
-    assert violations == [], [(v["id"], v["impact"], v["help"],
-                               [n["target"] for n in v["nodes"]][:3]) for v in violations]
 
 
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
