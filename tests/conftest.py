@@ -8,6 +8,7 @@ import secrets
 import socket
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import Message
@@ -17,7 +18,7 @@ import bcrypt
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 
 from website import create_app
 from website.config import TestConfig
@@ -97,14 +98,22 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if os.environ.get("TEST_DATABASE", "sqlite") != "postgresql":
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
         return
+    with fresh_postgres_database("test") as (name, _admin):
+        yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
+@contextmanager
+def fresh_postgres_database(prefix: str) -> Iterator[tuple[str, Engine]]:
+    """A new database on the PostgreSQL server, dropped afterwards: its name and an
+    autocommit engine on the server's `postgres` database."""
     if not port_open("127.0.0.1", 5432):
         missing("PostgreSQL is not running at 127.0.0.1:5432")
-    name = f"test_{secrets.token_hex(6)}"
+    name = f"{prefix}_{secrets.token_hex(6)}"
     admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+        yield name, admin
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-import secrets
+from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, text
 
-from tests.conftest import POSTGRES_ADMIN_URL, make_app, missing, port_open
+from tests.conftest import POSTGRES_ADMIN_URL, fresh_postgres_database, make_app
 from website.policy.service import ensure_first_version
 
 
 @pytest.fixture
-def postgres_database():
+def postgres_database() -> Iterator[tuple[str, Engine]]:
     """A database of its own on the PostgreSQL server (this test cuts its connections)."""
-    if not port_open("127.0.0.1", 5432):
-        missing("PostgreSQL is not running at 127.0.0.1:5432")
-    name = f"test_down_{secrets.token_hex(4)}"
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield name, admin
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with fresh_postgres_database("test_down") as database:
+        yield database
 
 
 def kill_backends(admin, name: str) -> None:
