@@ -23,6 +23,7 @@ from sqlalchemy import Engine, create_engine, text
 from website import create_app
 from website.config import TestConfig
 from website.extensions import db
+from website.i18n import compile_catalogues
 
 pytest_plugins = ("tests.outage",)  # the postgres_database fixture
 
@@ -81,8 +82,10 @@ def compile_static() -> None:
 
 @pytest.fixture(scope="session", autouse=True)
 def compiled_static() -> None:
-    """Every app of the run links its static files by fingerprinted names, as in production."""
+    """Every app of the run links its static files by fingerprinted names, as in production,
+    and reads the German and French catalogues compiled from the repository's .po files."""
     compile_static()
+    compile_catalogues()
 
 
 # --- the database -------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from website.config import ROOT, Config, ProductionConfig, instance_secret_key, trusted_hosts
 from website.extensions import csrf, db, limiter, login, migrate, static_digest
+from website.i18n import LocalePrefix, register_i18n
 from website.pagecache import register_page_cache
 from website.security import register_security
 from website.static_files import static_files
@@ -29,6 +30,7 @@ def create_app(config: Config | None = None) -> Flask:
         instance_path=os.environ.get("INSTANCE_PATH") or str(ROOT / "instance"),
     )
     configure(app, config)
+    register_i18n(app)
     register_security(app)
     register_page_cache(app)
     register_extensions(app)
@@ -72,6 +74,9 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login.init_app(app)
     static_digest.init_app(app)
+    from website.static_files import static_url_for
+
+    app.add_template_global(static_url_for)  # in place of Flask-Static-Digest's own
     from website import models  # noqa: F401 - every table known to Alembic and create_all
     from website.accounts.service import load_user
 
@@ -144,12 +149,14 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def register_front(app: Flask) -> None:
-    """WSGI layers in front of Flask: fingerprinted static files, then the proxy headers.
+    """WSGI layers in front of Flask: fingerprinted static files, the language prefix, then
+    the proxy headers.
 
     ProxyFix goes outermost, so the page cache and the static files see the client's scheme
     and host as the load balancer (deploy/nginx.conf) reports them."""
     # Wrapping the WSGI app is Flask's documented middleware pattern; mypy sees a method.
     app.wsgi_app = static_files(app, app.wsgi_app)  # type: ignore[method-assign]
+    app.wsgi_app = LocalePrefix(app.wsgi_app)  # type: ignore[method-assign]  # the same pattern
     proxies = app.config["TRUSTED_PROXIES"]
     if proxies:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # the same pattern

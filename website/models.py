@@ -4,7 +4,7 @@ from website.accounts.models import EmailConfirmation, PasswordResetToken, User
 from website.audit import AuditEntry
 from website.consent.models import ConsentRecord, PageView
 from website.mail.models import OutboxEmail
-from website.policy.models import PolicyAnnouncement, PolicyDraft, PolicyVersion
+from website.policy.models import PolicyAnnouncement, PolicyDraft, PolicyTranslation, PolicyVersion
 from website.processing import ProcessingLimit
 from website.rights.models import RightsRequest, RightsRequestEvent
 from website.scheduled import ScheduledRun
@@ -19,6 +19,7 @@ __all__ = [
     "PasswordResetToken",
     "PolicyAnnouncement",
     "PolicyDraft",
+    "PolicyTranslation",
     "PolicyVersion",
     "ProcessingLimit",
     "RightsRequest",

@@ -70,7 +70,7 @@ def page_key(environ: dict[str, Any]) -> PageKey | None:
     return (
         environ.get("wsgi.url_scheme", "http"),
         environ.get("HTTP_HOST", ""),
-        environ.get("PATH_INFO", ""),
+        environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""),
         environ.get("QUERY_STRING", ""),
         environ.get("HTTP_SEC_GPC", "").strip() == "1",
     )

@@ -8,19 +8,17 @@ from html import unescape
 from typing import Any
 
 from flask import Flask, current_app
+from flask_babel import format_date, get_locale
 from markupsafe import Markup, escape
-
-MONTHS = (
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
-)
 
 
 def human_date(value: date | datetime | None, time: bool = False) -> str:
-    """'11 August 2025' (with time=True: '11 August 2025, 14:05 UTC'); '—' for nothing."""
+    """'11 August 2025' (with time=True: '11 August 2025, 14:05 UTC'), in the page's language
+    ('11. August 2025', '11 août 2025'); '—' for nothing."""
     if value is None:
         return "—"
-    text = f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+    # English keeps the day-first British form; other languages take their CLDR long form.
+    text = format_date(value, "d MMMM y" if get_locale().language == "en" else "long")
     if time and isinstance(value, datetime):
         text += f", {value:%H:%M} UTC"
     return text

@@ -10,6 +10,7 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from website.extensions import Model, utcnow
+from website.i18n import page_locale
 
 
 def new_session_token() -> str:
@@ -36,6 +37,8 @@ class User(UserMixin, Model):
     email_confirmed_at: Mapped[datetime | None]
     # An address asked for on /account, waiting for its link to be followed.
     pending_email: Mapped[str | None] = mapped_column(String(254))
+    # The language of the page it came from (`/de/...`: "de"): the language of its emails.
+    locale: Mapped[str] = mapped_column(String(8), default=page_locale, server_default="en")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 

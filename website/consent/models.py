@@ -9,6 +9,7 @@ from sqlalchemy import JSON, ForeignKey, String, event, inspect
 from sqlalchemy.orm import Mapped, mapped_column
 
 from website.extensions import Model, utcnow
+from website.i18n import page_locale
 
 
 class ConsentRecord(Model):
@@ -31,6 +32,8 @@ class ConsentRecord(Model):
     # which answers no wording) and of the cookie registry (categories, purposes, cookies).
     banner_fingerprint: Mapped[str] = mapped_column(String(64), default="", server_default="")
     registry_fingerprint: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # The language of the banner or cookie page the visitor answered (part of what was shown).
+    locale: Mapped[str] = mapped_column(String(8), default=page_locale, server_default="en")
 
 
 class AppendOnlyError(RuntimeError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, event
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, object_session
 
 from website.extensions import Model, utcnow
@@ -34,17 +34,46 @@ class ImmutableVersionError(RuntimeError):
     """Raised when code tries to change or delete a published policy version."""
 
 
+class PolicyTranslation(Model):
+    """A published version in another language: shown beside the English text, which prevails.
+    Never changed once written, like the version itself."""
+
+    __tablename__ = "policy_translations"
+    __table_args__ = (UniqueConstraint("version_id", "locale"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("policy_versions.id"), index=True)
+    locale: Mapped[str] = mapped_column(String(8))
+    markdown: Mapped[str] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text)
+    toc: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    summary: Mapped[str] = mapped_column(String(500), default="")
+    published_at: Mapped[datetime] = mapped_column(default=utcnow)
+    published_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+
+
 @event.listens_for(PolicyVersion, "before_update")
-def _refuse_update(mapper: Any, connection: Any, target: PolicyVersion) -> None:
+@event.listens_for(PolicyTranslation, "before_update")
+def _refuse_update(mapper: Any, connection: Any, target: PolicyVersion | PolicyTranslation) -> None:
     # Published versions are the legal record: a fix is a new version, never an edit.
     session = object_session(target)
     if session is not None and session.is_modified(target, include_collections=False):
-        raise ImmutableVersionError(f"policy version {target.number} is published and immutable")
+        raise ImmutableVersionError(f"{describe(target)} is published and immutable")
 
 
 @event.listens_for(PolicyVersion, "before_delete")
-def _refuse_delete(mapper: Any, connection: Any, target: PolicyVersion) -> None:
-    raise ImmutableVersionError(f"policy version {target.number} is published and immutable")
+@event.listens_for(PolicyTranslation, "before_delete")
+def _refuse_delete(mapper: Any, connection: Any, target: PolicyVersion | PolicyTranslation) -> None:
+    raise ImmutableVersionError(f"{describe(target)} is published and immutable")
+
+
+def describe(target: PolicyVersion | PolicyTranslation) -> str:
+    """How an error names a published text."""
+    if isinstance(target, PolicyTranslation):
+        return f"the {target.locale} translation of policy version id {target.version_id}"
+    return f"policy version {target.number}"
 
 
 class PolicyDraft(Model):

@@ -9,6 +9,7 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from website.extensions import Model, utcnow
+from website.i18n import page_locale
 
 
 class RightsRequest(Model):
@@ -30,8 +31,6 @@ class RightsRequest(Model):
     verify_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     verify_expires_at: Mapped[datetime | None]
     verified_at: Mapped[datetime | None]
-    # Hash of the owner's status-page token (the link in the emails).
-    access_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     due_on: Mapped[date | None] = mapped_column(index=True)
     extended_due_on: Mapped[date | None]
     extension_reason: Mapped[str] = mapped_column(Text, default="")
@@ -45,6 +44,8 @@ class RightsRequest(Model):
     received_on: Mapped[date | None]
     # The admin saw the requester's identity was clear on receipt: the month runs from then.
     identity_checked: Mapped[bool] = mapped_column(default=False)
+    # The language of the page it came from (`/de/...`: "de"): the language of its emails.
+    locale: Mapped[str] = mapped_column(String(8), default=page_locale, server_default="en")
 
     events: Mapped[list[RightsRequestEvent]] = relationship(
         back_populates="request", cascade="all, delete-orphan", order_by="RightsRequestEvent.id"

@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from website.extensions import Model, utcnow
+from website.i18n import page_locale
 
 
 class SupportRequest(Model):
@@ -37,6 +38,8 @@ class SupportRequest(Model):
     subject: Mapped[str] = mapped_column(String(200))
     message: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    # The language of the page it came from (`/de/...`: "de"): the language of its emails.
+    locale: Mapped[str] = mapped_column(String(8), default=page_locale, server_default="en")
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     closed_at: Mapped[datetime | None] = mapped_column(index=True)
 

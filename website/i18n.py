@@ -1,0 +1,118 @@
+"""The visitor's language: English at the site's paths, German and French under /de and /fr.
+
+The locale comes from the URL only (no cookie, no Accept-Language), so a page stays the same
+bytes for everyone who asks for that URL and may be cached. `LocalePrefix`, a WSGI layer in
+front of Flask, moves a leading `/de` or `/fr` from PATH_INFO into SCRIPT_NAME: the routes stay
+the English ones, and every `url_for` on a German page carries the `/de` prefix by itself.
+Admin pages, static files and the health check have no language of their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import Flask, current_app, has_request_context, request
+from flask_babel import Babel, force_locale
+
+DEFAULT_LOCALE = "en"
+# Each language's own name, for the switcher (a reader looks for their language in its words).
+LANGUAGES = {"en": "English", "de": "Deutsch", "fr": "Français"}
+PREFIXED = tuple(code for code in LANGUAGES if code != DEFAULT_LOCALE)
+UNLOCALISED = ("/admin", "/static", "/healthz")  # the same under every prefix: not served there
+ENVIRON_KEY = "website.locale"
+TRANSLATIONS = Path(__file__).resolve().parent / "translations"
+
+babel = Babel()
+
+
+class LocalePrefix:
+    """WSGI layer: `/de/privacy` reaches Flask as SCRIPT_NAME `/de`, PATH_INFO `/privacy`."""
+
+    def __init__(self, wsgi_app: Callable) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        for code in PREFIXED:
+            prefix = "/" + code
+            if path == prefix or path.startswith(prefix + "/"):
+                rest = path[len(prefix):] or "/"
+                if not rest.startswith(UNLOCALISED):
+                    environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + prefix
+                    environ["PATH_INFO"] = rest
+                    environ[ENVIRON_KEY] = code
+                break
+        return self.wsgi_app(environ, start_response)
+
+
+def page_locale() -> str:
+    """The language of the page being answered: from its URL; English outside a request."""
+    if not has_request_context():
+        return DEFAULT_LOCALE
+    return str(request.environ.get(ENVIRON_KEY, DEFAULT_LOCALE))
+
+
+def site_root() -> str:
+    """SCRIPT_NAME without the language prefix (empty when the site is served at /)."""
+    root = request.script_root
+    code = request.environ.get(ENVIRON_KEY)
+    return root[: -len(code) - 1] if code else root
+
+
+def locale_path(code: str, path: str | None = None) -> str:
+    """The current page (or `path`, a site path such as `/privacy`) in language `code`."""
+    if path is None:
+        path = request.full_path if request.query_string else request.path
+    prefix = "" if code == DEFAULT_LOCALE else "/" + code
+    return site_root() + prefix + path
+
+
+def alternates() -> list[tuple[str, str]]:
+    """(hreflang, absolute URL) of the current page in every language, for <link rel=alternate>."""
+    base = current_app.config["SITE_URL"].rstrip("/")
+    links = [(code, base + locale_path(code)) for code in LANGUAGES]
+    return links + [("x-default", base + locale_path(DEFAULT_LOCALE))]
+
+
+def here() -> str:
+    """The current page as a local path with its language prefix: a form's `next`."""
+    return request.script_root + (request.full_path if request.query_string else request.path)
+
+
+@contextmanager
+def language(code: str | None) -> Iterator[None]:
+    """Render in `code` (an account's or a request's stored language), e.g. for an email."""
+    with force_locale(code if code in LANGUAGES else DEFAULT_LOCALE):
+        yield
+
+
+def compile_catalogues(folder: Path = TRANSLATIONS) -> list[Path]:
+    """Write each `messages.po` as the `messages.mo` Flask-Babel reads (`pybabel compile`)."""
+    written = []
+    for po_path in sorted(folder.glob("*/LC_MESSAGES/messages.po")):
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file)
+        mo_path = po_path.with_suffix(".mo")
+        with mo_path.open("wb") as mo_file:
+            write_mo(mo_file, catalog)
+        written.append(mo_path)
+    return written
+
+
+def register_i18n(app: Flask) -> None:
+    """Flask-Babel with the URL's locale; the layer that reads it from the path; template
+    helpers for the switcher and the hreflang links."""
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LOCALE)
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
+    babel.init_app(app, locale_selector=page_locale)
+    # `{% trans %}` blocks join their lines (babel.cfg extracts them the same way).
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.jinja_env.globals.update(
+        page_locale=page_locale, locale_path=locale_path, alternates=alternates, here=here,
+        LANGUAGES=LANGUAGES,
+    )
