@@ -14,18 +14,28 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import Babel, force_locale
 
 DEFAULT_LOCALE = "en"
-# Each language's own name, for the switcher (a reader looks for their language in its words).
-LANGUAGES = {"en": "English", "de": "Deutsch", "fr": "Français"}
-PREFIXED = tuple(code for code in LANGUAGES if code != DEFAULT_LOCALE)
 UNLOCALISED = ("/admin", "/static", "/healthz")  # the same under every prefix: not served there
 ENVIRON_KEY = "website.locale"
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
+
+
+def catalogue_languages(folder: Path = TRANSLATIONS) -> dict[str, str]:
+    """English, then every language with a catalogue in `folder`, each named in its own words
+    (a reader looks for their language in its words): adding a catalogue adds the language."""
+    codes = sorted(path.parent.parent.name for path in folder.glob("*/LC_MESSAGES/messages.po"))
+    names = {code: Locale.parse(code).get_display_name(code) for code in [DEFAULT_LOCALE, *codes]}
+    return {code: name[:1].upper() + name[1:] for code, name in names.items()}
+
+
+LANGUAGES = catalogue_languages()
+PREFIXED = tuple(code for code in LANGUAGES if code != DEFAULT_LOCALE)
 
 babel = Babel()
 
