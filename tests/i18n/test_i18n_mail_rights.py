@@ -90,3 +90,19 @@ def test_a_rejection_by_an_english_admin_reaches_the_owner_in_german(app, client
     response = client.get(status_link)
     assert response.status_code == 303
     assert response.headers["Location"] == f"/de/rights/status/{reference}"
+
+
+def test_a_completed_access_request_is_announced_in_german(app, client, auth, smtp):
+    reference = submit_and_verify_in_german(app, client, smtp)
+    auth.login(admin=True)
+    assert client.post(f"/admin/rights/{reference}/start").status_code == 303
+    assert client.post(f"/admin/rights/{reference}/complete",
+                       data={"outcome": ""}).status_code == 303
+    deliver(app)
+    subjects = [subject(m) for m in smtp.to(FORM["email"])]
+    assert subjects[-2:] == [f"Wir bearbeiten Ihren Antrag [{reference}]",
+                             f"Ihr Antrag ist abgeschlossen [{reference}]"]
+    body = text(smtp.to(FORM["email"])[-1])
+    assert f"Ihr Antrag {reference} (Auskunft) ist jetzt: Abgeschlossen." in body
+    # The site's own outcome (not typed by the admin) is in the owner's language too.
+    assert "Ihr Datenexport ist fertig. Laden Sie ihn innerhalb von 7 Tagen" in body
