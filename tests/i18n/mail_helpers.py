@@ -7,10 +7,19 @@ from email.header import decode_header, make_header
 from email.message import Message
 
 from tests.conftest import body_text
+from website.mail.service import send_pending
 
 NBSP = "\u00a0"  # French puts it before : ; ? !
 GERMAN_MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
                  "September", "Oktober", "November", "Dezember")
+
+
+def received(app, smtp, address: str) -> Message:  # noqa: ANN001
+    """Deliver the outbox to the test SMTP server; the one email it got for `address`."""
+    with app.app_context():
+        assert send_pending()[1] == 0
+    (message,) = smtp.to(address)
+    return message
 
 
 def subject(message: Message) -> str:

@@ -6,21 +6,14 @@ from __future__ import annotations
 import re
 
 from tests.accounts.helpers import GOOD_PASSWORD, register_data, user_by_email
-from tests.i18n.mail_helpers import NBSP, html, subject, text
-from website.mail.service import send_pending
-
-
-def deliver(app) -> None:  # noqa: ANN001
-    with app.app_context():
-        assert send_pending()[1] == 0
+from tests.i18n.mail_helpers import NBSP, html, received, subject, text
 
 
 def test_registering_on_the_german_page_sends_the_german_welcome(app, client, smtp):
     response = client.post("/de/register", data=register_data())
     assert response.status_code == 303
     assert user_by_email(app, "grace@example.com").locale == "de"
-    deliver(app)
-    (email,) = smtp.to("grace@example.com")
+    email = received(app, smtp, "grace@example.com")
     assert subject(email) == "Willkommen im Datenschutzcenter: Bestätigen Sie Ihre E-Mail-Adresse"
     body = text(email)
     assert body.startswith("Guten Tag,\n")
@@ -43,8 +36,7 @@ def test_a_reset_asked_on_the_english_page_goes_out_in_the_accounts_language(
         app, client, users, smtp):
     users.create(email="grace@example.com", locale="de")
     client.post("/password/forgot", data={"email": "grace@example.com"})
-    deliver(app)
-    (email,) = smtp.to("grace@example.com")
+    email = received(app, smtp, "grace@example.com")
     assert subject(email) == "Setzen Sie Ihr Passwort zurück"
     body = text(email)
     assert "Der Link funktioniert einmal, 60 Minuten lang." in body
@@ -53,8 +45,7 @@ def test_a_reset_asked_on_the_english_page_goes_out_in_the_accounts_language(
 
 def test_a_reset_for_an_unknown_address_is_in_the_pages_language(app, client, smtp):
     client.post("/fr/password/forgot", data={"email": "nobody@example.com"})
-    deliver(app)
-    (email,) = smtp.to("nobody@example.com")
+    email = received(app, smtp, "nobody@example.com")
     assert subject(email) == "Réinitialisez votre mot de passe"
     body = text(email)
     assert "mais aucun compte ne l'utilise" in body
@@ -66,7 +57,6 @@ def test_a_registration_attempt_on_a_taken_address_tells_its_owner_in_their_lang
         app, client, users, smtp):
     users.create(email="grace@example.com", locale="fr")
     client.post("/de/register", data=register_data())
-    deliver(app)
-    (email,) = smtp.to("grace@example.com")
+    email = received(app, smtp, "grace@example.com")
     assert subject(email) == "Quelqu'un a essayé d'utiliser votre adresse e-mail"
     assert "http://localhost/fr/password/forgot" in text(email)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from tests.i18n.mail_helpers import german_date, html, subject, text
+from tests.i18n.mail_helpers import german_date, html, received, subject, text
 from tests.rights.conftest import FORM, deliver, link_in, stored
 
 
@@ -14,8 +14,7 @@ def submit_and_verify_in_german(app, client, smtp) -> str:  # noqa: ANN001
     assert client.post("/de/rights", data=FORM).status_code == 303
     item = stored(app)
     assert item.locale == "de"
-    deliver(app)
-    (email,) = smtp.to(FORM["email"])
+    email = received(app, smtp, FORM["email"])
     assert subject(email) == f"Bitte bestätigen Sie Ihren Antrag [{item.reference}]"
     body = text(email)
     assert body.startswith("Guten Tag,\n")
@@ -34,8 +33,7 @@ def submit_and_verify_in_german(app, client, smtp) -> str:  # noqa: ANN001
 
 def test_a_request_from_the_german_page_is_verified_in_german(app, client, smtp):
     reference = submit_and_verify_in_german(app, client, smtp)
-    deliver(app)
-    (email,) = smtp.to(FORM["email"])
+    email = received(app, smtp, FORM["email"])
     assert subject(email) == f"Ihr Antrag ist bestätigt [{reference}]"
     body = text(email)
     assert body.startswith("Guten Tag Grace Hopper,\n")
@@ -55,8 +53,7 @@ def test_an_extension_by_an_english_admin_reaches_the_owner_in_german(
     assert response.status_code == 303
     assert "Many systems" in client.get(f"/admin/rights/{reference}").get_data(as_text=True)
     item = stored(app, reference)
-    deliver(app)
-    (email,) = smtp.to(FORM["email"])
+    email = received(app, smtp, FORM["email"])
     assert subject(email) == f"Ihr Antrag braucht mehr Zeit [{reference}]"
     body = text(email)
     assert f"Wir brauchen mehr Zeit für Ihren Antrag {reference} (Auskunft)." in body
@@ -76,8 +73,7 @@ def test_a_rejection_by_an_english_admin_reaches_the_owner_in_german(app, client
     client.post(f"/admin/rights/{reference}/reject",
                 data={"reason": "We have no data about this address.", "confirm": "yes"})
     assert stored(app, reference).status == "rejected"
-    deliver(app)
-    (email,) = smtp.to(FORM["email"])
+    email = received(app, smtp, FORM["email"])
     assert subject(email) == f"Ihr Antrag wurde abgelehnt [{reference}]"
     body = text(email)
     assert f"Wir haben Ihren Antrag {reference} (Auskunft) abgelehnt." in body
