@@ -15,7 +15,7 @@ from website.i18n import language
 REQUEST = SimpleNamespace(reference="RR-AB2345", name="Grace Hopper", status="verified")
 SUPPORT = SimpleNamespace(reference="SR-AB2345", name="Grace Hopper", subject="Facture")
 CONTEXT = {
-    "site_url": "http://localhost", "subject": "S", "confirm_url": "http://links.test/c",
+    "subject": "S", "confirm_url": "http://links.test/c",
     "reset_url": "http://links.test/r", "register_url": "http://links.test/g",
     "forgot_url": "http://links.test/f", "verify_url": "http://links.test/v",
     "status_url": "http://links.test/s", "hours": 48, "minutes": 60, "valid_days": 30,

@@ -46,7 +46,6 @@ def queue_email(
     or rights request the email is about (shown on its page if delivery fails for good)."""
     with language(locale):
         subject = one_line(str(subject))
-        context.setdefault("site_url", current_app.config["SITE_URL"])
         context.setdefault("subject", subject)
         email = OutboxEmail(
             to_address=to,
