@@ -18,7 +18,7 @@ from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import Babel, force_locale
+from flask_babel import Babel, force_locale, get_locale
 
 DEFAULT_LOCALE = "en"
 UNLOCALISED = ("/admin", "/static", "/healthz")  # the same under every prefix: not served there
@@ -94,9 +94,27 @@ def here() -> str:
     return request.script_root + (request.full_path if request.query_string else request.path)
 
 
+def current_locale() -> str:
+    """The language being rendered: the one forced by `language()`, else the page's."""
+    return str(get_locale() or DEFAULT_LOCALE)
+
+
+def localised_url(endpoint: str, code: str | None = None, **values: Any) -> str:
+    """The absolute link to a page in language `code` (default: the language being rendered),
+    for emails: SITE_URL, the language's prefix, the route's path (`values` it does not take
+    become the query). Not `url_for`, which would carry the current page's prefix instead."""
+    code = code or current_locale()
+    prefix = "/" + code if code in PREFIXED else ""
+    path = current_app.url_map.bind("localhost", script_name="/").build(endpoint, values)
+    return current_app.config["SITE_URL"].rstrip("/") + prefix + path
+
+
 @contextmanager
 def language(code: str | None) -> Iterator[None]:
-    """Render in `code` (an account's or a request's stored language), e.g. for an email."""
+    """Render in `code` (an account's or a request's stored language), e.g. for an email.
+    None keeps the current language: a row not flushed yet has no stored language, and its
+    column default is the page's."""
+    code = code or current_locale()
     with force_locale(code if code in LANGUAGES else DEFAULT_LOCALE):
         yield
 
@@ -124,5 +142,5 @@ def register_i18n(app: Flask) -> None:
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.globals.update(
         page_locale=page_locale, locale_path=locale_path, alternates=alternates, here=here,
-        LANGUAGES=LANGUAGES,
+        localised_url=localised_url, current_locale=current_locale, LANGUAGES=LANGUAGES,
     )

@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from website.accounts.models import EmailConfirmation, PasswordResetToken, User
@@ -25,6 +25,7 @@ from website.accounts.service import (
     token_hash,
 )
 from website.extensions import db, utcnow
+from website.i18n import localised_url
 from website.mail.service import queue_email
 
 RESET_TOKEN_LIFETIME = timedelta(hours=1)
@@ -46,18 +47,19 @@ def request_password_reset(email: str) -> None:
         return
     user = find_user_by_email(email)
     token = secrets.token_urlsafe(32)
-    reset_url = current_app.config["SITE_URL"] + url_for("accounts.reset_password", token=token)
+    # No account: the note goes out in the page's language; a reset link in the account's.
+    locale = user.locale if user else None
+    reset_url = localised_url("accounts.reset_password", locale, token=token)
     minutes = int(RESET_TOKEN_LIFETIME.total_seconds() // 60)
     if user is None:
-        register_url = current_app.config["SITE_URL"] + url_for("accounts.register")
-        queue_email(email, "Reset your password", "password_reset_unknown",
-                    register_url=register_url)
+        queue_email(email, _l("Reset your password"), "password_reset_unknown",
+                    register_url=localised_url("accounts.register"))
     else:
         db.session.add(PasswordResetToken(
             user_id=user.id, token_hash=token_hash(token),
             expires_at=utcnow() + RESET_TOKEN_LIFETIME,
         ))
-        queue_email(user.email, "Reset your password", "password_reset",
+        queue_email(user.email, _l("Reset your password"), "password_reset", locale,
                     reset_url=reset_url, minutes=minutes)
     db.session.commit()
 
@@ -96,7 +98,7 @@ def reset_password(token: str, password: str) -> User | None:
     set_password(user, password)
     user.email_confirmed_at = user.email_confirmed_at or now
     _spend_all(user, now)
-    queue_email(user.email, "Your password was changed", "password_changed")
+    queue_email(user.email, _l("Your password was changed"), "password_changed", user.locale)
     db.session.commit()
     return user
 
@@ -157,7 +159,7 @@ def confirm_email(token: str, user_id_logged_in: int | None, password: str) -> U
             raise AccountError("token", "Another account uses this address now.")
         old_email = user.email
         user.email = pending.email
-        queue_email(old_email, "Your email address was changed", "email_changed",
+        queue_email(old_email, _l("Your email address was changed"), "email_changed", user.locale,
                     old_email=old_email, new_email=pending.email)
     user.email_confirmed_at = now
     user.pending_email = None
@@ -185,8 +187,8 @@ def request_email_change(user: User, new_email: str, password: str) -> bool:
     else:
         send_confirmation(user, new_email)
     user.pending_email = new_email
-    queue_email(user.email, "A change of your email address was asked for",
-                "email_change_requested", new_email=new_email)
+    queue_email(user.email, _l("A change of your email address was asked for"),
+                "email_change_requested", user.locale, new_email=new_email)
     db.session.commit()
     return True
 

@@ -11,7 +11,8 @@ from typing import cast
 
 import bcrypt
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, url_for
+from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -19,6 +20,7 @@ from website.accounts.models import EmailConfirmation, User, new_session_token
 from website.audit import record_audit
 from website.extensions import db, utcnow
 from website.forms import normalise_phone
+from website.i18n import localised_url
 from website.mail.service import queue_email
 
 PASSWORD_MIN_LENGTH = 10
@@ -26,7 +28,7 @@ PASSWORD_MIN_LENGTH = 10
 PASSWORD_MAX_BYTES = 72
 LOGIN_FAILED = "Email or password is incorrect."
 CONFIRM_LIFETIME = timedelta(hours=48)
-WELCOME_SUBJECT = "Welcome to the Privacy Centre: confirm your email address"
+WELCOME_SUBJECT = _l("Welcome to the Privacy Centre: confirm your email address")
 
 
 @dataclass
@@ -169,22 +171,24 @@ def _confirmation_url(user: User, email: str) -> str:
         user_id=user.id, email=email, token_hash=token_hash(token),
         expires_at=utcnow() + CONFIRM_LIFETIME,
     ))
-    return current_app.config["SITE_URL"] + url_for("accounts.confirm_email_link", token=token)
+    return localised_url("accounts.confirm_email_link", user.locale, token=token)
 
 
 def send_confirmation(user: User, email: str, welcome: bool = False) -> None:
     """Email a link that proves the owner reads `email` (the caller commits)."""
     hours = int(CONFIRM_LIFETIME.total_seconds() // 3600)
-    subject = WELCOME_SUBJECT if welcome else "Confirm your email address"
-    queue_email(email, subject, "welcome" if welcome else "email_confirm",
+    subject = WELCOME_SUBJECT if welcome else _l("Confirm your email address")
+    queue_email(email, subject, "welcome" if welcome else "email_confirm", user.locale,
                 confirm_url=_confirmation_url(user, email), hours=hours)
 
 
 def address_taken_notice(email: str) -> None:
-    """Tell the owner of an address that someone tried to use it for another account."""
-    forgot_url = current_app.config["SITE_URL"] + url_for("accounts.forgot_password")
-    queue_email(email, "Someone tried to use your email address", "address_taken",
-                forgot_url=forgot_url)
+    """Tell the owner of an address that someone tried to use it for another account
+    (in the owner's language)."""
+    owner = find_user_by_email(email)
+    locale = owner.locale if owner else None
+    queue_email(email, _l("Someone tried to use your email address"), "address_taken", locale,
+                forgot_url=localised_url("accounts.forgot_password", locale))
 
 
 def register_user(email: str, password: str, name: str) -> None:

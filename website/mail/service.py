@@ -17,6 +17,7 @@ from flask import Flask, current_app, g, render_template
 from sqlalchemy import delete, func, or_, select, update
 
 from website.extensions import db, rowcount, utcnow
+from website.i18n import language
 from website.mail.models import OutboxEmail
 
 log = logging.getLogger(__name__)
@@ -33,22 +34,26 @@ def one_line(text: str) -> str:
 
 
 def queue_email(
-    to: str, subject: str, template: str, reference: str = "", **context: Any
+    to: str, subject: str, template: str, locale: str | None = None, reference: str = "",
+    **context: Any,
 ) -> OutboxEmail:
-    """Render `templates/mail/<template>.txt/.html` into the outbox; the caller commits.
+    """Render `templates/mail/<template>.txt/.html` into the outbox in the recipient's language;
+    the caller commits.
 
-    `reference` names the support or rights request the email is about (shown on its page if
-    delivery fails for good)."""
-    subject = one_line(subject)
-    context.setdefault("site_url", current_app.config["SITE_URL"])
-    context.setdefault("subject", subject)
-    email = OutboxEmail(
-        to_address=to,
-        subject=subject,
-        reference=reference,
-        body_text=render_template(f"mail/{template}.txt", **context),
-        body_html=render_template(f"mail/{template}.html", **context),
-    )
+    `locale` is the language stored with the account or request the email is about (None: the
+    language being rendered, e.g. a row not yet flushed takes the page's). `subject` may be a
+    lazy string (`_l`): it is translated here, in that language. `reference` names the support
+    or rights request the email is about (shown on its page if delivery fails for good)."""
+    with language(locale):
+        subject = one_line(str(subject))
+        context.setdefault("subject", subject)
+        email = OutboxEmail(
+            to_address=to,
+            subject=subject,
+            reference=reference,
+            body_text=render_template(f"mail/{template}.txt", **context),
+            body_html=render_template(f"mail/{template}.html", **context),
+        )
     db.session.add(email)
     g.mail_queued = True
     return email

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from typing import Any, Literal
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
 
@@ -18,35 +19,40 @@ from website.accounts.models import User
 from website.accounts.service import confirmed_owner, owned_email, owns_email, same_address
 from website.audit import record_audit
 from website.extensions import db, utcnow
+from website.i18n import language, localised_url
 from website.mail.service import queue_email
 from website.processing import add_limit
 from website.references import new_reference
 from website.rights.dates import add_months, one_calendar_month_after
 from website.rights.models import RightsRequest, RightsRequestEvent
 
-# One plain sentence per right, shown on the form and in the emails.
+# One plain sentence per right, shown on the form and in the emails (lazy: each reader's language).
 TYPES: dict[str, tuple[str, str]] = {
-    "access": ("Access", "Get a copy of the personal data we hold about you."),
+    "access": (_l("Access"), _l("Get a copy of the personal data we hold about you.")),
     "correction": (
-        "Correction", "Have personal data about you that is wrong or incomplete put right."
+        _l("Correction"), _l("Have personal data about you that is wrong or incomplete put right.")
     ),
-    "deletion": ("Deletion", "Have your account and the personal data we hold about you erased."),
+    "deletion": (
+        _l("Deletion"), _l("Have your account and the personal data we hold about you erased.")
+    ),
     "portability": (
-        "Portability",
-        "Receive your data in a structured, machine-readable file you can take elsewhere.",
+        _l("Portability"),
+        _l("Receive your data in a structured, machine-readable file you can take elsewhere."),
     ),
     "restriction": (
-        "Restriction",
-        "Have us stop using your data, apart from storing it, while a concern is settled.",
+        _l("Restriction"),
+        _l("Have us stop using your data, apart from storing it, while a concern is settled."),
     ),
-    "objection": ("Objection", "Object to our use of your data for our legitimate interests."),
+    "objection": (
+        _l("Objection"), _l("Object to our use of your data for our legitimate interests.")
+    ),
 }
 STATUSES: dict[str, str] = {
-    "received": "Received (waiting for email confirmation)",
-    "verified": "Verified",
-    "in_progress": "In progress",
-    "completed": "Completed",
-    "rejected": "Rejected",
+    "received": _l("Received (waiting for email confirmation)"),
+    "verified": _l("Verified"),
+    "in_progress": _l("In progress"),
+    "completed": _l("Completed"),
+    "rejected": _l("Rejected"),
 }
 OPEN = ("verified", "in_progress")
 CLOSED = ("completed", "rejected")
@@ -104,9 +110,9 @@ def export_token(item: RightsRequest) -> str:
 
 
 def status_url(item: RightsRequest) -> str:
-    """The absolute status-page link with the owner's token, for emails."""
-    path = f"/rights/status/{item.reference}?token={access_token(item)}"
-    return current_app.config["SITE_URL"] + path
+    """The absolute status-page link with the owner's token, for emails (in their language)."""
+    return localised_url("rights.status", item.locale, reference=item.reference,
+                         token=access_token(item))
 
 
 def get_by_reference(reference: str) -> RightsRequest | None:
@@ -127,11 +133,15 @@ def add_event(item: RightsRequest, to_status: str, note: str, actor_id: int | No
 
 
 def notify(item: RightsRequest, subject: str, template: str, **context: Any) -> None:
-    """Email the owner about a change (in the same transaction as the change)."""
+    """Email the owner about a change (in the same transaction as the change), in the language
+    of the page the request came from; `subject` is lazy (`_l`)."""
+    with language(item.locale):
+        subject = f"{subject} [{item.reference}]"
     queue_email(
         item.email,
-        f"{subject} [{item.reference}]",
+        subject,
         template,
+        item.locale,
         reference=item.reference,
         rights_request=item,
         type_label=TYPES[item.request_type][0],
@@ -202,8 +212,8 @@ def send_confirmation(item: RightsRequest) -> str:
     days = current_app.config["RETENTION_DAYS"]["unverified_rights_requests"]
     item.verify_token_hash = token_hash(token)
     item.verify_expires_at = (item.created_at or utcnow()) + timedelta(days=days)
-    verify_url = f"{current_app.config['SITE_URL']}/rights/verify/{token}"
-    notify(item, "Please confirm your data-rights request", "rights_verify",
+    verify_url = localised_url("rights.verify", item.locale, token=token)
+    notify(item, _l("Please confirm your data-rights request"), "rights_verify",
            verify_url=verify_url, valid_days=days)
     return token
 
@@ -234,7 +244,7 @@ def mark_verified(item: RightsRequest, actor_id: int | None, note: str) -> None:
     if item.request_type in LIMITING_TYPES:
         # In force from verification (Art. 18(1), 21): not only once an admin has decided.
         add_limit(item.email, item.request_type, item.reference)
-    notify(item, "Your data-rights request is confirmed", "rights_verified")
+    notify(item, _l("Your data-rights request is confirmed"), "rights_verified")
 
 
 def verification_state(token: str) -> tuple[str, RightsRequest | None]:
@@ -288,7 +298,7 @@ def send_new_status_link(reference: str, email: str) -> None:
     item = get_by_reference(reference.strip().upper())
     if item is None or item.verified_at is None or not same_address(item.email, email):
         return
-    notify(item, "A new link to your data-rights request", "rights_status_link")
+    notify(item, _l("A new link to your data-rights request"), "rights_status_link")
     db.session.commit()
 
 

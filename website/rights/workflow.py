@@ -7,6 +7,8 @@ import logging
 import smtplib
 from datetime import timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
 from website import processing
@@ -14,6 +16,7 @@ from website.accounts.models import User
 from website.accounts.service import check_password, owned_email
 from website.audit import record_audit
 from website.extensions import db, utcnow
+from website.i18n import language
 from website.mail.models import OutboxEmail
 from website.mail.service import Mailer, claim, deliver, deliver_one, queue_email
 from website.rights.models import RightsRequest
@@ -23,6 +26,7 @@ from website.rights.service import (
     MANUAL_TYPES,
     MAX_EXTENSION_MONTHS,
     OPEN,
+    STATUSES,
     TYPES,
     RightsError,
     add_event,
@@ -98,7 +102,7 @@ def start(item: RightsRequest, actor: User) -> None:
     """Verified -> in progress."""
     _check_start(item)
     add_event(item, "in_progress", "Work on the request has started.", actor.id)
-    notify(item, "We are working on your data-rights request", "rights_update")
+    notify(item, _l("We are working on your data-rights request"), "rights_update")
     _audit("start", item, actor, from_status="verified", to_status="in_progress")
     db.session.commit()
 
@@ -112,12 +116,12 @@ def complete(item: RightsRequest, actor: User, outcome: str) -> None:
     if item.request_type in ("access", "portability"):
         item.export_expires_at = utcnow() + timedelta(days=EXPORT_DAYS)
         item.export_token_hash = token_hash(export_token(item))
-        outcome = outcome or (
-            f"Your data export is ready. Download it from the status page within {EXPORT_DAYS} "
-            "days."
-        )
+        with language(item.locale):  # the site's words, sent to the owner: their language
+            outcome = outcome or _(
+                "Your data export is ready. Download it from the status page within %(days)s "
+                "days.", days=EXPORT_DAYS)
     _close(item, actor, "completed", outcome)
-    notify(item, "Your data-rights request is completed", "rights_update", outcome=outcome)
+    notify(item, _l("Your data-rights request is completed"), "rights_update", outcome=outcome)
     db.session.commit()
 
 
@@ -128,7 +132,7 @@ def reject(item: RightsRequest, actor: User, reason: str) -> None:
     if not reason:
         raise RightsError("A rejection needs a reason: it is sent to the owner.")
     _close(item, actor, "rejected", reason)
-    notify(item, "Your data-rights request was rejected", "rights_rejected", reason=reason)
+    notify(item, _l("Your data-rights request was rejected"), "rights_rejected", reason=reason)
     db.session.commit()
 
 
@@ -147,7 +151,7 @@ def extend(item: RightsRequest, actor: User, months: int, reason: str) -> None:
     add_event(item, item.status,
               f"Due date extended from {old_due.isoformat()} to "
               f"{new_due.isoformat()}: {reason}", actor.id)
-    notify(item, "Your data-rights request needs more time", "rights_extended",
+    notify(item, _l("Your data-rights request needs more time"), "rights_extended",
            reason=reason, old_due=old_due)
     _audit("extend", item, actor, months=months, due_on=new_due.isoformat())
     db.session.commit()
@@ -158,16 +162,16 @@ def approve_deletion(item: RightsRequest, actor: User) -> ErasureReport:
     email at once and delete it (see send_and_forget): the erased address is not kept."""
     _check_approve_deletion(item)
     address = item.email
-    outcome = (
-        "Your account and personal data have been erased. We kept only this request's "
-        "reference, type, status and dates, as proof that we answered it, for 24 months."
-    )
+    with language(item.locale):  # the site's words, sent to the owner: their language
+        outcome = _(
+            "Your account and personal data have been erased. We kept only this request's "
+            "reference, type, status and dates, as proof that we answered it, for 24 months.")
     item.approved_at = utcnow()
     report = erase_personal_data(address, actor.id, current_request=item)
     _close(item, actor, "completed", outcome)
     _audit("approve_deletion", item, actor, account_deleted=report.account_deleted,
            support_requests=report.support_requests, rights_requests=report.rights_requests)
-    email = _final_email(item, address, outcome, "Completed")
+    email = _final_email(item, address, outcome)
     db.session.commit()
     send_and_forget(email.id)
     return report
@@ -186,10 +190,12 @@ def delete_account(user: User, password: str) -> ErasureReport | None:
     return report
 
 
-def _final_email(item: RightsRequest, address: str, outcome: str, label: str) -> OutboxEmail:
+def _final_email(item: RightsRequest, address: str, outcome: str) -> OutboxEmail:
     return queue_email(
-        address, f"Your data has been erased [{item.reference}]", "rights_update",
-        rights_request=item, type_label=TYPES[item.request_type][0], status_label=label,
+        address, _l("Your data has been erased [%(reference)s]", reference=item.reference),
+        "rights_update", item.locale,
+        rights_request=item, type_label=TYPES[item.request_type][0],
+        status_label=STATUSES["completed"],
         due=item.due_in_force, status_url=status_url(item), outcome=outcome,
     )
 
@@ -240,14 +246,15 @@ def lift_restriction(item: RightsRequest, actor: User, reason: str) -> None:
 
 def _lifting_notice(item: RightsRequest, reason: str) -> OutboxEmail:
     # Art. 18(3): the person who obtained the restriction is told before it is lifted.
-    subject = f"The restriction of your data ends [{item.reference}]"
+    with language(item.locale):  # as queued: a waiting notice is found by its subject
+        subject = _("The restriction of your data ends [%(reference)s]", reference=item.reference)
     waiting = db.session.scalar(select(OutboxEmail).where(
         OutboxEmail.reference == item.reference, OutboxEmail.subject == subject,
         OutboxEmail.sent_at.is_(None), OutboxEmail.failed_at.is_(None)))
     if waiting is not None:
         # A notice from an earlier try is still queued: it goes now, not a second one later.
         db.session.delete(waiting)
-    return queue_email(item.email, subject, "rights_lifting", reference=item.reference,
+    return queue_email(item.email, subject, "rights_lifting", item.locale, reference=item.reference,
                        rights_request=item, reason=reason, status_url=status_url(item))
 
 

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import false, func, or_, select, update
 from sqlalchemy.orm import defer
 from sqlalchemy.sql import ColumnElement
@@ -20,11 +21,11 @@ from website.support.models import SupportReply, SupportRequest
 
 # Category keys (stored) and their labels (shown). One place; the form and the queue read it.
 CATEGORIES = {
-    "general": "General question",
-    "billing": "Billing",
-    "api_problem": "Technical problem with the API",
-    "compromised_key": "A compromised API key",
-    "account_data": "Account and data",
+    "general": _l("General question"),
+    "billing": _l("Billing"),
+    "api_problem": _l("Technical problem with the API"),
+    "compromised_key": _l("A compromised API key"),
+    "account_data": _l("Account and data"),
 }
 # A leaked key lets anyone call the API as its owner: it goes to the top of the queue.
 URGENT_CATEGORY = "compromised_key"
@@ -76,8 +77,10 @@ def submit_request(
     db.session.flush()
     queue_email(
         support_request.email,
-        f"We received your support request {support_request.reference}",
+        _l("We received your support request %(reference)s",
+           reference=support_request.reference),
         "support_confirmation",
+        support_request.locale,
         reference=support_request.reference,
         support_request=support_request,
         category_label=CATEGORIES[category],
@@ -238,6 +241,7 @@ def reply_to_request(
         support_request.email,
         f"Re: {support_request.subject} [{support_request.reference}]",
         "support_reply",
+        support_request.locale,
         reference=support_request.reference,
         support_request=support_request,
         reply=reply,
