@@ -15,6 +15,8 @@ PUBLIC_PAGES = [
     "/", "/privacy", "/privacy/versions", "/privacy/versions/1", "/privacy/diff?from=1&to=1",
     "/cookies", "/support", "/rights", "/login", "/register", "/password/forgot",
     "/no-such-page",
+    # German and French (issue 15): the shell, the banner, the switcher and an error page.
+    "/de/", "/de/privacy", "/de/privacy/retention", "/fr/cookies", "/fr/", "/de/no-such-page",
 ]
 ACCOUNT_PAGES = ["/account", "/account/delete"]
 
