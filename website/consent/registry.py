@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
-from website.i18n import DEFAULT_LOCALE, language
+from website.i18n import DEFAULT_LOCALE, Text, language
 
 
 @dataclass(frozen=True)
@@ -27,11 +27,11 @@ class Category:
     """A purpose cookies serve; optional ones need the visitor's consent."""
 
     key: str
-    name: str
-    description: str
+    name: Text
+    description: Text
     required: bool = False
     # The short word the cookie table and the consent history show for the key.
-    label: str = ""
+    label: Text = ""
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class Cookie:
 
     name: str
     category: str
-    purpose: str
+    purpose: Text
     days_setting: str | None = None
     default_days: int | None = None
     name_setting: str | None = None
