@@ -41,6 +41,7 @@ from bench._site import (  # noqa: E402
 
 LIGHTHOUSE_PAGES = [
     "/", "/privacy", "/privacy/diff?from=1&to=2", "/cookies", "/support", "/rights", "/login",
+    "/de/privacy", "/fr/cookies",
 ]
 # Scanned logged in as the demo admin.
 LIGHTHOUSE_ADMIN_PAGES = ["/admin/"]
@@ -56,6 +57,7 @@ VALIDATED_PAGES = [
     "/login",
     "/register",
     "/password/forgot",
+    "/de/", "/de/privacy", "/de/privacy/retention", "/fr/cookies", "/fr/privacy",
 ]
 VALIDATED_ADMIN_PAGES = [
     "/account", "/admin/", "/admin/policy", "/admin/support", "/admin/rights",
@@ -66,6 +68,7 @@ ERROR_PAGES = {
     "400 bad request": ("GET", "/privacy/diff?from=x&to=1", 400),
     "404 not found": ("GET", "/no/such/page", 404),
     "405 method not allowed": ("POST", "/healthz", 405),
+    "404 not found, German": ("GET", "/de/no/such/page", 404),
 }
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 

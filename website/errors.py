@@ -10,6 +10,9 @@ from datetime import UTC, datetime
 from flask import Flask, Response, current_app, make_response, render_template, request
 from flask.globals import request_ctx as _ctx
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, ServiceUnavailable
@@ -24,20 +27,22 @@ RESHOWN_FORMS = {
     "accounts.account", "accounts.login", "accounts.register", "accounts.forgot_password",
     "accounts.reset_password", "support.new_request", "rights.new_request",
 }
-EXPIRED = "Your form expired; please send it again."
+EXPIRED = _l("Your form expired; please send it again. Go back, reload the page and send the "
+             "form again.")
 
 MESSAGES = {
-    400: ("Bad request", "The request could not be understood. Please go back and try again."),
-    403: ("Not allowed", "Your account does not have access to this page."),
-    404: ("Page not found", "There is no page at this address."),
-    405: ("Method not allowed", "This page cannot be used that way."),
-    410: ("Gone", "This link has expired or has already been used."),
-    413: ("Too large", "What you sent is too large. Please shorten it and try again."),
-    429: ("Too many requests", "You have sent this too often. Please wait and try again."),
-    500: ("Something went wrong", "An unexpected error happened. It has been logged."),
+    400: (_l("Bad request"), _l("The request could not be understood. Please go back and try "
+                                "again.")),
+    403: (_l("Not allowed"), _l("Your account does not have access to this page.")),
+    404: (_l("Page not found"), _l("There is no page at this address.")),
+    405: (_l("Method not allowed"), _l("This page cannot be used that way.")),
+    410: (_l("Gone"), _l("This link has expired or has already been used.")),
+    413: (_l("Too large"), _l("What you sent is too large. Please shorten it and try again.")),
+    429: (_l("Too many requests"), _l("You have sent this too often. Please wait and try again.")),
+    500: (_l("Something went wrong"), _l("An unexpected error happened. It has been logged.")),
     503: (
-        "Temporarily unavailable",
-        "The site cannot reach its database just now. Please try again in a minute.",
+        _l("Temporarily unavailable"),
+        _l("The site cannot reach its database just now. Please try again in a minute."),
     ),
 }
 
@@ -57,33 +62,36 @@ def render_error(
     code: int, description: str | None = None, retry_after: int | None = None
 ) -> tuple[ErrorBody, int]:
     """The error page (or JSON) for an HTTP status code."""
-    title, message = MESSAGES.get(code, (f"Error {code}", "The request failed."))
+    known = MESSAGES.get(code)
+    title, message = (str(known[0]), str(known[1])) if known else (
+        _("Error %(code)s", code=code), _("The request failed."))
     if description and code in (400, 403, 404, 410):
         message = description
     if retry_after is not None:
-        message = f"You have sent this too often. Please try again {wait_in_words(retry_after)}."
+        message = _("You have sent this too often. Please try again %(wait)s.",
+                    wait=wait_in_words(retry_after))
     if wants_json():
         return {"error": title, "message": message}, code
     if _ctx.url_adapter is None:
         # The Host header is not one of the site's (TRUSTED_HOSTS): no link can be built, and
         # none may point at the host the request named. A plain page, then.
-        return Response(f"{title}\n\nThis site does not answer to that host name.\n",
-                        mimetype="text/plain"), code
+        text = _("This site does not answer to that host name.")
+        return Response(f"{title}\n\n{text}\n", mimetype="text/plain"), code
     page = render_template("errors/error.html", code=code, title=title, message=message)
     return page, code
 
 
 def wait_in_words(seconds: int) -> str:
-    """'in 40 seconds', 'in 12 minutes (after 14:05 UTC)'."""
+    """'in 40 seconds', 'in 12 minutes (after 14:05 UTC)', in the page's language."""
     if seconds < 60:
-        return f"in {max(seconds, 1)} second{'s' if seconds != 1 else ''}"
+        return ngettext("in %(num)d second", "in %(num)d seconds", max(seconds, 1))
     minutes = math.ceil(seconds / 60)
-    after = datetime.fromtimestamp(time.time() + seconds, UTC)
+    after = f"{datetime.fromtimestamp(time.time() + seconds, UTC):%H:%M}"
     if minutes < 120:
-        amount = f"{minutes} minute{'s' if minutes != 1 else ''}"
-    else:
-        amount = f"{math.ceil(minutes / 60)} hours"
-    return f"in {amount} (after {after:%H:%M} UTC)"
+        return ngettext("in %(num)d minute (after %(time)s UTC)",
+                        "in %(num)d minutes (after %(time)s UTC)", minutes, time=after)
+    return ngettext("in %(num)d hour (after %(time)s UTC)",
+                    "in %(num)d hours (after %(time)s UTC)", math.ceil(minutes / 60), time=after)
 
 
 def seconds_until_retry() -> int | None:
@@ -101,7 +109,7 @@ def handle_csrf_error(error: CSRFError) -> Response | tuple[ErrorBody, int]:
         response = make_response(current_app.ensure_sync(view)(**(request.view_args or {})))
         response.status_code = 400
         return response
-    return render_error(400, EXPIRED + " Go back, reload the page and send the form again.")
+    return render_error(400, str(EXPIRED))
 
 
 def handle_http_exception(error: HTTPException) -> ResponseReturnValue | HTTPException:

@@ -18,7 +18,7 @@ from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import Babel, force_locale, get_locale
+from flask_babel import Babel, LazyString, force_locale, get_locale
 
 DEFAULT_LOCALE = "en"
 UNLOCALISED = ("/admin", "/static", "/healthz")  # the same under every prefix: not served there
@@ -38,6 +38,8 @@ LANGUAGES = catalogue_languages()
 PREFIXED = tuple(code for code in LANGUAGES if code != DEFAULT_LOCALE)
 
 babel = Babel()
+
+Text = str | LazyString  # a module-level sentence (`lazy_gettext`): in the language it is read in
 
 
 class LocalePrefix:
@@ -82,11 +84,12 @@ def locale_path(code: str, path: str | None = None) -> str:
     return site_root() + prefix + path
 
 
-def alternates() -> list[tuple[str, str]]:
-    """(hreflang, absolute URL) of the current page in every language, for <link rel=alternate>."""
+def alternates(path: str | None = None) -> list[tuple[str, str]]:
+    """(hreflang, absolute URL) of the current page (or of site path `path`) in every language,
+    for <link rel=alternate> and the sitemap."""
     base = current_app.config["SITE_URL"].rstrip("/")
-    links = [(code, base + locale_path(code)) for code in LANGUAGES]
-    return links + [("x-default", base + locale_path(DEFAULT_LOCALE))]
+    links = [(code, base + locale_path(code, path)) for code in LANGUAGES]
+    return links + [("x-default", base + locale_path(DEFAULT_LOCALE, path))]
 
 
 def here() -> str:

@@ -24,6 +24,7 @@ from typing import Any
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, SQLColumnExpression, and_, delete, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
@@ -31,6 +32,7 @@ from website.accounts.models import PasswordResetToken, User
 from website.audit import AuditEntry, record_audit
 from website.consent.models import ConsentRecord, PageView
 from website.extensions import db, rowcount, utcnow
+from website.i18n import Text
 from website.mail.models import OutboxEmail
 from website.processing import RETENTION_PURGE, is_blocked
 from website.rights.models import RightsRequest
@@ -110,12 +112,12 @@ class RetentionRule:
     """One kind of data: how long it is kept, from when, why, and what happens at the end."""
 
     key: str
-    data: str
-    counted_from: str
-    legal_basis: str
-    at_end: str
+    data: Text
+    counted_from: Text
+    legal_basis: Text
+    at_end: Text
     past_its_time: Rule | None = None
-    period: str = ""
+    period: Text = ""
     days_key: str = ""
 
     def days(self, config: Any) -> int | None:
@@ -125,38 +127,49 @@ class RetentionRule:
         return int(config["RETENTION_DAYS"][self.days_key or self.key])
 
 
-CONTRACT = "Contract (UK GDPR and GDPR Art. 6(1)(b))"
-LEGAL_OBLIGATION = "Legal obligation (Art. 6(1)(c)) and accountability (Art. 5(2))"
-LEGITIMATE = "Legitimate interests (Art. 6(1)(f))"
+# What /privacy/retention and the notices at collection show, in the page's language; the
+# Art. 30 record (/admin/processing) reads them in English.
+CONTRACT = _l("Contract (UK GDPR and GDPR Art. 6(1)(b))")
+LEGAL_OBLIGATION = _l("Legal obligation (Art. 6(1)(c)) and accountability (Art. 5(2))")
+DELETED = _l("Deleted")
 
 RETENTION_RULES: list[RetentionRule] = [
-    RetentionRule("accounts", "Accounts: name, organisation, email, phone, address, password hash",
-                  "", CONTRACT, "Erased when you delete your account or we approve a deletion "
-                  "request", period="as long as the account exists"),
-    RetentionRule("page_views", "Page views (our own analytics: page, time, referring site, "
-                  "random visitor id)", "the visit", "Consent (Art. 6(1)(a); PECR reg. 6)",
-                  "Deleted", _page_views),
-    RetentionRule("consent_records", "Proof of cookie consent (consent id, choice, date, "
-                  "browser family, fingerprints of what was shown)", "the day the choice was "
-                  "replaced or expired", LEGAL_OBLIGATION + ": proof of consent (Art. 7(1))",
-                  "Deleted", _consent_records, days_key="consent_proof"),
-    RetentionRule("unverified_rights_requests", "Data-rights requests never confirmed by email",
-                  "the request", LEGAL_OBLIGATION, "Deleted", _unverified_rights),
-    RetentionRule("closed_rights_requests", "Data-rights requests and their history, once "
-                  "closed", "closing", LEGAL_OBLIGATION + ": showing how requests were handled",
-                  "Deleted", _closed_rights),
-    RetentionRule("closed_support_requests", "Support requests and our replies, once closed",
-                  "closing", CONTRACT + "; " + LEGITIMATE + ": answering follow-up questions",
-                  "Deleted with their replies", _closed_support),
-    RetentionRule("sent_email", "Emails we sent (recipient, subject and dates; the body is "
-                  "dropped at delivery)", "delivery or final failure",
-                  LEGITIMATE + ": proof of what we told you and when", "Deleted",
-                  _sent_email),
-    RetentionRule("expired_tokens", "Password-reset links (a hash of the token)", "expiry",
-                  CONTRACT, "Deleted", _expired_tokens),
-    RetentionRule("audit_log", "Audit log of admin actions (who did what, when)", "the action",
-                  LEGITIMATE + " and accountability (Art. 5(2)); 6 years is the UK limitation "
-                  "period for claims", "Deleted", _audit_log),
+    RetentionRule("accounts", _l("Accounts: name, organisation, email, phone, address, password "
+                                 "hash"),
+                  "", CONTRACT, _l("Erased when you delete your account or we approve a deletion "
+                                   "request"), period=_l("as long as the account exists")),
+    RetentionRule("page_views", _l("Page views (our own analytics: page, time, referring site, "
+                                   "random visitor id)"), _l("the visit"),
+                  _l("Consent (Art. 6(1)(a); PECR reg. 6)"), DELETED, _page_views),
+    RetentionRule("consent_records", _l("Proof of cookie consent (consent id, choice, date, "
+                                        "browser family, fingerprints of what was shown)"),
+                  _l("the day the choice was replaced or expired"),
+                  _l("Legal obligation (Art. 6(1)(c)) and accountability (Art. 5(2)): proof of "
+                     "consent (Art. 7(1))"),
+                  DELETED, _consent_records, days_key="consent_proof"),
+    RetentionRule("unverified_rights_requests", _l("Data-rights requests never confirmed by "
+                                                   "email"),
+                  _l("the request"), LEGAL_OBLIGATION, DELETED, _unverified_rights),
+    RetentionRule("closed_rights_requests", _l("Data-rights requests and their history, once "
+                                               "closed"), _l("closing"),
+                  _l("Legal obligation (Art. 6(1)(c)) and accountability (Art. 5(2)): showing "
+                     "how requests were handled"),
+                  DELETED, _closed_rights),
+    RetentionRule("closed_support_requests", _l("Support requests and our replies, once closed"),
+                  _l("closing"),
+                  _l("Contract (UK GDPR and GDPR Art. 6(1)(b)); Legitimate interests (Art. "
+                     "6(1)(f)): answering follow-up questions"),
+                  _l("Deleted with their replies"), _closed_support),
+    RetentionRule("sent_email", _l("Emails we sent (recipient, subject and dates; the body is "
+                                   "dropped at delivery)"), _l("delivery or final failure"),
+                  _l("Legitimate interests (Art. 6(1)(f)): proof of what we told you and when"),
+                  DELETED, _sent_email),
+    RetentionRule("expired_tokens", _l("Password-reset links (a hash of the token)"),
+                  _l("expiry"), CONTRACT, DELETED, _expired_tokens),
+    RetentionRule("audit_log", _l("Audit log of admin actions (who did what, when)"),
+                  _l("the action"),
+                  _l("Legitimate interests (Art. 6(1)(f)) and accountability (Art. 5(2)); 6 years "
+                     "is the UK limitation period for claims"), DELETED, _audit_log),
 ]
 
 

@@ -1,9 +1,12 @@
 /* Forms, made kinder when JavaScript runs (they work the same without it):
    - the error summary takes focus, and its links move focus to their field;
    - required fields and email addresses are checked before sending, with the same messages;
-   - password fields get a Show/Hide button. */
+   - password fields get a Show/Hide button.
+   The words come from the page, in its language: the script tag's data-messages (base.html). */
 (function () {
   "use strict";
+
+  var words = JSON.parse(document.currentScript.getAttribute("data-messages"));
 
   function fieldFor(target) {
     var input = document.getElementById(target);
@@ -30,12 +33,12 @@
 
   function emailProblem(value) {
     var at = value.lastIndexOf("@");
-    if (at < 0) return "Enter an email address with an @, like name@example.com.";
-    if (at === 0) return "Enter the part before the @, like name@example.com.";
+    if (at < 0) return words.email_no_at;
+    if (at === 0) return words.email_no_local;
     var domain = value.slice(at + 1);
-    if (!domain) return "Enter the part after the @, like name@example.com.";
-    if (domain.indexOf(".") < 0) return "Enter the whole domain after the @, like name@example.com.";
-    if (/\s/.test(value)) return "Enter an email address in the correct format, like name@example.com.";
+    if (!domain) return words.email_no_domain;
+    if (domain.indexOf(".") < 0) return words.email_short_domain;
+    if (/\s/.test(value)) return words.email_format;
     return null;
   }
 
@@ -71,7 +74,7 @@
     error.setAttribute("data-inline-error", "");
     var hidden = document.createElement("span");
     hidden.className = "visually-hidden";
-    hidden.textContent = "Error:";
+    hidden.textContent = words.error;
     error.appendChild(hidden);
     error.appendChild(document.createTextNode(" " + message));
     if (box && !box.classList.contains("field--error")) {
@@ -99,7 +102,7 @@
     var title = document.createElement("h2");
     title.className = "error-summary__title";
     title.id = "error-summary-title";
-    title.textContent = "There is a problem";
+    title.textContent = words.problem;
     var list = document.createElement("ul");
     list.className = "error-summary__list";
     problems.forEach(function (problem) {
@@ -147,11 +150,8 @@
     button.className = "button button--secondary password-toggle__button";
     button.setAttribute("aria-controls", input.id);
     function label(shown) {
-      button.textContent = shown ? "Hide" : "Show";
-      var hidden = document.createElement("span");
-      hidden.className = "visually-hidden";
-      hidden.textContent = " password";
-      button.appendChild(hidden);
+      button.textContent = shown ? words.hide : words.show;
+      button.setAttribute("aria-label", shown ? words.hide_password : words.show_password);
       button.setAttribute("aria-pressed", shown ? "true" : "false");
     }
     label(false);

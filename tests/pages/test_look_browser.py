@@ -15,6 +15,8 @@ PUBLIC_PAGES = [
     "/", "/privacy", "/privacy/versions", "/privacy/versions/1", "/privacy/diff?from=1&to=1",
     "/cookies", "/support", "/rights", "/login", "/register", "/password/forgot",
     "/no-such-page",
+    # German and French (issue 15): the shell, the banner, the switcher and an error page.
+    "/de/", "/de/privacy", "/de/privacy/retention", "/fr/cookies", "/fr/", "/de/no-such-page",
 ]
 ACCOUNT_PAGES = ["/account", "/account/delete"]
 
@@ -136,7 +138,8 @@ def test_one_notice_at_a_time_on_a_phone(browser, live_server, app, users):
 def test_print_shows_the_text_and_where_links_go(page, live_server):
     page.goto(f"{live_server}/privacy")
     page.emulate_media(media="print")
-    assert not page.locator("header nav").is_visible()
+    navs = page.locator("header nav").all()  # the site's sections and the language switcher
+    assert len(navs) == 2 and not any(nav.is_visible() for nav in navs)
     assert not page.locator("#consent-banner").is_visible()
     assert not page.locator(".toc").is_visible()
     after = page.evaluate("""() => getComputedStyle(

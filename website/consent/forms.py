@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, StringField
 from wtforms.validators import AnyOf, InputRequired
 
@@ -15,8 +16,8 @@ class ConsentForm(PublicForm):
 
     choice = StringField(
         validators=[
-            InputRequired("Choose Accept all, Reject all or Save choices."),
-            AnyOf(CHOICES, "Choose Accept all, Reject all or Save choices."),
+            InputRequired(_l("Choose Accept all, Reject all or Save choices.")),
+            AnyOf(CHOICES, _l("Choose Accept all, Reject all or Save choices.")),
         ]
     )
     next = HiddenField()

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from website.consent import registry
 from website.consent.models import ConsentRecord
 from website.extensions import db, utcnow
+from website.i18n import page_locale
 
 RECEIPT_SCHEMA = "ISO/IEC TS 27560:2023 consent record (fields after it)"
 EVENT_TYPES = {
@@ -23,15 +24,18 @@ EVENT_TYPES = {
 
 
 def banner_fingerprint(expired: bool) -> str:
-    """SHA-256 of the banner's visible wording, in the variant shown (first ask or ask again)."""
-    cache: dict[bool, str] = current_app.extensions.setdefault("consent_banner_wording", {})
-    if expired not in cache:
+    """SHA-256 of the banner's visible wording, in the variant shown (first ask or ask again)
+    and in the language of the page it was answered on."""
+    cache: dict[tuple[str, bool], str] = current_app.extensions.setdefault(
+        "consent_banner_wording", {})
+    key = (page_locale(), expired)
+    if key not in cache:
         # Rendered from the template itself, so the fingerprint follows any change of wording.
         shown = SimpleNamespace(show_banner=True, expired=expired)
         html = render_template("consent/_banner.html", consent=shown)
         wording = Markup(html).striptags()  # noqa: S704 - our own template; only its text is kept
-        cache[expired] = hashlib.sha256(wording.encode()).hexdigest()
-    return cache[expired]
+        cache[key] = hashlib.sha256(wording.encode()).hexdigest()
+    return cache[key]
 
 
 def browser_family(user_agent: str) -> str:
@@ -75,8 +79,8 @@ def _purposes(granted: set[str], active: bool) -> list[dict[str, Any]]:
     return [
         {
             "purpose_id": c.key,
-            "purpose": c.name,
-            "description": c.description,
+            "purpose": str(c.name),
+            "description": str(c.description),
             "lawful_basis": "strictly necessary (no consent needed)" if c.required
             else "consent (UK GDPR and GDPR Art. 6(1)(a); PECR reg. 6)",
             "status": "active" if c.required or (active and c.key in granted) else "not given",

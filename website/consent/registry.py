@@ -14,7 +14,12 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from werkzeug.wrappers import Response
+
+from website.i18n import DEFAULT_LOCALE, Text, language
 
 
 @dataclass(frozen=True)
@@ -22,9 +27,11 @@ class Category:
     """A purpose cookies serve; optional ones need the visitor's consent."""
 
     key: str
-    name: str
-    description: str
+    name: Text
+    description: Text
     required: bool = False
+    # The short word the cookie table and the consent history show for the key.
+    label: Text = ""
 
 
 @dataclass(frozen=True)
@@ -33,7 +40,7 @@ class Cookie:
 
     name: str
     category: str
-    purpose: str
+    purpose: Text
     days_setting: str | None = None
     default_days: int | None = None
     name_setting: str | None = None
@@ -55,8 +62,8 @@ class Cookie:
         """The lifetime in words, as the cookie page shows it."""
         days = self.max_age_days(config)
         if days is None:
-            return "until you close the browser"
-        return f"{days} day" if days == 1 else f"{days} days"
+            return _("until you close the browser")
+        return ngettext("%(num)d day", "%(num)d days", days)
 
 
 NECESSARY = "necessary"
@@ -68,44 +75,46 @@ POLICY_NOTICE_COOKIE = "policy_notice"
 CATEGORIES: list[Category] = [
     Category(
         NECESSARY,
-        "Strictly necessary",
-        "Keep you logged in, protect forms against cross-site request forgery, and remember "
-        "your cookie choice. The site cannot work without them, so they need no consent.",
+        _l("Strictly necessary"),
+        _l("Keep you logged in, protect forms against cross-site request forgery, and remember "
+           "your cookie choice. The site cannot work without them, so they need no consent."),
         required=True,
+        label=_l("necessary"),
     ),
     Category(
         ANALYTICS,
-        "Analytics",
-        "Count which pages are visited, on our own server only: the page, the time, the site "
-        "you came from and a random visitor id. No IP address, no third party.",
+        _l("Analytics"),
+        _l("Count which pages are visited, on our own server only: the page, the time, the site "
+           "you came from and a random visitor id. No IP address, no third party."),
+        label=_l("analytics"),
     ),
 ]
 
 COOKIES: list[Cookie] = [
     Cookie(
         "session", NECESSARY,
-        "Your session: login state, the anti-forgery (CSRF) token and one-time messages.",
+        _l("Your session: login state, the anti-forgery (CSRF) token and one-time messages."),
         name_setting="SESSION_COOKIE_NAME",
     ),
     Cookie(
         "remember_token", NECESSARY,
-        "Keeps you logged in across browser restarts, only if you ticked \"remember me\".",
+        _l("Keeps you logged in across browser restarts, only if you ticked \"remember me\"."),
         days_setting="REMEMBER_COOKIE_DURATION", default_days=365,
         name_setting="REMEMBER_COOKIE_NAME",
     ),
     Cookie(
         CONSENT_COOKIE, NECESSARY,
-        "Remembers your cookie choice (a signed consent id, categories, policy version, date).",
+        _l("Remembers your cookie choice (a signed consent id, categories, policy version, date)."),
         days_setting="CONSENT_MAX_AGE_DAYS", default_days=182,
     ),
     Cookie(
         POLICY_NOTICE_COOKIE, NECESSARY,
-        "Remembers that you dismissed the notice about a policy change.",
+        _l("Remembers that you dismissed the notice about a policy change."),
         days_setting="POLICY_NOTICE_DAYS", default_days=30,
     ),
     Cookie(
         ANALYTICS_COOKIE, ANALYTICS,
-        "A random visitor id, so page views from one browser can be counted once.",
+        _l("A random visitor id, so page views from one browser can be counted once."),
         default_days=395,
     ),
 ]
@@ -126,6 +135,11 @@ def optional_keys() -> list[str]:
     return [c.key for c in optional_categories()]
 
 
+def category_label(key: str) -> str:
+    """The short word for a category key in the visitor's language ("necessary", "notwendig")."""
+    return next((str(c.label or c.key) for c in CATEGORIES if c.key == key), key)
+
+
 def find_cookie(name: str) -> Cookie:
     """The registry entry for a cookie name as set; KeyError for an unlisted cookie."""
     for cookie in COOKIES:
@@ -135,18 +149,19 @@ def find_cookie(name: str) -> Cookie:
 
 
 def as_json() -> dict[str, list[dict[str, Any]]]:
-    """The registry as /cookies.json gives it."""
+    """The registry as /cookies.json gives it, in the page's language (the keys stay)."""
     config = current_app.config
     return {
         "categories": [
-            {"key": c.key, "name": c.name, "required": c.required, "description": c.description}
+            {"key": c.key, "name": str(c.name), "required": c.required,
+             "description": str(c.description)}
             for c in CATEGORIES
         ],
         "cookies": [
             {
                 "name": c.resolved_name(config),
                 "category": c.category,
-                "purpose": c.purpose,
+                "purpose": str(c.purpose),
                 "lifetime": c.lifetime(config),
             }
             for c in COOKIES
@@ -155,12 +170,17 @@ def as_json() -> dict[str, list[dict[str, Any]]]:
 
 
 def fingerprint() -> str:
-    """SHA-256 of what a consent covers: the categories, their purposes, and every cookie."""
+    """SHA-256 of what a consent covers: the categories, their purposes, and every cookie.
+
+    Taken from the English wording in every language: a choice made on /de stands on /fr.
+    """
     config = current_app.config
-    covered = {
-        "categories": [[c.key, c.name, c.description, c.required] for c in CATEGORIES],
-        "cookies": [[c.resolved_name(config), c.category, c.purpose] for c in COOKIES],
-    }
+    with language(DEFAULT_LOCALE):
+        covered = {
+            "categories": [[c.key, str(c.name), str(c.description), c.required]
+                           for c in CATEGORIES],
+            "cookies": [[c.resolved_name(config), c.category, str(c.purpose)] for c in COOKIES],
+        }
     canonical = json.dumps(covered, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 

@@ -325,4 +325,5 @@ def consent_context() -> dict[str, Any]:
 def register_consent(app: Flask) -> None:
     """Install the consent hooks (banner state for templates, analytics gate)."""
     app.context_processor(consent_context)
+    app.jinja_env.globals["category_label"] = registry.category_label
     app.after_request(apply_consent)

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
 from website.consent import bp, proof, registry, service
@@ -42,7 +43,7 @@ def save() -> Any:
     """Record the visitor's decision, remember it in a cookie, and return where they were."""
     form = consent_form()
     if not form.validate():
-        abort(400, "Choose Accept all, Reject all or Save choices.")
+        abort(400, _("Choose Accept all, Reject all or Save choices."))
     choice = form.choice.data
     origin = form.origin.data if form.origin.data in ("banner", "settings") else None
     origin = origin or ("settings" if choice == "save" else "banner")
@@ -71,9 +72,9 @@ def save() -> Any:
 
 def gpc_exception_needed() -> Any:
     """A grant under the GPC signal counts only when the exception is confirmed explicitly."""
-    message = ("Your browser sends the Global Privacy Control signal, which refuses every "
-               "optional category. To allow one anyway on this site, tick it and confirm the "
-               "exception, then save.")
+    message = _("Your browser sends the Global Privacy Control signal, which refuses every "
+                "optional category. To allow one anyway on this site, tick it and confirm the "
+                "exception, then save.")
     if wants_json():
         return jsonify(error=message), 409
     flash(message, "error")
@@ -86,7 +87,7 @@ def receipt() -> ResponseReturnValue:
     stored = service.decode_choice(request.cookies.get(registry.CONSENT_COOKIE))
     body = proof.consent_receipt(stored.consent_id) if stored else None
     if body is None or stored is None:
-        abort(404, "No consent is recorded for this browser.")
+        abort(404, _("No consent is recorded for this browser."))
     response = jsonify(body)
     response.headers["Content-Disposition"] = (
         f'attachment; filename="consent-receipt-{stored.consent_id}.json"'
@@ -97,8 +98,8 @@ def receipt() -> ResponseReturnValue:
 
 def saved_message(granted: frozenset[str]) -> str:
     """The confirmation shown after a form post."""
-    names = [c.name.lower() for c in registry.optional_categories() if c.key in granted]
+    names = [str(c.label) for c in registry.optional_categories() if c.key in granted]
     if not names:
-        return "Your choice is saved: only strictly necessary cookies are used."
-    return f"Your choice is saved: {', '.join(names)} allowed."
+        return _("Your choice is saved: only strictly necessary cookies are used.")
+    return _("Your choice is saved: %(categories)s allowed.", categories=", ".join(names))
 

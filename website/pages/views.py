@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Response, current_app, render_template, url_for
+from flask import Response, current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 
 from website.extensions import db, utcnow
+from website.i18n import alternates
 from website.pages import bp
 from website.policy.service import published_versions
 
@@ -53,11 +54,14 @@ def robots() -> ResponseReturnValue:
 
 @bp.get("/sitemap.xml")
 def sitemap() -> ResponseReturnValue:
-    """The public pages, with every published policy version."""
-    site = current_app.config["SITE_URL"]
+    """The public pages, with every published policy version, in every language: each URL with
+    its translations as hreflang alternates."""
     paths = list(SITEMAP_PAGES)
-    paths += [url_for("policy.version", number=v.number) for v in published_versions()]
-    body = render_template("pages/sitemap.xml", urls=[site + p for p in paths])
+    # Site paths without the language prefix of the sitemap's own URL (/de/sitemap.xml).
+    paths += [url_for("policy.version", number=v.number)[len(request.script_root):]
+              for v in published_versions()]
+    pages = [alternates(path) for path in paths]
+    body = render_template("pages/sitemap.xml", pages=pages)
     return Response(body, mimetype="application/xml")
 
 

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
+from website.i18n import Text
+
 HOSTING = "Our hosting provider (servers and database), as our processor"
 MAIL = "Our email delivery provider, as our processor"
 NO_TRANSFER = "None by this site: its servers, database and mail are run in the UK/EEA"
@@ -20,7 +24,7 @@ class Activity:
 
     key: str
     name: str
-    purposes: tuple[str, ...]
+    purposes: tuple[Text, ...]  # also in the notice at collection: in the page's language
     data: tuple[str, ...]
     people: tuple[str, ...]
     recipients: tuple[str, ...]
@@ -32,8 +36,8 @@ class Activity:
 ACTIVITIES: list[Activity] = [
     Activity(
         "accounts", "Customer accounts",
-        ("Provide and maintain the service and your account", "Log you in securely",
-         "Send service announcements and security notices, and notices of policy changes"),
+        (_l("Provide and maintain the service and your account"), _l("Log you in securely"),
+         _l("Send service announcements and security notices, and notices of policy changes")),
         ("Name, organisation, email, phone, postal address", "Password (bcrypt hash only)",
          "Password-reset links (hashed)", "Emails we sent you"),
         ("Customers of the API (registered users)",),
@@ -41,7 +45,7 @@ ACTIVITIES: list[Activity] = [
     ),
     Activity(
         "support", "Support requests",
-        ("Answer your support request", "Revoke and reissue compromised API keys"),
+        (_l("Answer your support request"), _l("Revoke and reissue compromised API keys")),
         ("Name, organisation, email, phone", "Subject and message", "Our replies"),
         ("Customers", "Anyone who writes to support"),
         (HOSTING, MAIL, "Our support staff"), ("closed_support_requests", "sent_email"),
@@ -49,8 +53,8 @@ ACTIVITIES: list[Activity] = [
     ),
     Activity(
         "rights", "Data-rights requests",
-        ("Handle requests to access, correct, erase, port, restrict or object "
-         "(UK GDPR and GDPR Art. 15-21)", "Show how each request was handled"),
+        (_l("Handle requests to access, correct, erase, port, restrict or object "
+         "(UK GDPR and GDPR Art. 15-21)"), _l("Show how each request was handled")),
         ("Name, email", "Request type and details", "Status history and our answers"),
         ("Anyone who exercises a data-protection right",),
         (HOSTING, MAIL, "Our privacy staff"),
@@ -58,7 +62,7 @@ ACTIVITIES: list[Activity] = [
     ),
     Activity(
         "consent", "Proof of cookie consent",
-        ("Remember your cookie choice", "Prove the consent we rely on (Art. 7(1))"),
+        (_l("Remember your cookie choice"), _l("Prove the consent we rely on (Art. 7(1))")),
         ("Random consent id", "Categories allowed and refused, date, source",
          "Browser family (no version, no IP address)",
          "Fingerprints of the banner wording and cookie list shown"),
@@ -72,8 +76,8 @@ ACTIVITIES: list[Activity] = [
     ),
     Activity(
         "audit", "Audit log of admin actions",
-        ("Accountability: who did what to which record, and when (Art. 5(2))",
-         "Defend legal claims"),
+        (_l("Accountability: who did what to which record, and when (Art. 5(2))"),
+         _l("Defend legal claims")),
         ("Admin name and email", "Action, its target and details"),
         ("Our staff (admins)", "People whose requests or accounts an action concerns"),
         (HOSTING,), ("audit_log",), "security",

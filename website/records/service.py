@@ -7,9 +7,12 @@ import io
 from typing import Any
 
 from flask import current_app, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from website.consent import registry
 from website.extensions import utcnow
+from website.i18n import page_locale
 from website.records.activities import ACTIVITIES, SECURITY_MEASURES, Activity
 from website.retention import RETENTION_RULES, RetentionRule
 
@@ -17,23 +20,31 @@ RULES_BY_KEY = {rule.key: rule for rule in RETENTION_RULES}
 
 
 def period_words(days: int) -> str:
-    """A period for people: "2 years (730 days)", "30 days", "1 day"."""
+    """A period for people: "2 years (730 days)", "30 days", "1 day" (in the page's language)."""
     years = round(days / 365.25)
     if years >= 1 and abs(days - years * 365.25) <= 2:
-        return f"{years} year{'s' if years > 1 else ''} ({days} days)"
-    return f"{days} day{'s' if days != 1 else ''}"
+        return ngettext("%(num)d year (%(days)d days)", "%(num)d years (%(days)d days)", years,
+                        days=days)
+    return ngettext("%(num)d day", "%(num)d days", days)
 
 
-def rule_period(rule: RetentionRule) -> str:
+def rule_period(rule: RetentionRule, starts_sentence: bool = True) -> str:
     """How long this kind of data is kept, in words, with the period from configuration."""
     days = rule.days(current_app.config)
     if days is None:
-        return rule.period[:1].upper() + rule.period[1:]
-    extra = ""
+        period = str(rule.period)
+        return period[:1].upper() + period[1:] if starts_sentence else period
     if rule.key == "consent_records":
-        consent_days = current_app.config["CONSENT_MAX_AGE_DAYS"]
-        extra = f" (a choice stands at most {period_words(consent_days)})"
-    return f"{period_words(days)} from {rule.counted_from}{extra}"
+        longest = period_words(current_app.config["CONSENT_MAX_AGE_DAYS"])
+        return _("%(period)s from %(start)s (a choice stands at most %(longest)s)",
+                 period=period_words(days), start=rule.counted_from, longest=longest)
+    return _("%(period)s from %(start)s", period=period_words(days), start=rule.counted_from)
+
+
+def lower_first(text: str) -> str:
+    """A list item that continues a sentence: lower-case initial, except in German, whose
+    nouns keep their capital."""
+    return text if page_locale() == "de" else text[:1].lower() + text[1:]
 
 
 def retention_schedule() -> list[dict[str, Any]]:
@@ -41,11 +52,11 @@ def retention_schedule() -> list[dict[str, Any]]:
     return [
         {
             "key": rule.key,
-            "data": rule.data,
+            "data": str(rule.data),
             "period": rule_period(rule),
             "days": rule.days(current_app.config),
-            "legal_basis": rule.legal_basis,
-            "at_end": rule.at_end,
+            "legal_basis": str(rule.legal_basis),
+            "at_end": str(rule.at_end),
             "purged_automatically": rule.past_its_time is not None,
         }
         for rule in RETENTION_RULES
@@ -54,13 +65,13 @@ def retention_schedule() -> list[dict[str, Any]]:
 
 def _purposes(activity: Activity) -> list[str]:
     if activity.key == "analytics":
-        return [c.description for c in registry.optional_categories()
+        return [str(c.description) for c in registry.optional_categories()
                 if c.key == registry.ANALYTICS]
-    return list(activity.purposes)
+    return [str(p) for p in activity.purposes]
 
 
 def _legal_bases(activity: Activity) -> list[str]:
-    return sorted({RULES_BY_KEY[key].legal_basis for key in activity.retention})
+    return sorted({str(RULES_BY_KEY[key].legal_basis) for key in activity.retention})
 
 
 def _activity_row(activity: Activity) -> dict[str, Any]:
@@ -117,8 +128,9 @@ def collection_notice(activity_key: str) -> dict[str, Any]:
     activity = next(a for a in ACTIVITIES if a.key == activity_key)
     rules = [RULES_BY_KEY[key] for key in activity.retention if key != "sent_email"]
     return {
-        "purposes": [p[:1].lower() + p[1:] for p in _purposes(activity)],
-        "periods": [f"{rule.data}: {rule_period(rule).lower()}" for rule in rules],
+        "purposes": [lower_first(p) for p in _purposes(activity)],
+        "periods": [_("%(data)s: %(period)s", data=rule.data,
+                      period=rule_period(rule, starts_sentence=False)) for rule in rules],
         "policy_url": url_for("policy.current", _anchor=activity.policy_anchor),
         "retention_url": url_for("records.retention", _anchor=rules[0].key),
     }
