@@ -16,7 +16,7 @@ def test_form_explains_each_type(app, client):
     page = client.get("/rights").get_data(as_text=True)
     for key, (_label, sentence) in TYPES.items():
         assert f'value="{key}"' in page
-        assert sentence in page
+        assert str(sentence) in page
     for name in ("name", "email", "details"):
         assert f'name="{name}"' in page
     assert "csrf_token" not in page  # a public form: the same bytes for everyone

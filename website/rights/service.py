@@ -11,6 +11,9 @@ from datetime import date, timedelta
 from typing import Any, Literal
 
 from flask import current_app
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
 
@@ -25,28 +28,34 @@ from website.rights.dates import add_months, one_calendar_month_after
 from website.rights.models import RightsRequest, RightsRequestEvent
 
 # One plain sentence per right, shown on the form and in the emails.
-TYPES: dict[str, tuple[str, str]] = {
-    "access": ("Access", "Get a copy of the personal data we hold about you."),
+# Lazy: the owner reads them in the page's language, the admin pages in English.
+TYPES: dict[str, tuple[LazyString, LazyString]] = {
+    "access": (_l("Access"), _l("Get a copy of the personal data we hold about you.")),
     "correction": (
-        "Correction", "Have personal data about you that is wrong or incomplete put right."
+        _l("Correction"),
+        _l("Have personal data about you that is wrong or incomplete put right."),
     ),
-    "deletion": ("Deletion", "Have your account and the personal data we hold about you erased."),
+    "deletion": (
+        _l("Deletion"), _l("Have your account and the personal data we hold about you erased.")
+    ),
     "portability": (
-        "Portability",
-        "Receive your data in a structured, machine-readable file you can take elsewhere.",
+        _l("Portability"),
+        _l("Receive your data in a structured, machine-readable file you can take elsewhere."),
     ),
     "restriction": (
-        "Restriction",
-        "Have us stop using your data, apart from storing it, while a concern is settled.",
+        _l("Restriction"),
+        _l("Have us stop using your data, apart from storing it, while a concern is settled."),
     ),
-    "objection": ("Objection", "Object to our use of your data for our legitimate interests."),
+    "objection": (
+        _l("Objection"), _l("Object to our use of your data for our legitimate interests.")
+    ),
 }
-STATUSES: dict[str, str] = {
-    "received": "Received (waiting for email confirmation)",
-    "verified": "Verified",
-    "in_progress": "In progress",
-    "completed": "Completed",
-    "rejected": "Rejected",
+STATUSES: dict[str, LazyString] = {
+    "received": _l("Received (waiting for email confirmation)"),
+    "verified": _l("Verified"),
+    "in_progress": _l("In progress"),
+    "completed": _l("Completed"),
+    "rejected": _l("Rejected"),
 }
 OPEN = ("verified", "in_progress")
 CLOSED = ("completed", "rejected")
@@ -57,6 +66,30 @@ MANUAL_TYPES = ("correction", "restriction", "objection")
 # Types that limit processing as soon as they are verified (see website/processing.py).
 LIMITING_TYPES = ("restriction", "objection")
 REFERENCE_SHAPE = re.compile(r"RR-[0-9A-Z]{4,16}")
+
+
+def N_(text: str) -> str:  # noqa: N802 - the marker pybabel extracts by default
+    """Mark an English text that is stored as it is (the admin pages show it so) and shown to
+    the owner in their page's language (`shown_note`)."""
+    return text
+
+
+# The history lines the site writes itself (an admin's own words are shown as written).
+VERIFIED_AT_ONCE = N_("Verified at once: submitted while logged in as the owner.")
+CONFIRMED_BY_LINK = N_("Confirmed by the emailed link.")
+WORK_STARTED = N_("Work on the request has started.")
+EXPORT_DOWNLOADED = N_("The owner downloaded the data export.")
+CLOSED_ERASED = N_("Closed: the personal data it concerned was erased.")
+ERASED_OUTCOME = N_(
+    "Your account and personal data have been erased. We kept only this request's "
+    "reference, type, status and dates, as proof that we answered it, for 24 months."
+)
+
+
+def shown_note(note: str) -> str:
+    """A stored history line or outcome for the owner: in the page's language when the site
+    wrote it, as written otherwise."""
+    return gettext(note) if note else note
 
 
 class RightsError(ValueError):
@@ -172,7 +205,7 @@ def submit_request(
         # Only an account that has confirmed this very address skips the emailed link.
         assert user is not None  # owns_email is False without a user
         item.user_id = user.id
-        mark_verified(item, user.id, "Verified at once: submitted while logged in as the owner.")
+        mark_verified(item, user.id, VERIFIED_AT_ONCE)
         db.session.commit()
         return item, None
     token = send_confirmation(item)
@@ -258,7 +291,7 @@ def verify(token: str) -> tuple[str, RightsRequest | None]:
     outcome, item = verification_state(token)
     if outcome == "ok":
         assert item is not None  # "ok" always comes with its request
-        mark_verified(item, None, "Confirmed by the emailed link.")
+        mark_verified(item, None, CONFIRMED_BY_LINK)
         db.session.commit()
     return outcome, item
 
@@ -322,7 +355,7 @@ def log_export_download(item: RightsRequest) -> None:
     """Write the download into the request's history and the audit log."""
     item.events.append(
         RightsRequestEvent(from_status=item.status, to_status=item.status,
-                           note="The owner downloaded the data export.")
+                           note=EXPORT_DOWNLOADED)
     )
     record_audit("rights.export_downloaded", item.reference, {})
     db.session.commit()

@@ -19,11 +19,13 @@ from website.mail.service import Mailer, claim, deliver, deliver_one, queue_emai
 from website.rights.models import RightsRequest
 from website.rights.personal_data import ErasureReport, erase_personal_data
 from website.rights.service import (
+    ERASED_OUTCOME,
     EXPORT_DAYS,
     MANUAL_TYPES,
     MAX_EXTENSION_MONTHS,
     OPEN,
     TYPES,
+    WORK_STARTED,
     RightsError,
     add_event,
     export_token,
@@ -97,7 +99,7 @@ def available_actions(item: RightsRequest) -> list[str]:
 def start(item: RightsRequest, actor: User) -> None:
     """Verified -> in progress."""
     _check_start(item)
-    add_event(item, "in_progress", "Work on the request has started.", actor.id)
+    add_event(item, "in_progress", WORK_STARTED, actor.id)
     notify(item, "We are working on your data-rights request", "rights_update")
     _audit("start", item, actor, from_status="verified", to_status="in_progress")
     db.session.commit()
@@ -158,10 +160,7 @@ def approve_deletion(item: RightsRequest, actor: User) -> ErasureReport:
     email at once and delete it (see send_and_forget): the erased address is not kept."""
     _check_approve_deletion(item)
     address = item.email
-    outcome = (
-        "Your account and personal data have been erased. We kept only this request's "
-        "reference, type, status and dates, as proof that we answered it, for 24 months."
-    )
+    outcome = ERASED_OUTCOME
     item.approved_at = utcnow()
     report = erase_personal_data(address, actor.id, current_request=item)
     _close(item, actor, "completed", outcome)

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import false, func, or_, select, update
 from sqlalchemy.orm import defer
 from sqlalchemy.sql import ColumnElement
@@ -19,16 +21,19 @@ from website.search import QueueSearch
 from website.support.models import SupportReply, SupportRequest
 
 # Category keys (stored) and their labels (shown). One place; the form and the queue read it.
-CATEGORIES = {
-    "general": "General question",
-    "billing": "Billing",
-    "api_problem": "Technical problem with the API",
-    "compromised_key": "A compromised API key",
-    "account_data": "Account and data",
+# Lazy: the visitor reads them in the page's language, the admin pages in English.
+CATEGORIES: dict[str, LazyString] = {
+    "general": _l("General question"),
+    "billing": _l("Billing"),
+    "api_problem": _l("Technical problem with the API"),
+    "compromised_key": _l("A compromised API key"),
+    "account_data": _l("Account and data"),
 }
 # A leaked key lets anyone call the API as its owner: it goes to the top of the queue.
 URGENT_CATEGORY = "compromised_key"
 STATUSES = ("open", "closed")
+# As the requester reads a status on their own pages.
+STATUS_LABELS: dict[str, LazyString] = {"open": _l("open"), "closed": _l("closed")}
 MESSAGE_MAX = 10_000
 SUBJECT_MAX = 200
 PER_PAGE = 50
