@@ -28,18 +28,24 @@
     });
   }
 
-  function emailProblem(value) {
+  // The words come from the page (the error summary macro), in the page's language.
+  function messagesOf(form) {
+    var source = form.querySelector("[data-form-messages]");
+    return source ? JSON.parse(source.getAttribute("data-form-messages")) : null;
+  }
+
+  function emailProblem(value, words) {
     var at = value.lastIndexOf("@");
-    if (at < 0) return "Enter an email address with an @, like name@example.com.";
-    if (at === 0) return "Enter the part before the @, like name@example.com.";
+    if (at < 0) return words.no_at;
+    if (at === 0) return words.no_local;
     var domain = value.slice(at + 1);
-    if (!domain) return "Enter the part after the @, like name@example.com.";
-    if (domain.indexOf(".") < 0) return "Enter the whole domain after the @, like name@example.com.";
-    if (/\s/.test(value)) return "Enter an email address in the correct format, like name@example.com.";
+    if (!domain) return words.no_domain;
+    if (domain.indexOf(".") < 0) return words.no_dot;
+    if (/\s/.test(value)) return words.format;
     return null;
   }
 
-  function problemOf(input) {
+  function problemOf(input, words) {
     var message = input.getAttribute("data-required");
     if (input.type === "radio") {
       var group = input.form.querySelectorAll("input[type=radio][name='" + input.name + "']");
@@ -49,7 +55,7 @@
     if (input.type === "checkbox") return input.checked ? null : message;
     var value = input.value.trim();
     if (!value) return message;
-    if (input.type === "email") return emailProblem(value);
+    if (input.type === "email") return emailProblem(value, words);
     return null;
   }
 
@@ -63,7 +69,7 @@
     }
   }
 
-  function showError(input, message) {
+  function showError(input, message, words) {
     var box = input.closest(".field");
     var error = document.createElement("p");
     error.className = "field__error";
@@ -71,7 +77,7 @@
     error.setAttribute("data-inline-error", "");
     var hidden = document.createElement("span");
     hidden.className = "visually-hidden";
-    hidden.textContent = "Error:";
+    hidden.textContent = words.error;
     error.appendChild(hidden);
     error.appendChild(document.createTextNode(" " + message));
     if (box && !box.classList.contains("field--error")) {
@@ -86,7 +92,7 @@
     input.setAttribute("aria-describedby", described.join(" "));
   }
 
-  function buildSummary(form, problems) {
+  function buildSummary(form, problems, words) {
     var summary = form.querySelector("[data-error-summary]");
     if (summary) summary.parentNode.removeChild(summary);
     summary = document.createElement("div");
@@ -99,7 +105,7 @@
     var title = document.createElement("h2");
     title.className = "error-summary__title";
     title.id = "error-summary-title";
-    title.textContent = "There is a problem";
+    title.textContent = words.title;
     var list = document.createElement("ul");
     list.className = "error-summary__list";
     problems.forEach(function (problem) {
@@ -119,6 +125,8 @@
 
   function checkBeforeSending(event) {
     var form = event.target;
+    var words = messagesOf(form);
+    if (!words) return; // a form without the words: the server checks it
     var inputs = form.querySelectorAll("[data-required], input[type=email]");
     var problems = [];
     var seen = {};
@@ -127,7 +135,7 @@
       var key = input.type === "radio" ? "radio:" + input.name : input.id;
       if (seen[key] || input.disabled) continue;
       seen[key] = true;
-      var message = problemOf(input);
+      var message = problemOf(input, words);
       if (message) problems.push({ input: input, message: message });
     }
     if (!problems.length) return;
@@ -135,8 +143,8 @@
     clearErrors(form);
     var server = form.querySelector("[data-error-summary]");
     if (server) server.parentNode.removeChild(server);
-    problems.forEach(function (problem) { showError(problem.input, problem.message); });
-    buildSummary(form, problems);
+    problems.forEach(function (problem) { showError(problem.input, problem.message, words); });
+    buildSummary(form, problems, words);
   }
 
   function addPasswordToggle(wrapper) {
@@ -146,12 +154,11 @@
     button.type = "button";
     button.className = "button button--secondary password-toggle__button";
     button.setAttribute("aria-controls", input.id);
+    var words = input.form && messagesOf(input.form);
+    if (!words) return;
     function label(shown) {
-      button.textContent = shown ? "Hide" : "Show";
-      var hidden = document.createElement("span");
-      hidden.className = "visually-hidden";
-      hidden.textContent = " password";
-      button.appendChild(hidden);
+      button.textContent = shown ? words.hide : words.show;
+      button.setAttribute("aria-label", shown ? words.hide_password : words.show_password);
       button.setAttribute("aria-pressed", shown ? "true" : "false");
     }
     label(false);
