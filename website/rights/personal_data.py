@@ -33,7 +33,6 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_babel.speaklater import LazyString
 from sqlalchemy import delete, func, or_, select, update
 
 from website.accounts.models import EmailConfirmation, PasswordResetToken, User
@@ -243,10 +242,10 @@ class ErasureReport:
     emails: int = 0
     rights_requests: int = 0
     audit_entries: int = 0
-    kept: list[tuple[LazyString, LazyString]] = field(default_factory=list)
+    kept: list[tuple[str, str]] = field(default_factory=list)
 
 
-KEPT: list[tuple[LazyString, LazyString]] = [
+KEPT: list[tuple[str, str]] = [
     (_l("Your data-rights requests: reference, type, status and dates only"),
      _l("The law requires us to prove we answered them; we keep them 24 months after closing, "
         "with your name and details erased and your address replaced by a one-way fingerprint.")),

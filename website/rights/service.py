@@ -13,7 +13,6 @@ from typing import Any, Literal
 from flask import current_app
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from flask_babel.speaklater import LazyString
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
 
@@ -29,7 +28,7 @@ from website.rights.models import RightsRequest, RightsRequestEvent
 
 # One plain sentence per right, shown on the form and in the emails.
 # Lazy: the owner reads them in the page's language, the admin pages in English.
-TYPES: dict[str, tuple[LazyString, LazyString]] = {
+TYPES: dict[str, tuple[str, str]] = {
     "access": (_l("Access"), _l("Get a copy of the personal data we hold about you.")),
     "correction": (
         _l("Correction"),
@@ -50,7 +49,7 @@ TYPES: dict[str, tuple[LazyString, LazyString]] = {
         _l("Objection"), _l("Object to our use of your data for our legitimate interests.")
     ),
 }
-STATUSES: dict[str, LazyString] = {
+STATUSES: dict[str, str] = {
     "received": _l("Received (waiting for email confirmation)"),
     "verified": _l("Verified"),
     "in_progress": _l("In progress"),

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_babel.speaklater import LazyString
 from sqlalchemy import false, func, or_, select, update
 from sqlalchemy.orm import defer
 from sqlalchemy.sql import ColumnElement
@@ -22,7 +21,7 @@ from website.support.models import SupportReply, SupportRequest
 
 # Category keys (stored) and their labels (shown). One place; the form and the queue read it.
 # Lazy: the visitor reads them in the page's language, the admin pages in English.
-CATEGORIES: dict[str, LazyString] = {
+CATEGORIES: dict[str, str] = {
     "general": _l("General question"),
     "billing": _l("Billing"),
     "api_problem": _l("Technical problem with the API"),
@@ -33,7 +32,7 @@ CATEGORIES: dict[str, LazyString] = {
 URGENT_CATEGORY = "compromised_key"
 STATUSES = ("open", "closed")
 # As the requester reads a status on their own pages.
-STATUS_LABELS: dict[str, LazyString] = {"open": _l("open"), "closed": _l("closed")}
+STATUS_LABELS: dict[str, str] = {"open": _l("open"), "closed": _l("closed")}
 MESSAGE_MAX = 10_000
 SUBJECT_MAX = 200
 PER_PAGE = 50
