@@ -157,8 +157,14 @@
     var words = input.form && messagesOf(input.form);
     if (!words) return;
     function label(shown) {
-      button.textContent = shown ? words.hide : words.show;
-      button.setAttribute("aria-label", shown ? words.hide_password : words.show_password);
+      // A short word on the button; its whole name ("Show password") for screen readers.
+      var visible = document.createElement("span");
+      visible.setAttribute("aria-hidden", "true");
+      visible.textContent = shown ? words.hide : words.show;
+      var name = document.createElement("span");
+      name.className = "visually-hidden";
+      name.textContent = shown ? words.hide_password : words.show_password;
+      button.replaceChildren(visible, name);
       button.setAttribute("aria-pressed", shown ? "true" : "false");
     }
     label(false);
