@@ -147,3 +147,12 @@ def test_the_rate_limit_counts_every_language_together(migrated):
     finally:
         with app.app_context():
             db.engine.dispose()
+
+
+def test_an_admin_logging_in_on_the_german_page_reaches_the_admin_pages(client, users):
+    users.create(admin=True)
+    response = client.post("/de/login", data={"email": "ada@example.com", "password": PASSWORD})
+    assert response.headers["Location"] == "/admin/"  # the admin pages have no /de
+    assert client.get("/admin/").status_code == 200
+    page = client.get("/de/account").get_data(as_text=True)
+    assert '<a href="/admin/">' in page and "/de/admin" not in page
