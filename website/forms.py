@@ -9,6 +9,8 @@ from urllib.parse import unquote_to_bytes
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from flask import request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, StringField
 from wtforms.validators import ValidationError
@@ -21,10 +23,8 @@ NOT_UTF8 = "\ufffd"
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Every character Python (and a mail header) treats as a line break, U+2028 and U+2029 included.
 LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-UNREADABLE_MESSAGE = "Some characters could not be read. Please type this again."
-CONTROL_MESSAGE = "This contains control characters. Please remove them."
-EMAIL_EXAMPLE = "like name@example.com"
-PHONE_EXAMPLE = "for example +44 20 7946 0000"
+UNREADABLE_MESSAGE = _l("Some characters could not be read. Please type this again.")
+CONTROL_MESSAGE = _l("This contains control characters. Please remove them.")
 
 
 def strip(value: str | None) -> str | None:
@@ -63,7 +63,7 @@ def readable_text(multiline: bool = False) -> Validator:
         if CONTROL.search(value):
             raise ValidationError(CONTROL_MESSAGE)
         if not multiline and LINE_BREAKS.search(value):
-            raise ValidationError("Please keep this to one line.")
+            raise ValidationError(_("Please keep this to one line."))
 
     return check
 
@@ -71,24 +71,24 @@ def readable_text(multiline: bool = False) -> Validator:
 def sent_once(form: FlaskForm, field: Field) -> None:
     """A field sent twice is ambiguous: ask for it once rather than guess which was meant."""
     if field.raw_data is not None and len(field.raw_data) > 1:
-        raise ValidationError("This field was sent more than once. Please send it once.")
+        raise ValidationError(_("This field was sent more than once. Please send it once."))
 
 
 def email_problem(value: str) -> str | None:
     """Why this is not an email address, in plain words; None when it is one."""
     if "@" not in value:
-        return f"Enter an email address with an @, {EMAIL_EXAMPLE}."
-    local, _, domain = value.rpartition("@")
+        return _("Enter an email address with an @, like name@example.com.")
+    local, _at, domain = value.rpartition("@")
     if not local:
-        return f"Enter the part before the @, {EMAIL_EXAMPLE}."
+        return _("Enter the part before the @, like name@example.com.")
     if not domain:
-        return f"Enter the part after the @, {EMAIL_EXAMPLE}."
+        return _("Enter the part after the @, like name@example.com.")
     try:
         validate_email(value, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError:
         if "." not in domain:
-            return f"Enter the whole domain after the @, {EMAIL_EXAMPLE}."
-        return f"Enter an email address in the correct format, {EMAIL_EXAMPLE}."
+            return _("Enter the whole domain after the @, like name@example.com.")
+        return _("Enter an email address in the correct format, like name@example.com.")
     return None
 
 
@@ -116,15 +116,15 @@ def normalise_phone(value: str) -> str:
     if not value:
         return ""
     if not value.startswith(("+", "00")):
-        raise ValueError(f"Start with + and your country code, {PHONE_EXAMPLE}.")
+        raise ValueError(_("Start with + and your country code, for example +44 20 7946 0000."))
     try:
         number = phonenumbers.parse("+" + value[2:] if value.startswith("00") else value, None)
     except phonenumbers.NumberParseException:
-        raise ValueError(
-            f"This is not a phone number we can read: use digits, {PHONE_EXAMPLE}."
-        ) from None
+        raise ValueError(_(
+            "This is not a phone number we can read: use digits, for example +44 20 7946 0000."
+        )) from None
     if not phonenumbers.is_valid_number(number):
-        raise ValueError("This phone number is not valid for its country code.")
+        raise ValueError(_("This phone number is not valid for its country code."))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
@@ -154,7 +154,7 @@ class PublicForm(FlaskForm):
 class HoneypotForm(PublicForm):
     """A public form with the honeypot: a field hidden from people that only bots fill in."""
 
-    website = StringField("Leave this field empty")
+    website = StringField(_l("Leave this field empty"))
 
     @property
     def sent_by_bot(self) -> bool:

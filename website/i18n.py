@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from babel import Locale
 from babel.messages.mofile import write_mo
@@ -30,7 +31,8 @@ def catalogue_languages(folder: Path = TRANSLATIONS) -> dict[str, str]:
     """English, then every language with a catalogue in `folder`, each named in its own words
     (a reader looks for their language in its words): adding a catalogue adds the language."""
     codes = sorted(path.parent.parent.name for path in folder.glob("*/LC_MESSAGES/messages.po"))
-    names = {code: Locale.parse(code).get_display_name(code) for code in [DEFAULT_LOCALE, *codes]}
+    names = {code: Locale.parse(code).get_display_name(code) or code
+             for code in [DEFAULT_LOCALE, *codes]}
     return {code: name[:1].upper() + name[1:] for code, name in names.items()}
 
 
@@ -92,6 +94,19 @@ def alternates(path: str | None = None) -> list[tuple[str, str]]:
     return links + [("x-default", base + locale_path(DEFAULT_LOCALE, path))]
 
 
+def without_language(url: str) -> str:
+    """A URL built on a /de or /fr page, without the prefix when its path has no language of
+    its own (admin, static files, health check): the prefix layer does not serve it there."""
+    if not has_request_context() or not request.environ.get(ENVIRON_KEY):
+        return url
+    parts = urlsplit(url)
+    prefixed = request.script_root
+    rest = parts.path[len(prefixed):]
+    if not parts.path.startswith(prefixed + "/") or not rest.startswith(UNLOCALISED):
+        return url
+    return urlunsplit(parts._replace(path=site_root() + rest))
+
+
 def here() -> str:
     """The current page as a local path with its language prefix: a form's `next`."""
     return request.script_root + (request.full_path if request.query_string else request.path)
@@ -141,6 +156,14 @@ def register_i18n(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LOCALE)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     babel.init_app(app, locale_selector=page_locale)
+    # Every url_for (in Python and templates) drops the prefix for the admin pages and files.
+    build = app.url_for
+
+    def url_for(endpoint: str, **values: Any) -> str:
+        return without_language(build(endpoint, **values))
+
+    app.url_for = url_for  # type: ignore[method-assign]
+    app.jinja_env.globals["url_for"] = url_for
     # `{% trans %}` blocks join their lines (babel.cfg extracts them the same way).
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.globals.update(

@@ -150,8 +150,15 @@
     button.className = "button button--secondary password-toggle__button";
     button.setAttribute("aria-controls", input.id);
     function label(shown) {
-      button.textContent = shown ? words.hide : words.show;
-      button.setAttribute("aria-label", shown ? words.hide_password : words.show_password);
+      // A short word on the button; its whole name ("Show password") for screen readers, in
+      // text (an aria-label would make the button a second match for the field's label).
+      var visible = document.createElement("span");
+      visible.setAttribute("aria-hidden", "true");
+      visible.textContent = shown ? words.hide : words.show;
+      var name = document.createElement("span");
+      name.className = "visually-hidden";
+      name.textContent = shown ? words.hide_password : words.show_password;
+      button.replaceChildren(visible, name);
       button.setAttribute("aria-pressed", shown ? "true" : "false");
     }
     label(false);

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, Field, PasswordField, StringField, TextAreaField
 from wtforms.fields import TelField
@@ -10,7 +11,12 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Validati
 from website.accounts.service import password_problem
 from website.forms import PublicForm, readable_text, strip, valid_email, valid_phone
 
-EMAIL_REQUIRED = "Enter your email address."
+EMAIL_REQUIRED = _l("Enter your email address.")
+
+
+AT_MOST_200 = _l("Use at most 200 characters.")
+AT_MOST_254 = _l("Use at most 254 characters.")
+TOO_LONG_PASSWORD = _l("This is longer than any password we accept.")  # noqa: S105 - a message
 
 
 def new_password(form: FlaskForm, field: Field) -> None:
@@ -20,18 +26,18 @@ def new_password(form: FlaskForm, field: Field) -> None:
         raise ValidationError(problem)
 
 
-def email_field(label: str = "Email address") -> EmailField:
+def email_field() -> EmailField:
     """The email field every account form uses."""
-    return EmailField(label, filters=[strip], validators=[
-        DataRequired(EMAIL_REQUIRED), Length(max=254, message="Use at most 254 characters."),
+    return EmailField(_l("Email address"), filters=[strip], validators=[
+        DataRequired(EMAIL_REQUIRED), Length(max=254, message=AT_MOST_254),
         readable_text(), valid_email,
     ])
 
 
 def name_field() -> StringField:
     """The person's name."""
-    return StringField("Name", filters=[strip], validators=[
-        DataRequired("Enter your name."), Length(max=200, message="Use at most 200 characters."),
+    return StringField(_l("Name"), filters=[strip], validators=[
+        DataRequired(_l("Enter your name.")), Length(max=200, message=AT_MOST_200),
         readable_text(),
     ])
 
@@ -41,16 +47,17 @@ class RegisterForm(PublicForm):
 
     email = email_field()
     name = name_field()
-    password = PasswordField("Password", validators=[DataRequired("Choose a password."),
-                                                     new_password])
-    password_confirm = PasswordField("Confirm password", validators=[
-        DataRequired("Type the password again."),
-        EqualTo("password", message="The two passwords do not match."),
+    password = PasswordField(_l("Password"), validators=[
+        DataRequired(_l("Choose a password.")), new_password,
+    ])
+    password_confirm = PasswordField(_l("Confirm password"), validators=[
+        DataRequired(_l("Type the password again.")),
+        EqualTo("password", message=_l("The two passwords do not match.")),
     ])
     age_confirm = BooleanField(
         "I am 13 years old or older",
-        validators=[DataRequired("This service is not for children under 13. "
-                                 "Tick the box to confirm you are 13 or older.")],
+        validators=[DataRequired(_l("This service is not for children under 13. "
+                                    "Tick the box to confirm you are 13 or older."))],
     )
 
 
@@ -58,11 +65,11 @@ class LoginForm(PublicForm):
     """Log in with email and password."""
 
     email = email_field()
-    password = PasswordField("Password", validators=[
-        DataRequired("Enter your password."),
-        Length(max=1000, message="This is longer than any password we accept."),
+    password = PasswordField(_l("Password"), validators=[
+        DataRequired(_l("Enter your password.")),
+        Length(max=1000, message=TOO_LONG_PASSWORD),
     ])
-    remember = BooleanField("Keep me logged in on this device")
+    remember = BooleanField(_l("Keep me logged in on this device"))
 
 
 class ForgotPasswordForm(PublicForm):
@@ -74,11 +81,12 @@ class ForgotPasswordForm(PublicForm):
 class ResetPasswordForm(PublicForm):
     """Choose a new password from a reset link."""
 
-    password = PasswordField("New password", validators=[DataRequired("Choose a password."),
-                                                         new_password])
-    password_confirm = PasswordField("Confirm new password", validators=[
-        DataRequired("Type the password again."),
-        EqualTo("password", message="The two passwords do not match."),
+    password = PasswordField(_l("New password"), validators=[
+        DataRequired(_l("Choose a password.")), new_password,
+    ])
+    password_confirm = PasswordField(_l("Confirm new password"), validators=[
+        DataRequired(_l("Type the password again.")),
+        EqualTo("password", message=_l("The two passwords do not match.")),
     ])
 
 
@@ -86,28 +94,29 @@ class AccountForm(FlaskForm):
     """The user's own contact details."""
 
     name = name_field()
-    organisation = StringField("Organisation", filters=[strip], validators=[
-        Optional(), Length(max=200, message="Use at most 200 characters."), readable_text(),
+    organisation = StringField(_l("Organisation"), filters=[strip], validators=[
+        Optional(), Length(max=200, message=AT_MOST_200), readable_text(),
     ])
     email = email_field()
-    phone = TelField("Phone", filters=[strip], validators=[
-        Optional(), Length(max=40, message="Use at most 40 characters."), readable_text(),
+    phone = TelField(_l("Phone"), filters=[strip], validators=[
+        Optional(), Length(max=40, message=_l("Use at most 40 characters.")), readable_text(),
         valid_phone,
     ])
-    address = TextAreaField("Postal address", filters=[strip], validators=[
-        Optional(), Length(max=1000, message="Use at most 1000 characters."),
+    address = TextAreaField(_l("Postal address"), filters=[strip], validators=[
+        Optional(), Length(max=1000, message=_l("Use at most 1000 characters.")),
         readable_text(multiline=True),
     ])
-    password = PasswordField("Current password (only to change your email address)", validators=[
-        Optional(), Length(max=1000, message="This is longer than any password we accept."),
-    ])
+    password = PasswordField(
+        _l("Current password (only to change your email address)"),
+        validators=[Optional(), Length(max=1000, message=TOO_LONG_PASSWORD)],
+    )
 
 
 class ConfirmEmailForm(FlaskForm):
     """Confirm an address from its emailed link (the password when not logged in as its holder)."""
 
-    password = PasswordField("Your password", validators=[
-        Optional(), Length(max=1000, message="This is longer than any password we accept."),
+    password = PasswordField(_l("Your password"), validators=[
+        Optional(), Length(max=1000, message=TOO_LONG_PASSWORD),
     ])
 
 

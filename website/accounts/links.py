@@ -9,6 +9,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
@@ -29,8 +30,6 @@ from website.i18n import localised_url
 from website.mail.service import queue_email
 
 RESET_TOKEN_LIFETIME = timedelta(hours=1)
-WRONG_PASSWORD = "That password is not right."  # noqa: S105 - a message
-PASSWORD_FOR_EMAIL = "Enter your current password to change your email address."  # noqa: S105
 TOKEN_MAX = 100
 
 
@@ -147,16 +146,16 @@ def confirm_email(token: str, user_id_logged_in: int | None, password: str) -> U
     A change of address takes effect here and ends every session of the account."""
     pending = pending_confirmation(token)
     if pending is None:
-        raise AccountError("token", "This link is not valid any more.")
+        raise AccountError("token", _("This link is not valid any more."))
     user = db.session.get(User, pending.user_id)
     assert user is not None  # the confirmation's user_id cascades: its user exists
     if user.id != user_id_logged_in and not check_password(password, user.password_hash):
-        raise AccountError("password", WRONG_PASSWORD)
+        raise AccountError("password", _("That password is not right."))
     now = utcnow()
     if pending.is_change:
         other = find_user_by_email(pending.email)
         if other is not None and other.id != user.id:
-            raise AccountError("token", "Another account uses this address now.")
+            raise AccountError("token", _("Another account uses this address now."))
         old_email = user.email
         user.email = pending.email
         queue_email(old_email, _l("Your email address was changed"), "email_changed", user.locale,
@@ -178,9 +177,11 @@ def request_email_change(user: User, new_email: str, password: str) -> bool:
     if new_email == user.email.lower():
         return False
     if not password:
-        raise AccountError("password", PASSWORD_FOR_EMAIL)
+        raise AccountError(
+            "password", _("Enter your current password to change your email address.")
+        )
     if not check_password(password, user.password_hash):
-        raise AccountError("password", WRONG_PASSWORD)
+        raise AccountError("password", _("That password is not right."))
     other = find_user_by_email(new_email)
     if other is not None:
         address_taken_notice(new_email)

@@ -12,6 +12,7 @@ from typing import cast
 import bcrypt
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -26,8 +27,9 @@ from website.mail.service import queue_email
 PASSWORD_MIN_LENGTH = 10
 # bcrypt only reads the first 72 bytes; longer passwords are refused rather than cut silently.
 PASSWORD_MAX_BYTES = 72
-LOGIN_FAILED = "Email or password is incorrect."
+LOGIN_FAILED = _l("Email or password is incorrect.")
 CONFIRM_LIFETIME = timedelta(hours=48)
+CONFIRM_HOURS = int(CONFIRM_LIFETIME.total_seconds() // 3600)
 WELCOME_SUBJECT = _l("Welcome to the Privacy Centre: confirm your email address")
 
 
@@ -58,13 +60,13 @@ def normalise_email(value: str) -> str:
 def password_problem(password: str) -> str | None:
     """Why a new password cannot be used, or None when it can."""
     if len(password) < PASSWORD_MIN_LENGTH:
-        return f"Use at least {PASSWORD_MIN_LENGTH} characters."
+        return _("Use at least %(count)d characters.", count=PASSWORD_MIN_LENGTH)
     if len(password.encode("utf-8", "replace")) > PASSWORD_MAX_BYTES:
-        return f"Use at most {PASSWORD_MAX_BYTES} bytes (about {PASSWORD_MAX_BYTES} letters)."
+        return _("Use at most %(count)d bytes (about %(count)d letters).", count=PASSWORD_MAX_BYTES)
     if any(ord(char) < 32 or ord(char) == 127 for char in password):
-        return "The password contains control characters that cannot be typed."
+        return _("The password contains control characters that cannot be typed.")
     if "\ufffd" in password:
-        return "The password contains characters that could not be read. Retype it."
+        return _("The password contains characters that could not be read. Retype it.")
     return None
 
 
@@ -176,7 +178,7 @@ def _confirmation_url(user: User, email: str) -> str:
 
 def send_confirmation(user: User, email: str, welcome: bool = False) -> None:
     """Email a link that proves the owner reads `email` (the caller commits)."""
-    hours = int(CONFIRM_LIFETIME.total_seconds() // 3600)
+    hours = CONFIRM_HOURS
     subject = WELCOME_SUBJECT if welcome else _l("Confirm your email address")
     queue_email(email, subject, "welcome" if welcome else "email_confirm", user.locale,
                 confirm_url=_confirmation_url(user, email), hours=hours)

@@ -12,6 +12,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from website.accounts import bp, links, service
@@ -76,7 +77,7 @@ def register() -> ResponseReturnValue:
 def register_sent() -> str:
     """Check your inbox: the link in the email confirms the address and finishes registering."""
     return render_template("accounts/register_sent.html",
-                           hours=int(service.CONFIRM_LIFETIME.total_seconds() // 3600))
+                           hours=service.CONFIRM_HOURS)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -117,7 +118,7 @@ def logout() -> ResponseReturnValue:
     The session token changes in the database, so a copy of this session cookie or of the
     remember-me cookie opens nothing any more (nor do the user's other sessions)."""
     end_sessions_here_and_everywhere()
-    flash("You have been logged out.", "success")
+    flash(_("You have been logged out."), "success")
     return redirect(url_for("pages.home"), 303)
 
 
@@ -128,7 +129,7 @@ def logout_everywhere() -> ResponseReturnValue:
     if not ButtonForm().validate_on_submit():
         return redirect(url_for("accounts.account"), 303)
     end_sessions_here_and_everywhere()
-    flash("You have been logged out on every device.", "success")
+    flash(_("You have been logged out on every device."), "success")
     return redirect(url_for("accounts.login"), 303)
 
 
@@ -160,7 +161,7 @@ def reset_password(token: str) -> ResponseReturnValue:
             return render_template("accounts/reset_invalid.html"), 410
         session.clear()
         logout_user()
-        flash("Your password has been changed. Log in with your new password.", "success")
+        flash(_("Your password has been changed. Log in with your new password."), "success")
         return redirect(url_for("accounts.login"), 303)
     return render_template("accounts/reset_password.html", form=form)
 
@@ -179,10 +180,10 @@ def account() -> ResponseReturnValue:
         except service.AccountError as error:
             getattr(form, error.field).errors.append(error.message)
         else:
-            flash("Your details have been saved.", "success")
+            flash(_("Your details have been saved."), "success")
             if changing:
-                flash("We sent a link to your new address: the change takes effect when you "
-                      "follow it.", "info")
+                flash(_("We sent a link to your new address: the change takes effect when you "
+                        "follow it."), "info")
             return redirect(url_for("accounts.account"), 303)
     return render_template(
         "accounts/account.html", form=form, user=user, button=ButtonForm(),
@@ -202,7 +203,8 @@ def resend_confirmation() -> ResponseReturnValue:
     """Send a new link for the address that waits to be confirmed."""
     if ButtonForm().validate_on_submit():
         links.resend_confirmation(current_user._get_current_object())
-        flash("We sent you a new link. It works once, for 48 hours.", "info")
+        flash(_("We sent you a new link. It works once, for %(hours)d hours.",
+                hours=service.CONFIRM_HOURS), "info")
     return redirect(url_for("accounts.account"), 303)
 
 
@@ -233,7 +235,7 @@ def confirm_email() -> ResponseReturnValue:
             form.password.errors.append(error.message)
         else:
             start_session(user, remember=False)  # the old token ended every session
-            flash("Your email address is confirmed.", "success")
+            flash(_("Your email address is confirmed."), "success")
             return redirect(url_for("accounts.account"), 303)
     return render_template("accounts/confirm_email.html", form=form, pending=pending,
                            needs_password=pending.user_id != logged_in_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -31,32 +32,33 @@ class RightsRequestForm(HoneypotForm):
     """A data-rights request from anyone with an email address."""
 
     request_type = RadioField(
-        "Which right do you want to use?",
+        _l("Which right do you want to use?"),
         choices=[SelectChoice(key, label) for key, (label, _) in TYPES.items()],
-        validators=[InputRequired("Choose the right you want to use.")],
+        validators=[InputRequired(_l("Choose the right you want to use."))],
     )
     name = StringField(
-        "Your name",
+        _l("Your name"),
         filters=[strip],
-        validators=[DataRequired("Enter your name."),
-                    Length(max=200, message="Keep your name to 200 characters."), readable_line],
+        validators=[DataRequired(_l("Enter your name.")),
+                    Length(max=200, message=_l("Keep your name to 200 characters.")),
+                    readable_line],
     )
     email = StringField(
-        "Your email address",
+        _l("Your email address"),
         filters=[strip],
         validators=[
-            DataRequired("Enter your email address."),
-            Length(max=254, message="An email address has at most 254 characters."),
+            DataRequired(_l("Enter your email address.")),
+            Length(max=254, message=_l("An email address has at most 254 characters.")),
             readable_line,
             valid_email,
         ],
     )
     details = TextAreaField(
-        "Details (optional)",
+        _l("Details (optional)"),
         filters=[strip],
         validators=[
-            Length(max=DETAILS_MAX, message=f"Please keep the details under {DETAILS_MAX} "
-                   "characters."),
+            Length(max=DETAILS_MAX,
+                   message=_l("Please keep the details under %(max)d characters.")),
             readable_lines,
         ],
     )
@@ -105,7 +107,7 @@ class DeleteAccountForm(FlaskForm):
     """Confirm account deletion with the current password."""
 
     password = PasswordField(
-        "Your password", validators=[DataRequired("Enter your password to confirm.")]
+        _l("Your password"), validators=[DataRequired(_l("Enter your password to confirm."))]
     )
 
 
@@ -191,14 +193,16 @@ class NewStatusLinkForm(PublicForm):
     """Ask for a new status link: the reference and the address the request was made from."""
 
     reference = StringField(
-        "Reference", filters=[strip],
-        validators=[DataRequired("Enter the reference, like RR-ABCD2345."), Length(max=20),
+        _l("Reference"), filters=[strip],
+        validators=[DataRequired(_l("Enter the reference, like RR-ABCD2345.")),
+                    Length(max=20, message=_l("A reference has at most 20 characters.")),
                     readable_line],
     )
     email = StringField(
-        "The email address you made the request from", filters=[strip],
+        _l("The email address you made the request from"), filters=[strip],
         validators=[
-            DataRequired("Enter your email address."), Length(max=254),
+            DataRequired(_l("Enter your email address.")),
+            Length(max=254, message=_l("An email address has at most 254 characters.")),
             valid_email, readable_line,
         ],
     )

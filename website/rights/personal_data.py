@@ -32,6 +32,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select, update
 
 from website.accounts.models import EmailConfirmation, PasswordResetToken, User
@@ -43,6 +44,7 @@ from website.mail.models import OutboxEmail
 from website.mail.service import erase_mail_to
 from website.processing import erase_limits, limits_as_export
 from website.rights.models import RightsRequest, RightsRequestEvent
+from website.rights.service import CLOSED_ERASED
 from website.support.service import anonymise_requests, as_export, requests_for_email
 
 ERASED = "[erased]"
@@ -243,14 +245,14 @@ class ErasureReport:
     kept: list[tuple[str, str]] = field(default_factory=list)
 
 
-KEPT = [
-    ("Your data-rights requests: reference, type, status and dates only",
-     "The law requires us to prove we answered them; we keep them 24 months after closing, "
-     "with your name and details erased and your address replaced by a one-way fingerprint."),
-    ("Your cookie-consent records, no longer linked to you",
-     "They prove what a browser agreed to; nothing in them identifies you any more."),
-    ("Your support requests, with every personal detail replaced by “[erased]”",
-     "Only the reference, category, status and dates remain, for our support statistics."),
+KEPT: list[tuple[str, str]] = [
+    (_l("Your data-rights requests: reference, type, status and dates only"),
+     _l("The law requires us to prove we answered them; we keep them 24 months after closing, "
+        "with your name and details erased and your address replaced by a one-way fingerprint.")),
+    (_l("Your cookie-consent records, no longer linked to you"),
+     _l("They prove what a browser agreed to; nothing in them identifies you any more.")),
+    (_l("Your support requests, with every personal detail replaced by “[erased]”"),
+     _l("Only the reference, category, status and dates remain, for our support statistics.")),
 ]
 
 
@@ -272,7 +274,7 @@ def _erase_rights_request(item: RightsRequest, email: str) -> None:
 
 def _close_erased(item: RightsRequest, actor_id: int | None) -> None:
     # Nobody can be told about it any more, so it is closed rather than left in the queue.
-    note = "Closed: the personal data it concerned was erased."
+    note = CLOSED_ERASED
     item.events.append(RightsRequestEvent(actor_id=actor_id, from_status=item.status,
                                           to_status="completed", note=note))
     item.status, item.outcome, item.closed_at = "completed", note, utcnow()

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from typing import Any, Literal
 
 from flask import current_app
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
@@ -26,11 +27,13 @@ from website.references import new_reference
 from website.rights.dates import add_months, one_calendar_month_after
 from website.rights.models import RightsRequest, RightsRequestEvent
 
-# One plain sentence per right, shown on the form and in the emails (lazy: each reader's language).
+# One plain sentence per right, shown on the form and in the emails.
+# Lazy: the owner reads them in the page's language, the admin pages in English.
 TYPES: dict[str, tuple[str, str]] = {
     "access": (_l("Access"), _l("Get a copy of the personal data we hold about you.")),
     "correction": (
-        _l("Correction"), _l("Have personal data about you that is wrong or incomplete put right.")
+        _l("Correction"),
+        _l("Have personal data about you that is wrong or incomplete put right."),
     ),
     "deletion": (
         _l("Deletion"), _l("Have your account and the personal data we hold about you erased.")
@@ -63,6 +66,26 @@ MANUAL_TYPES = ("correction", "restriction", "objection")
 # Types that limit processing as soon as they are verified (see website/processing.py).
 LIMITING_TYPES = ("restriction", "objection")
 REFERENCE_SHAPE = re.compile(r"RR-[0-9A-Z]{4,16}")
+
+
+def N_(text: str) -> str:  # noqa: N802 - the marker pybabel extracts by default
+    """Mark an English text that is stored as it is (the admin pages show it so) and shown to
+    the owner in their page's language (`shown_note`)."""
+    return text
+
+
+# The history lines the site writes itself (an admin's own words are shown as written).
+VERIFIED_AT_ONCE = N_("Verified at once: submitted while logged in as the owner.")
+CONFIRMED_BY_LINK = N_("Confirmed by the emailed link.")
+WORK_STARTED = N_("Work on the request has started.")
+EXPORT_DOWNLOADED = N_("The owner downloaded the data export.")
+CLOSED_ERASED = N_("Closed: the personal data it concerned was erased.")
+
+
+def shown_note(note: str) -> str:
+    """A stored history line or outcome for the owner: in the page's language when the site
+    wrote it, as written otherwise."""
+    return gettext(note) if note else note
 
 
 class RightsError(ValueError):
@@ -182,7 +205,7 @@ def submit_request(
         # Only an account that has confirmed this very address skips the emailed link.
         assert user is not None  # owns_email is False without a user
         item.user_id = user.id
-        mark_verified(item, user.id, "Verified at once: submitted while logged in as the owner.")
+        mark_verified(item, user.id, VERIFIED_AT_ONCE)
         db.session.commit()
         return item, None
     token = send_confirmation(item)
@@ -268,7 +291,7 @@ def verify(token: str) -> tuple[str, RightsRequest | None]:
     outcome, item = verification_state(token)
     if outcome == "ok":
         assert item is not None  # "ok" always comes with its request
-        mark_verified(item, None, "Confirmed by the emailed link.")
+        mark_verified(item, None, CONFIRMED_BY_LINK)
         db.session.commit()
     return outcome, item
 
@@ -332,7 +355,7 @@ def log_export_download(item: RightsRequest) -> None:
     """Write the download into the request's history and the audit log."""
     item.events.append(
         RightsRequestEvent(from_status=item.status, to_status=item.status,
-                           note="The owner downloaded the data export.")
+                           note=EXPORT_DOWNLOADED)
     )
     record_audit("rights.export_downloaded", item.reference, {})
     db.session.commit()

@@ -17,6 +17,8 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
 
 from website.accounts.service import owned_email
@@ -43,7 +45,23 @@ SESSION_KEY = "rights_references"
 PENDING_KEY = "rights_pending"
 # The request just confirmed: its status page says so once (only that page takes the note).
 CONFIRMED_KEY = "rights_confirmed"
-NOT_FOUND = "There is no request at this address, or it is not yours to see."
+NOT_FOUND = _l("There is no request at this address, or it is not yours to see.")
+
+
+bp.add_app_template_global(service.shown_note)
+
+
+@bp.app_template_global()
+def rights_type_label(request_type: str) -> str:
+    """A right's name, in the page's language."""
+    pair = service.TYPES.get(request_type)
+    return str(pair[0]) if pair else request_type
+
+
+@bp.app_template_global()
+def rights_status_label(status: str) -> str:
+    """A request's status, in the page's language."""
+    return str(service.STATUSES.get(status, status))
 
 
 def rights_rate_limit() -> str:
@@ -64,9 +82,9 @@ def owned_or_404(reference: str, token: str | None = None) -> RightsRequest:
     if not service.owner_can_view(rights_request, user, session.get(SESSION_KEY, []), token):
         if token and rights_request is not None and rights_request.verified_at is not None:
             if service.status_token_state(rights_request, token) == "expired":
-                abort(410, "This status link has expired. Ask for a new one at "
-                           + url_for("rights.new_status_link") + ".")
-        abort(404, NOT_FOUND)
+                abort(410, _("This status link has expired. Ask for a new one at %(url)s.",
+                             url=url_for("rights.new_status_link")))
+        abort(404, str(NOT_FOUND))
     assert rights_request is not None  # owner_can_view refuses a request that does not exist
     return rights_request
 
@@ -121,10 +139,10 @@ def resend() -> ResponseReturnValue:
     if ActionForm().validate_on_submit() and isinstance(reference, str):
         outcome = service.resend_confirmation(reference)
         messages = {
-            "sent": ("We have sent the email again. Only the link in the newest email works.",
+            "sent": (_("We have sent the email again. Only the link in the newest email works."),
                      "success"),
-            "confirmed": ("This request is already confirmed.", "info"),
-            "gone": ("This request has expired. Please send it again.", "error"),
+            "confirmed": (_("This request is already confirmed."), "info"),
+            "gone": (_("This request has expired. Please send it again."), "error"),
         }
         flash(*messages[outcome])
     return redirect(url_for("rights.requested"), 303)
@@ -141,12 +159,13 @@ def verify(token: str) -> ResponseReturnValue:
     else:
         outcome, rights_request = service.verification_state(token)
     if outcome == "unknown":
-        abort(404, "This confirmation link is not valid. Please check that you copied all of it.")
+        abort(404, _("This confirmation link is not valid. Please check that you copied all of "
+                     "it."))
     if outcome == "expired":
-        abort(410, "This confirmation link has expired. Please send your request again.")
+        abort(410, _("This confirmation link has expired. Please send your request again."))
     if outcome == "used":
-        abort(410, "This confirmation link has already been used. Your request is confirmed; "
-                   "use the status link in our emails to follow it.")
+        abort(410, _("This confirmation link has already been used. Your request is confirmed; "
+                     "use the status link in our emails to follow it."))
     if not confirming:
         return render_template("rights/verify.html", form=form, item=rights_request,
                                types=service.TYPES)
@@ -198,9 +217,9 @@ def export_download(reference: str, token: str) -> ResponseReturnValue:
     """The JSON export of a completed access or portability request (link valid 7 days)."""
     rights_request = owned_or_404(reference)
     if rights_request.request_type not in ("access", "portability"):
-        abort(404, NOT_FOUND)
+        abort(404, str(NOT_FOUND))
     if not service.export_token_valid(rights_request, token):
-        abort(410, "This download link has expired. Please make a new access request.")
+        abort(410, _("This download link has expired. Please make a new access request."))
     data = export_personal_data(rights_request.email)
     service.log_export_download(rights_request)
     return json_download(data, f"personal-data-{reference}.json")
@@ -235,7 +254,7 @@ def account_delete() -> tuple[str, int] | str:
         return render_template("rights/account_delete.html", form=form), 400
     report = workflow.delete_account(current_user._get_current_object(), form.password.data or "")
     if report is None:
-        form.password.errors.append("That password is not right. Nothing has been deleted.")
+        form.password.errors.append(_("That password is not right. Nothing has been deleted."))
         return render_template("rights/account_delete.html", form=form), 400
     logout_user()
     session.clear()

@@ -28,6 +28,7 @@ from website.rights.service import (
     OPEN,
     STATUSES,
     TYPES,
+    WORK_STARTED,
     RightsError,
     add_event,
     export_token,
@@ -101,7 +102,7 @@ def available_actions(item: RightsRequest) -> list[str]:
 def start(item: RightsRequest, actor: User) -> None:
     """Verified -> in progress."""
     _check_start(item)
-    add_event(item, "in_progress", "Work on the request has started.", actor.id)
+    add_event(item, "in_progress", WORK_STARTED, actor.id)
     notify(item, _l("We are working on your data-rights request"), "rights_update")
     _audit("start", item, actor, from_status="verified", to_status="in_progress")
     db.session.commit()

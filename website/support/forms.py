@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from flask_babel import format_number
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -18,8 +21,8 @@ from website.forms import (
 )
 from website.support.service import CATEGORIES, MESSAGE_MAX, SUBJECT_MAX
 
-SHORT_TEXT = Length(max=200, message="Keep this to 200 characters.")
-EMAIL_LENGTH = Length(max=254, message="An email address has at most 254 characters.")
+SHORT_TEXT = Length(max=200, message=_l("Keep this to 200 characters."))
+EMAIL_LENGTH = Length(max=254, message=_l("An email address has at most 254 characters."))
 readable = readable_text()
 readable_lines = readable_text(multiline=True)
 
@@ -28,63 +31,64 @@ def message_length(form: FlaskForm, field: Field) -> None:
     """A clear message that says how long the text is."""
     length = len(field.data or "")
     if length > MESSAGE_MAX:
-        raise ValidationError(
-            f"Please keep your message to {MESSAGE_MAX:,} characters; it has {length:,}."
-        )
+        raise ValidationError(_(
+            "Please keep your message to %(most)s characters; it has %(length)s.",
+            most=format_number(MESSAGE_MAX), length=format_number(length),
+        ))
 
 
 class SupportRequestForm(HoneypotForm):
     """The public support form (fixed field names), with a honeypot named `website`."""
 
     name = StringField(
-        "Your name",
+        _l("Your name"),
         filters=[strip],
-        validators=[sent_once, DataRequired("Enter your name."), SHORT_TEXT, readable],
+        validators=[sent_once, DataRequired(_l("Enter your name.")), SHORT_TEXT, readable],
     )
     organisation = StringField(
-        "Organisation (optional)",
+        _l("Organisation (optional)"),
         filters=[strip],
         validators=[sent_once, Optional(), SHORT_TEXT, readable],
     )
     email = StringField(
-        "Email address",
+        _l("Email address"),
         filters=[strip],
         validators=[
-            sent_once, DataRequired("Enter your email address."), EMAIL_LENGTH,
+            sent_once, DataRequired(_l("Enter your email address.")), EMAIL_LENGTH,
             readable, normalised_email,
         ],
     )
     phone = StringField(
-        "Phone (optional)",
+        _l("Phone (optional)"),
         filters=[strip],
         validators=[sent_once, Optional(), readable, valid_phone],
     )
     category = SelectField(
-        "What is it about?",
-        choices=[SelectChoice("", "Choose a category")]
+        _l("What is it about?"),
+        choices=[SelectChoice("", _l("Choose a category"))]
         + [SelectChoice(key, label) for key, label in CATEGORIES.items()],
         validate_choice=False,
         validators=[sent_once],
     )
     subject = StringField(
-        "Subject", filters=[strip],
+        _l("Subject"), filters=[strip],
         validators=[
-            sent_once, DataRequired("Enter a subject."),
-            Length(max=SUBJECT_MAX, message=f"Keep the subject to {SUBJECT_MAX} characters."),
+            sent_once, DataRequired(_l("Enter a subject.")),
+            Length(max=SUBJECT_MAX, message=_l("Keep the subject to %(max)d characters.")),
             readable,
         ],
     )
     message = TextAreaField(
-        "Message",
+        _l("Message"),
         filters=[unix_newlines],
-        validators=[sent_once, DataRequired("Enter your message."), message_length,
+        validators=[sent_once, DataRequired(_l("Enter your message.")), message_length,
                     readable_lines],
     )
 
     def validate_category(self, field: Field) -> None:
         """One of the listed categories, with a message a person can act on."""
         if field.data not in CATEGORIES:
-            raise ValidationError("Choose one of the listed categories.")
+            raise ValidationError(_("Choose one of the listed categories."))
 
 
 class ReplyForm(FlaskForm):

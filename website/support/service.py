@@ -20,7 +20,8 @@ from website.search import QueueSearch
 from website.support.models import SupportReply, SupportRequest
 
 # Category keys (stored) and their labels (shown). One place; the form and the queue read it.
-CATEGORIES = {
+# Lazy: the visitor reads them in the page's language, the admin pages in English.
+CATEGORIES: dict[str, str] = {
     "general": _l("General question"),
     "billing": _l("Billing"),
     "api_problem": _l("Technical problem with the API"),
@@ -30,6 +31,8 @@ CATEGORIES = {
 # A leaked key lets anyone call the API as its owner: it goes to the top of the queue.
 URGENT_CATEGORY = "compromised_key"
 STATUSES = ("open", "closed")
+# As the requester reads a status on their own pages.
+STATUS_LABELS: dict[str, str] = {"open": _l("open"), "closed": _l("closed")}
 MESSAGE_MAX = 10_000
 SUBJECT_MAX = 200
 PER_PAGE = 50

@@ -12,6 +12,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from website.extensions import csrf, limiter
@@ -25,7 +26,7 @@ from website.support.models import SupportRequest
 # can show the request's content; anyone else holding the URL sees nothing of it.
 SESSION_KEY = "support_references"
 SESSION_KEEP = 10
-NOT_YOURS = (
+NOT_YOURS = _l(
     "There is no support request to show at this address. If you sent one, its reference is in"
     " the confirmation email we sent you."
 )
@@ -92,7 +93,7 @@ def submitted(reference: str) -> str:
     support_request = service.request_by_reference(reference)
     # Unknown and someone else's look the same: a reference's existence is not revealed either.
     if support_request is None or not may_see(support_request):
-        abort(404, NOT_YOURS)
+        abort(404, str(NOT_YOURS))
     return render_template(
         "support/submitted.html",
         support_request=support_request,
@@ -108,6 +109,12 @@ def received() -> str:
 
 
 @bp.app_template_global()
+def support_status_label(status: str) -> str:
+    """A request's status as its requester reads it (in the page's language)."""
+    return str(service.STATUS_LABELS.get(status, status))
+
+
+@bp.app_template_global()
 def support_category_label(key: str) -> str:
-    """The human label of a category key."""
-    return service.CATEGORIES.get(key, key)
+    """The human label of a category key (in the page's language)."""
+    return str(service.CATEGORIES.get(key, key))
