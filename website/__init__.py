@@ -95,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     from website.accounts import views as accounts_views  # noqa: F401 - the routes
     from website.admin import audit, consents, processing  # noqa: F401 - the routes
     from website.admin import policy as admin_policy  # noqa: F401 - the routes
+    from website.admin import policy_translations  # noqa: F401 - the routes
     from website.admin import rights as admin_rights  # noqa: F401 - the routes
     from website.admin import support as admin_support  # noqa: F401 - the routes
     from website.admin import views as admin_views  # noqa: F401 - the routes
