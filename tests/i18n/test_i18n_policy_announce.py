@@ -67,7 +67,8 @@ def test_later_batches_use_the_translation_attached_meanwhile(app, users, monkey
     users.create(email="lise@example.com", name="Lise Meitner", locale="de")
     publish_material(app)
     with app.app_context():
-        attach_translation(2, "de", "## Ihre Rechte\n\nWiderspruch.\n", "Widerspruch gegen Profiling")
+        attach_translation(2, "de", "## Ihre Rechte\n\nWiderspruch.\n",
+                           "Widerspruch gegen Profiling")
         announce.continue_announcements()
         bodies = {e.to_address: e.body_text for e in db.session.scalars(select(OutboxEmail))}
     assert "(auf Englisch)" in bodies["ada@example.com"]

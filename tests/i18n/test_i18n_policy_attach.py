@@ -137,12 +137,16 @@ def test_without_lang_the_import_publishes_a_version_as_before(app, runner, tmp_
 
 def test_a_published_translation_is_immutable(app):
     with app.app_context():
-        german = db.session.scalar(select(PolicyTranslation).where(PolicyTranslation.locale == "de"))
+        german = db.session.scalar(
+            select(PolicyTranslation).where(PolicyTranslation.locale == "de")
+        )
         german.markdown = "## Geändert"
         with pytest.raises(ImmutableVersionError, match="de translation"):
             db.session.commit()
         db.session.rollback()
-        german = db.session.scalar(select(PolicyTranslation).where(PolicyTranslation.locale == "de"))
+        german = db.session.scalar(
+            select(PolicyTranslation).where(PolicyTranslation.locale == "de")
+        )
         db.session.delete(german)
         with pytest.raises(ImmutableVersionError):
             db.session.commit()

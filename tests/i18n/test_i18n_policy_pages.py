@@ -9,7 +9,8 @@ from website.policy.service import publish_version, today
 from website.policy.translations import attach_translation
 
 V2 = "## Your Rights\n\nYou may now also object to profiling.\n\n## Contact\n\nWrite to us.\n"
-V2_DE = "## Ihre Rechte\n\nSie können nun auch dem Profiling widersprechen.\n\n## Kontakt\n\nSchreiben Sie uns.\n"
+V2_DE = ("## Ihre Rechte\n\nSie können nun auch dem Profiling widersprechen.\n\n"
+         "## Kontakt\n\nSchreiben Sie uns.\n")
 
 
 def publish_v2(app, german: bool = False, material: bool = False) -> None:

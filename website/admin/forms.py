@@ -29,6 +29,14 @@ def parse_iso_date(text: str) -> date | None:
         return None
 
 
+def check_policy_text(field: TextAreaField, what: str) -> None:
+    """A policy text (a draft's or a translation's) is required and at most 200 kB."""
+    if not (field.data or "").strip():
+        raise ValidationError(f"Write the {what}.")
+    if len(field.data.encode("utf-8")) > MAX_MARKDOWN_BYTES:
+        raise ValidationError(f"The {what} is over 200 kB. Shorten it.")
+
+
 class DraftForm(FlaskForm):
     """A policy draft: its Markdown and what publishing it would say."""
 
@@ -58,10 +66,7 @@ class DraftForm(FlaskForm):
 
     def validate_markdown(self, field: TextAreaField) -> None:
         """The text is required and at most 200 kB."""
-        if not (field.data or "").strip():
-            raise ValidationError("Write the policy text.")
-        if len(field.data.encode("utf-8")) > MAX_MARKDOWN_BYTES:
-            raise ValidationError("The policy text is over 200 kB. Shorten it.")
+        check_policy_text(field, "policy text")
 
     def validate_effective(self, field: StringField) -> None:
         """Empty, or a real date written YYYY-MM-DD."""
@@ -124,10 +129,7 @@ class TranslationForm(FlaskForm):
 
     def validate_markdown(self, field: TextAreaField) -> None:
         """The text is required and at most 200 kB."""
-        if not (field.data or "").strip():
-            raise ValidationError("Write the translated text.")
-        if len(field.data.encode("utf-8")) > MAX_MARKDOWN_BYTES:
-            raise ValidationError("The translated text is over 200 kB. Shorten it.")
+        check_policy_text(field, "translated text")
 
     @property
     def text(self) -> str:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask import Response, abort, make_response, render_template, request
-from flask_babel import gettext as _
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
 from website.i18n import page_locale
