@@ -62,6 +62,7 @@ def test_admin_attaches_a_translation_after_the_confirm_page(app, client, auth):
     listing = client.get("/admin/policy").get_data(as_text=True)
     assert 'href="/admin/policy/translations/2/de"' in listing
     assert 'href="/admin/policy/translations/1/de"' not in listing  # shipped: published
+    assert '<a href="/de/privacy/versions/1">published</a>' in listing
     form = client.get("/admin/policy/translations/2/de").get_data(as_text=True)
     assert "Deutsch translation of version 2" in form
     url = "/admin/policy/translations/2/de"

@@ -10,7 +10,7 @@ from website.accounts.guards import admin_required
 from website.admin import bp
 from website.admin.confirm import Confirmation, confirmation_page, confirmed
 from website.admin.forms import TranslationForm
-from website.i18n import LANGUAGES
+from website.i18n import LANGUAGES, locale_path
 from website.policy.models import PolicyVersion
 from website.policy.render import render_policy
 from website.policy.service import get_version
@@ -22,6 +22,12 @@ from website.policy.translations import (
 )
 
 TRANSLATION_ACTIONS = ("preview", "publish")
+
+
+@bp.app_template_global()
+def public_page(locale: str, endpoint: str, **values: object) -> str:
+    """A public page in `locale`, linked from a page without a language (the admin's)."""
+    return locale_path(locale, url_for(endpoint, **values).removeprefix(request.script_root))
 
 
 def translated_version(number: int, locale: str) -> PolicyVersion:
