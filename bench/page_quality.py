@@ -41,6 +41,7 @@ from bench._site import (  # noqa: E402
 
 LIGHTHOUSE_PAGES = [
     "/", "/privacy", "/privacy/diff?from=1&to=2", "/cookies", "/support", "/rights", "/login",
+    "/de/privacy",
 ]
 # Scanned logged in as the demo admin.
 LIGHTHOUSE_ADMIN_PAGES = ["/admin/"]
@@ -50,6 +51,9 @@ VALIDATED_PAGES = [
     "/privacy/versions",
     "/privacy/versions/1",
     "/privacy/diff?from=1&to=2",
+    "/de/privacy",
+    "/fr/privacy/versions",
+    "/de/privacy/diff?from=1&to=2",
     "/cookies",
     "/support",
     "/rights",
