@@ -5,6 +5,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import select
+
+from website.extensions import db
+from website.policy.models import PolicyTranslation, PolicyVersion
+from website.policy.render import render_policy
 from website.policy.service import publish_version, today
 from website.policy.translations import attach_translation
 
@@ -161,3 +166,20 @@ def test_upcoming_version_marked_in_french(app, client):
         publish_version(V2, today() + timedelta(days=10), "Later")
     page = client.get("/fr/privacy/versions/2").get_data(as_text=True)
     assert "Cette version est à venir" in page
+
+
+def test_another_workers_translation_reaches_the_stored_pages(app, client):
+    """A translation attached by another worker (no forget here) shows once the published state
+    is checked again: the page cache counts translations too."""
+    publish_v2(app)
+    assert "noch nicht übersetzt" in client.get("/de/privacy").text  # stored
+    with app.app_context():
+        version_id = db.session.scalar(select(PolicyVersion.id).where(PolicyVersion.number == 2))
+        rendered = render_policy(V2_DE)
+        db.session.add(PolicyTranslation(version_id=version_id, locale="de", markdown=V2_DE,
+                                         html=rendered.html, toc=rendered.toc))
+        db.session.commit()
+    assert "noch nicht übersetzt" in client.get("/de/privacy").text  # still remembered
+    app.extensions["page_cache"].checked_until = 0.0  # POLICY_CACHE_SECONDS have passed
+    app.extensions.get("policy_cache", {}).clear()
+    assert "Sie können nun auch dem Profiling widersprechen." in client.get("/de/privacy").text
