@@ -69,6 +69,7 @@ def test_untranslated_version_shows_the_english_with_a_german_notice(app, client
     assert "Diese Version ist noch nicht übersetzt" in page
     assert "You may now also object to profiling." in page
     assert '<div class="policy-body" lang="en">' in page
+    assert ': <span lang="en">Profiling</span>' in page  # the English summary, said so
     assert "Übersetzung — es gilt" not in page
     french = client.get("/fr/privacy").get_data(as_text=True)
     assert "Cette version n’est pas encore traduite" in french

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -25,7 +27,7 @@ TRANSLATION_ACTIONS = ("preview", "publish")
 
 
 @bp.app_template_global()
-def public_page(locale: str, endpoint: str, **values: object) -> str:
+def public_page(locale: str, endpoint: str, **values: Any) -> str:
     """A public page in `locale`, linked from a page without a language (the admin's)."""
     return locale_path(locale, url_for(endpoint, **values).removeprefix(request.script_root))
 
