@@ -8,11 +8,12 @@ from datetime import date, timedelta
 from flask import current_app, g, render_template
 from flask_babel import gettext as _
 from sqlalchemy import (
-    ColumnElement,
+    Case,
     DateTime,
     Integer,
     String,
     Text,
+    case,
     func,
     insert,
     literal,
@@ -132,18 +133,21 @@ def emails_by_language(announcement: PolicyAnnouncement) -> dict[str, Announceme
     return emails
 
 
-def in_language(locale: str) -> ColumnElement[bool]:
-    """The users who read `locale`: English for every locale without its own email."""
-    if locale == DEFAULT_LOCALE:
-        return User.locale.not_in(TRANSLATED_LANGUAGES) | User.locale.is_(None)
-    return User.locale == locale
+def in_their_language(emails: dict[str, AnnouncementEmail], part: str, kind: type) -> Case:
+    """One part of the email (subject, body_text, body_html) in each user's language, as SQL:
+    English for every locale without its own email."""
+    return case(
+        *((User.locale == code, literal(getattr(email, part), kind))
+          for code, email in emails.items() if code != DEFAULT_LOCALE),
+        else_=literal(getattr(emails[DEFAULT_LOCALE], part), kind),
+    )
 
 
 def queue_next_batch(announcement: PolicyAnnouncement) -> int:
     """Queue the email for the next batch of users (in the caller's transaction); how many.
 
-    The email has no name in it, so it is one body per language: one INSERT ... SELECT per
-    language instead of a render and a round trip per user."""
+    The email has no name in it, so it is one body per language, picked by the user's locale in
+    one INSERT ... SELECT instead of a render and a round trip per user."""
     upper = db.session.scalar(
         select(func.max(User.id)).where(
             User.id.in_(
@@ -165,18 +169,18 @@ def queue_next_batch(announcement: PolicyAnnouncement) -> int:
         "to_address", "subject", "body_text", "body_html",
         "created_at", "next_attempt_at", "attempts", "last_error",
     ]
-    for locale, email in emails_by_language(announcement).items():
-        rows = select(
-            User.email,
-            literal(email.subject, String),
-            literal(email.body_text, Text),
-            literal(email.body_html, Text),
-            literal(now, DateTime),
-            literal(now, DateTime),
-            literal(0, Integer),
-            literal("", String),
-        ).where(in_batch, in_language(locale))
-        db.session.execute(insert(OutboxEmail).from_select(columns, rows))
+    emails = emails_by_language(announcement)
+    rows = select(
+        User.email,
+        in_their_language(emails, "subject", String),
+        in_their_language(emails, "body_text", Text),
+        in_their_language(emails, "body_html", Text),
+        literal(now, DateTime),
+        literal(now, DateTime),
+        literal(0, Integer),
+        literal("", String),
+    ).where(in_batch)
+    db.session.execute(insert(OutboxEmail).from_select(columns, rows))
     # INSERT ... SELECT reports no row count on every driver: count the batch instead.
     queued = db.session.scalar(select(func.count()).select_from(User).where(in_batch))
     # Moving the cursor only from the value this worker read makes a racing worker's update
