@@ -23,6 +23,11 @@ from website.policy.render import render_policy
 from website.policy.service import forget_remembered, get_version, remembered
 
 TRANSLATED_LANGUAGES = PREFIXED  # every language but English, which is the original
+# The summary of version 1 ("First published version.") in the shipped languages.
+SHIPPED_SUMMARIES = {
+    "de": "Erste veröffentlichte Version.",
+    "fr": "Première version publiée.",
+}
 
 
 class TranslationError(ValueError):
@@ -152,13 +157,6 @@ def attach_shipped_translations(number: int) -> list[str]:
             attach_translation(number, locale, path.read_text(encoding="utf-8"), summary)
             attached.append(locale)
     return attached
-
-
-# The summary of version 1 ("First published version.") in the shipped languages.
-SHIPPED_SUMMARIES = {
-    "de": "Erste veröffentlichte Version.",
-    "fr": "Première version publiée.",
-}
 
 
 @dataclass(frozen=True)
