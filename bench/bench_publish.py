@@ -3,7 +3,8 @@
 Usage: .venv/bin/python bench/bench_publish.py [USERS] [sqlite|postgresql]
 (defaults: 100000 users, a fresh SQLite file; postgresql makes and drops its own database).
 It prints the time of the publish request (render, store, queue the first batch of emails),
-then the time of the remaining batches, and the outbox counts.
+then the time of the remaining batches, and the outbox counts. The users are English, German
+and French in turn.
 """
 
 from __future__ import annotations
@@ -31,6 +32,10 @@ from website.policy.announce import continue_announcements  # noqa: E402
 from website.policy.service import ensure_first_version, publish_version  # noqa: E402
 
 
+# Users read the announcement in their language: one email body (and INSERT) per language.
+LOCALES = ("en", "de", "fr")
+
+
 def main() -> None:
     """Seed the users, publish one material version, print the figures."""
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
@@ -54,7 +59,7 @@ def measure(url: str, count: int) -> None:
         for start in range(0, count, 10_000):
             rows = [
                 {"email": f"bench{n}-{secrets.token_hex(3)}@example.com", "password_hash": hashed,
-                 "session_token": secrets.token_urlsafe(24)}
+                 "session_token": secrets.token_urlsafe(24), "locale": LOCALES[n % len(LOCALES)]}
                 for n in range(start, min(start + 10_000, count))
             ]
             db.session.execute(insert(User), rows)

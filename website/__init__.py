@@ -93,7 +93,12 @@ def register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = DatabaseIntConverter  # before any rule is added
     from website import accounts, admin, consent, notices, pages, policy, records, rights, support
     from website.accounts import views as accounts_views  # noqa: F401 - the routes
-    from website.admin import audit, consents, processing  # noqa: F401 - the routes
+    from website.admin import (  # noqa: F401 - the routes
+        audit,
+        consents,
+        policy_translations,  # noqa: F401 - the routes
+        processing,
+    )
     from website.admin import policy as admin_policy  # noqa: F401 - the routes
     from website.admin import rights as admin_rights  # noqa: F401 - the routes
     from website.admin import support as admin_support  # noqa: F401 - the routes

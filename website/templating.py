@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Flask, current_app
 from flask_babel import format_date, get_locale
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 
@@ -26,8 +27,13 @@ def human_date(value: date | datetime | None, time: bool = False) -> str:
 
 # Headings as the policy renderer stores them: <h2 id="slug">text</h2> (ids are our own slugs).
 HEADING = re.compile(r'<(h[23]) id="([^"]+)">(.*?)</\1>', re.S)
-# The date typed at the top of the text: the page shows the version's own date instead.
-TYPED_DATE = re.compile(r"\A\s*<p>Effective date:[^<]*</p>\s*")
+# The date typed at the top of the text: the page shows the version's own date instead. A
+# translation (content/policy.de.md) starts with its marking as one, which the page shows in
+# its header with a link to the English: dropped with the date.
+TYPED_DATE = re.compile(
+    r"\A\s*(?:<p>(?:Übersetzung|Traduction) —[^<]*</p>\s*)?"
+    r"<p>(?:Effective date|Gültig ab|Date d’entrée en vigueur)(?:&nbsp;)?:[^<]*</p>\s*"
+)
 TAGS = re.compile(r"<[^>]+>")
 
 
@@ -36,9 +42,9 @@ def policy_html(html: str) -> Markup:
 
     def with_anchor(match: re.Match[str]) -> str:
         tag, slug, inner = match.groups()
-        name = escape(unescape(TAGS.sub("", inner)))
-        link = (f'<a class="heading-anchor" href="#{slug}" '
-                f'aria-label="Link to the section {name}">#</a>')
+        name = unescape(TAGS.sub("", inner))
+        label = escape(_("Link to the section %(name)s", name=name))
+        link = f'<a class="heading-anchor" href="#{slug}" aria-label="{label}">#</a>'
         return f'<{tag} id="{slug}">{inner} {link}</{tag}>'
 
     # The stored HTML was sanitised (nh3) at publish time; only our own markup is added.

@@ -9,12 +9,13 @@ from sqlalchemy import func, select
 
 from tests.conftest import free_port, make_app
 from website.extensions import db
-from website.policy.models import PolicyVersion
+from website.policy.models import PolicyTranslation, PolicyVersion
 from website.policy.service import ensure_first_version
 
 
 def test_an_empty_database_gets_version_1(app):
     with app.app_context():
+        db.session.execute(PolicyTranslation.__table__.delete())
         db.session.execute(PolicyVersion.__table__.delete())
         db.session.commit()
         assert ensure_first_version().number == 1
@@ -38,6 +39,7 @@ def test_a_database_that_does_not_answer_is_logged_and_the_site_starts(caplog):
 
 def test_anything_unexpected_stops_the_start_with_its_message(app, tmp_path):
     with app.app_context():
+        db.session.execute(PolicyTranslation.__table__.delete())
         db.session.execute(PolicyVersion.__table__.delete())
         db.session.commit()
     app.config["POLICY_SOURCE"] = str(tmp_path / "missing.md")

@@ -159,7 +159,9 @@ def test_purge_deletes_only_what_is_past_its_time(app, runner, seeded):
     assert left["consent"] == ["X1200", "Y1200", "Y100"]
     assert len(left["replies"]) == 2 and len(left["events"]) == 3  # children went with parents
     # Version 1's import and the purge's own entry are new; the 2190-day-old entry stays.
-    assert left["audit"] == ["cli policy.publish", "cli retention.purge", "recent policy.publish"]
+    # Version 1 and its shipped German and French translations, from the first start.
+    first_start = ["cli policy.publish", "cli policy.translate", "cli policy.translate"]
+    assert left["audit"] == [*first_start, "cli retention.purge", "recent policy.publish"]
     assert audit_purges(app) == [EXPECTED]
     again = runner.invoke(args=["retention", "purge"])
     assert "total: deleted 0" in again.output

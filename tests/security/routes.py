@@ -223,6 +223,11 @@ ROUTES: tuple[Route, ...] = (
     Route("admin.create_draft", "POST", ADMIN_ACTION, form=draft_form),
     Route("admin.draft", "GET", ADMIN_ONLY, args=draft_args),
     Route("admin.update_draft", "POST", ADMIN_ACTION, args=draft_args, form=draft_form),
+    Route("admin.translation", "GET", ADMIN_ONLY, args=lambda w: {"number": 1, "locale": "de"}),
+    # A preview (200 for the admin): publishing is tested in tests/i18n.
+    Route("admin.add_translation", "POST", ADMIN_ONLY,
+          args=lambda w: {"number": 1, "locale": "de"},
+          form=lambda w, r: {"markdown": "## Ihre Rechte\n\nText.", "action": "preview"}),
     Route("admin.support_queue", "GET", ADMIN_ONLY),
     Route("admin.support_detail", "GET", ADMIN_ONLY, args=support_args),
     Route("admin.support_reply", "POST", ADMIN_ACTION, args=support_args,

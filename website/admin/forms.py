@@ -29,6 +29,14 @@ def parse_iso_date(text: str) -> date | None:
         return None
 
 
+def check_policy_text(field: TextAreaField, what: str) -> None:
+    """A policy text (a draft's or a translation's) is required and at most 200 kB."""
+    if not (field.data or "").strip():
+        raise ValidationError(f"Write the {what}.")
+    if len(field.data.encode("utf-8")) > MAX_MARKDOWN_BYTES:
+        raise ValidationError(f"The {what} is over 200 kB. Shorten it.")
+
+
 class DraftForm(FlaskForm):
     """A policy draft: its Markdown and what publishing it would say."""
 
@@ -58,10 +66,7 @@ class DraftForm(FlaskForm):
 
     def validate_markdown(self, field: TextAreaField) -> None:
         """The text is required and at most 200 kB."""
-        if not (field.data or "").strip():
-            raise ValidationError("Write the policy text.")
-        if len(field.data.encode("utf-8")) > MAX_MARKDOWN_BYTES:
-            raise ValidationError("The policy text is over 200 kB. Shorten it.")
+        check_policy_text(field, "policy text")
 
     def validate_effective(self, field: StringField) -> None:
         """Empty, or a real date written YYYY-MM-DD."""
@@ -103,3 +108,30 @@ class DraftForm(FlaskForm):
             effective_on=self.effective_on,
             material=bool(self.material.data),
         )
+
+
+class TranslationForm(FlaskForm):
+    """A translation of a published version: its Markdown and its own summary."""
+
+    markdown = TextAreaField(
+        "Translated policy text (Markdown)",
+        id="translation-markdown",
+        description="The same headings and sections as the English version, translated.",
+        validators=[readable_text(multiline=True)],
+    )
+    summary = StringField(
+        "Summary of changes, translated",
+        id="translation-summary",
+        validators=[Length(max=MAX_SUMMARY, message="Keep the summary to 500 characters."),
+                    readable_text()],
+        description="Shown in the translated version list and in the announcement email.",
+    )
+
+    def validate_markdown(self, field: TextAreaField) -> None:
+        """The text is required and at most 200 kB."""
+        check_policy_text(field, "translated text")
+
+    @property
+    def text(self) -> str:
+        """The Markdown as typed, with Unix line ends (as a draft stores it)."""
+        return (self.markdown.data or "").replace("\r\n", "\n")

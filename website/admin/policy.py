@@ -13,6 +13,7 @@ from website.admin.forms import DRAFT_ACTIONS, DraftForm
 from website.policy import drafts
 from website.policy.models import PolicyDraft
 from website.policy.service import current_version, published_versions, today
+from website.policy.translations import TRANSLATED_LANGUAGES, translated_languages
 
 
 def acting_admin() -> drafts.Actor:
@@ -37,6 +38,8 @@ def policy() -> str:
         versions=published_versions(),
         drafts=drafts.list_drafts(),
         current=current_version(),
+        translated=translated_languages(),
+        languages=TRANSLATED_LANGUAGES,
     )
 
 

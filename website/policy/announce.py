@@ -6,20 +6,37 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app, g, render_template
-from sqlalchemy import DateTime, Integer, String, Text, func, insert, literal, select, update
+from flask_babel import gettext as _
+from sqlalchemy import (
+    Case,
+    DateTime,
+    Integer,
+    String,
+    Text,
+    case,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
 
 from website.accounts.models import User
 from website.extensions import db, rowcount, utcnow
+from website.i18n import DEFAULT_LOCALE, language
 from website.mail.models import OutboxEmail
 from website.policy.models import PolicyAnnouncement, PolicyVersion
 from website.policy.service import (
     VersionRef,
     current_version,
+    get_version,
     latest_material_version,
     remembered,
     today,
 )
+from website.policy.translations import TRANSLATED_LANGUAGES, find_translation
 from website.processing import ANNOUNCEMENTS, is_blocked
+from website.templating import human_date
 
 
 @dataclass(frozen=True)
@@ -47,23 +64,53 @@ def diff_path(version: PolicyVersion | VersionRef) -> str:
 ANNOUNCEMENT_BATCH = 10_000
 
 
+@dataclass(frozen=True)
+class AnnouncementEmail:
+    """The announcement of one version in one language."""
+
+    subject: str
+    body_text: str
+    body_html: str
+
+
+def announcement_email(version: PolicyVersion, locale: str) -> AnnouncementEmail:
+    """The email announcing `version` to readers of `locale`: the site's words in their language,
+    and the summary of the version's translation when there is one, else the English summary."""
+    with language(locale):
+        prefix = "" if locale == DEFAULT_LOCALE else "/" + locale
+        site_url = current_app.config["SITE_URL"] + prefix
+        translation = (find_translation(version.id, locale) if locale != DEFAULT_LOCALE
+                       else None)
+        upcoming = version.effective_on > today()
+        context = {
+            "version": version,
+            "summary": translation.summary if translation else version.summary,
+            "summary_in_english": translation is None and locale != DEFAULT_LOCALE,
+            "diff_url": site_url + diff_path(version),
+            "upcoming": upcoming,
+            "site_url": site_url,
+            "locale": locale,
+        }
+        when = human_date(version.effective_on)
+        subject = (_("Our privacy policy changes on %(date)s", date=when) if upcoming
+                   else _("Our privacy policy changed on %(date)s", date=when))
+        return AnnouncementEmail(
+            subject=subject,
+            body_text=render_template("mail/policy_changed.txt", **context),
+            body_html=render_template("mail/policy_changed.html", **context),
+        )
+
+
 def announce_material_change(version: PolicyVersion) -> None:
     """Queue the announcement in the caller's transaction: the first batch now, the rest later."""
-    config = current_app.config
-    context = {
-        "version": version,
-        "diff_url": config["SITE_URL"] + diff_path(version),
-        "upcoming": version.effective_on > today(),
-        "site_url": config["SITE_URL"],
-    }
-    changes = "changes" if context["upcoming"] else "changed"
-    # Rendered once: the email is the same for everyone (no name), so each batch is one
-    # INSERT ... SELECT in the database instead of a render and a round trip per user.
+    # The English email is kept with the announcement (what was said, for the record); the
+    # German and French ones are rendered as each batch is queued (see queue_next_batch).
+    english = announcement_email(version, DEFAULT_LOCALE)
     announcement = PolicyAnnouncement(
         version_number=version.number,
-        subject=f"Our privacy policy {changes} on {version.effective_on.strftime('%-d %B %Y')}",
-        body_text=render_template("mail/policy_changed.txt", **context),
-        body_html=render_template("mail/policy_changed.html", **context),
+        subject=english.subject,
+        body_text=english.body_text,
+        body_html=english.body_html,
         last_user_id=0,
         up_to_user_id=db.session.scalar(select(func.max(User.id))) or 0,
     )
@@ -73,8 +120,34 @@ def announce_material_change(version: PolicyVersion) -> None:
     g.mail_queued = True
 
 
+def emails_by_language(announcement: PolicyAnnouncement) -> dict[str, AnnouncementEmail]:
+    """The announcement in every language: English as stored, the others rendered now (so a
+    translation attached since the first batch lends its summary to the later ones)."""
+    emails = {DEFAULT_LOCALE: AnnouncementEmail(
+        announcement.subject, announcement.body_text, announcement.body_html
+    )}
+    version = get_version(announcement.version_number)
+    if version is not None:
+        for locale in TRANSLATED_LANGUAGES:
+            emails[locale] = announcement_email(version, locale)
+    return emails
+
+
+def in_their_language(emails: dict[str, AnnouncementEmail], part: str, kind: type) -> Case:
+    """One part of the email (subject, body_text, body_html) in each user's language, as SQL:
+    English for every locale without its own email."""
+    return case(
+        *((User.locale == code, literal(getattr(email, part), kind))
+          for code, email in emails.items() if code != DEFAULT_LOCALE),
+        else_=literal(getattr(emails[DEFAULT_LOCALE], part), kind),
+    )
+
+
 def queue_next_batch(announcement: PolicyAnnouncement) -> int:
-    """Queue the email for the next batch of users (in the caller's transaction); how many."""
+    """Queue the email for the next batch of users (in the caller's transaction); how many.
+
+    The email has no name in it, so it is one body per language, picked by the user's locale in
+    one INSERT ... SELECT instead of a render and a round trip per user."""
     upper = db.session.scalar(
         select(func.max(User.id)).where(
             User.id.in_(
@@ -91,23 +164,24 @@ def queue_next_batch(announcement: PolicyAnnouncement) -> int:
     now = utcnow()
     # Restricted or objecting people get no announcement (website/processing.py).
     wanted = ~is_blocked(User.email, ANNOUNCEMENTS)
-    rows = select(
-        User.email,
-        literal(announcement.subject, String),
-        literal(announcement.body_text, Text),
-        literal(announcement.body_html, Text),
-        literal(now, DateTime),
-        literal(now, DateTime),
-        literal(0, Integer),
-        literal("", String),
-    ).where(User.id > announcement.last_user_id, User.id <= upper, wanted)
+    in_batch = (User.id > announcement.last_user_id) & (User.id <= upper) & wanted
     columns = [
         "to_address", "subject", "body_text", "body_html",
         "created_at", "next_attempt_at", "attempts", "last_error",
     ]
+    emails = emails_by_language(announcement)
+    rows = select(
+        User.email,
+        in_their_language(emails, "subject", String),
+        in_their_language(emails, "body_text", Text),
+        in_their_language(emails, "body_html", Text),
+        literal(now, DateTime),
+        literal(now, DateTime),
+        literal(0, Integer),
+        literal("", String),
+    ).where(in_batch)
     db.session.execute(insert(OutboxEmail).from_select(columns, rows))
     # INSERT ... SELECT reports no row count on every driver: count the batch instead.
-    in_batch = (User.id > announcement.last_user_id) & (User.id <= upper) & wanted
     queued = db.session.scalar(select(func.count()).select_from(User).where(in_batch))
     # Moving the cursor only from the value this worker read makes a racing worker's update
     # match no row, so each user is queued exactly once.
@@ -133,7 +207,7 @@ class StaleAnnouncementError(RuntimeError):
 def continue_announcements(max_batches: int = 1000) -> int:
     """Queue the batches still owed by unfinished announcements, one commit each; how many."""
     queued = 0
-    for _ in range(max_batches):
+    for _batch in range(max_batches):
         announcement = db.session.scalar(
             select(PolicyAnnouncement)
             .where(PolicyAnnouncement.finished_at.is_(None))

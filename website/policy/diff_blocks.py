@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from html import escape
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
 from website.policy.render import LINK_REL, URL_SCHEMES, slugify
 
 # A piece of text and its formatting: (("a", "https://..."), ("strong", "")) outermost first.
@@ -162,8 +165,12 @@ class _Writer:
             self.close_list()
             self.items = 0
             names = "; ".join(escape(title) for title in titles)
-            count = f"{len(titles)} unchanged section{'' if len(titles) == 1 else 's'}"
-            self.parts.append(f'<p class="diff-skipped">{count} not shown: {names}.</p>')
+            skipped = ngettext(
+                "%(num)d unchanged section not shown: %(names)s.",
+                "%(num)d unchanged sections not shown: %(names)s.",
+                len(titles), names=names,
+            )
+            self.parts.append(f'<p class="diff-skipped">{skipped}</p>')
 
     def html(self) -> str:
         self.close_list()
@@ -174,12 +181,15 @@ def change_links(number: int, total: int) -> str:
     """The marker before change `number`: its place, and links to the previous and next one."""
     links = []
     if number > 1:
-        links.append(f'<a href="#change-{number - 1}" rel="prev">Previous: change {number - 1}</a>')
+        previous = _("Previous: change %(number)s", number=number - 1)
+        links.append(f'<a href="#change-{number - 1}" rel="prev">{previous}</a>')
     if number < total:
-        links.append(f'<a href="#change-{number + 1}" rel="next">Next: change {number + 1}</a>')
-    links.append(f'<a href="#{INDEX_ID}">All changes</a>')
+        following = _("Next: change %(number)s", number=number + 1)
+        links.append(f'<a href="#change-{number + 1}" rel="next">{following}</a>')
+    links.append(f'<a href="#{INDEX_ID}">{_("All changes")}</a>')
+    place = _("Change %(number)s of %(total)s", number=number, total=total)
     return (
-        f'<p class="diff-change" id="change-{number}"><strong>Change {number} of {total}</strong>'
+        f'<p class="diff-change" id="change-{number}"><strong>{place}</strong>'
         f' {" ".join(links)}</p>'
     )
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import defer
 
 from website.audit import record_audit
 from website.extensions import db, utcnow
-from website.policy.models import PolicyVersion
+from website.policy.models import PolicyTranslation, PolicyVersion
 from website.policy.render import render_policy
 
 log = logging.getLogger(__name__)
@@ -108,12 +108,14 @@ def forget_remembered() -> None:
         page_cache.forget()
 
 
-def published_state() -> tuple[date, int, int | None]:
-    """What every public page may depend on: the date, and how many versions are published."""
+def published_state() -> tuple[date, int, int | None, int]:
+    """What every public page may depend on: the date, how many versions are published, and
+    how many translations of them."""
     count, latest = db.session.execute(
         select(func.count(), func.max(PolicyVersion.number)).select_from(PolicyVersion)
     ).one()
-    return today(), count, latest
+    translations = db.session.scalar(select(func.count()).select_from(PolicyTranslation))
+    return today(), count, latest, translations or 0
 
 
 def version_ref(query: Select) -> VersionRef | None:
@@ -195,7 +197,11 @@ def publish_version(
 
 
 def ensure_first_version() -> PolicyVersion | None:
-    """On first start, import content/policy.md as version 1; safe when workers race."""
+    """On first start, import content/policy.md as version 1, with the translations shipped
+    beside it (content/policy.de.md, policy.fr.md); safe when workers race."""
+    # Imported here: translations build on this module (they read and forget its versions).
+    from website.policy.translations import attach_shipped_translations
+
     try:
         if not inspect(db.engine).has_table(PolicyVersion.__tablename__):
             log.warning("The database is not migrated yet: run `flask db upgrade`; "
@@ -205,7 +211,9 @@ def ensure_first_version() -> PolicyVersion | None:
             return None
         source = Path(current_app.config["POLICY_SOURCE"]).read_text(encoding="utf-8")
         effective = current_app.config["POLICY_FIRST_EFFECTIVE"]
-        return publish_version(source, effective, "First published version.", number=1)
+        version = publish_version(source, effective, "First published version.", number=1)
+        attach_shipped_translations(version.number)
+        return version
     except IntegrityError:
         # Another worker imported version 1 first: the unique number kept it to one.
         db.session.rollback()

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from flask import Response, abort, make_response, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
-from website.policy import bp, service
+from website.i18n import page_locale
+from website.policy import bp, service, translations
 from website.policy.diff import compare, diff_page_html
 from website.policy.models import PolicyVersion
+from website.policy.translations import Reading
 
 
-def conditional(response: Response, version: PolicyVersion) -> BaseResponse:
+def conditional(response: Response, reading: Reading) -> BaseResponse:
     """ETag over the page as sent and Last-Modified from publication; answer 304 when fresh.
 
     Cache-Control and Vary come from website/pagecache.py (public only without cookies)."""
-    response.last_modified = version.published_at
+    response.last_modified = reading.published_at
     response.add_etag()
     return response.make_conditional(request)
 
@@ -35,8 +38,7 @@ def current() -> ResponseReturnValue:
     version = service.published_version(ref.number) if ref else None
     if version is None:
         abort(503)
-    html = render_template("policy/version.html", version=version, current=version)
-    return conditional(make_response(html), version)
+    return version_page(version, version)
 
 
 @bp.get("/privacy/versions")
@@ -46,6 +48,7 @@ def versions() -> str:
         "policy/versions.html",
         versions=service.published_versions(),
         current=service.current_version_ref(),
+        summaries=translations.translated_summaries(page_locale()),
     )
 
 
@@ -53,31 +56,48 @@ def versions() -> str:
 def version(number: int) -> ResponseReturnValue:
     """One version; marked clearly when it is not the one in force."""
     version = version_or_404(number)
-    current = service.current_version_ref()
-    html = render_template("policy/version.html", version=version, current=current)
-    return conditional(make_response(html), version)
+    return version_page(version, service.current_version_ref())
+
+
+def version_page(
+    version: PolicyVersion, current: service.VersionRef | PolicyVersion | None
+) -> BaseResponse:
+    """A version in the page's language (its translation, or the English with a notice)."""
+    reading = translations.reading(version, page_locale())
+    html = render_template("policy/version.html", version=version, reading=reading,
+                           current=current)
+    return conditional(make_response(html), reading)
 
 
 @bp.get("/privacy/versions/<int:number>.md")
 def version_markdown(number: int) -> ResponseReturnValue:
-    """The version's Markdown source."""
-    version = version_or_404(number)
-    response = Response(version.markdown, content_type="text/markdown; charset=utf-8")
-    return conditional(response, version)
+    """The version's Markdown source: in a language's folder its translation, when there is
+    one (Content-Language says which text it is)."""
+    reading = translations.reading(version_or_404(number), page_locale())
+    response = Response(reading.text.markdown, content_type="text/markdown; charset=utf-8")
+    response.headers["Content-Language"] = reading.language
+    return conditional(response, reading)
 
 
 @bp.get("/privacy/diff")
 def diff() -> str:
-    """What changed from version A to version B: changed sections by default (view=all: all)."""
+    """What changed from version A to version B: changed sections by default (view=all: all).
+
+    In a language's folder: between the two translations when both versions have one, else
+    between the English texts (the page says so)."""
     numbers = [request.args.get(key, "") for key in ("from", "to")]
     if not all(n.isascii() and n.isdigit() and len(n) < 10 for n in numbers):
-        abort(400, "Give two version numbers, for example /privacy/diff?from=1&to=2.")
-    old, new = (version_or_404(int(n)) for n in numbers)
+        abort(400, _("Give two version numbers, for example /privacy/diff?from=1&to=2."))
+    old, new = (translations.reading(version_or_404(int(n)), page_locale()) for n in numbers)
+    if old.untranslated or new.untranslated:
+        old, new = (Reading(r.version, None, r.locale) for r in (old, new))
     whole = request.args.get("view") == "all"
     return render_template(
-        "policy/diff.html", old=old, new=new, whole=whole,
-        comparison=compare(old.markdown, new.markdown),
-        diff=diff_page_html(old.markdown, new.markdown, not whole),
+        "policy/diff.html", old=old.version, new=new.version, whole=whole,
+        language=old.language, untranslated=old.untranslated,
+        summary=new.text.summary,
+        comparison=compare(old.text.markdown, new.text.markdown),
+        diff=diff_page_html(old.text.markdown, new.text.markdown, not whole),
         versions=service.published_versions(),
     )
 
