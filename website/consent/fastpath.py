@@ -134,6 +134,7 @@ class ConsentFastPath:
                                           categories=service.categories_map(granted))
         service.set_choice_cookies(response, stored, sent_cookies={})
         response.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
+        response.headers["Vary"] = "Cookie"  # as Flask's answer (a cookie changes the decision)
         response.headers.extend(limit_headers)
         add_security_headers(response.headers, environ.get("wsgi.url_scheme") == "https")
         return response
