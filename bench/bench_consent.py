@@ -133,7 +133,7 @@ def in_process_cpu(kind: str, rounds: int = 5) -> dict[str, float]:
         flask_only = create_app()
         body = BODY.encode()
         post = EnvironBuilder(path="/cookies/consent", base_url="http://127.0.0.1:5000",
-                              method="POST", data=body, headers=HEADERS).get_environ()
+                              method="POST", data=body, headers=list(HEADERS.items())).get_environ()
         get = EnvironBuilder(path="/", base_url="http://127.0.0.1:5000").get_environ()
 
         def one(app: Any, environ: dict) -> None:

@@ -16,7 +16,7 @@ import io
 import logging
 import time
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qsl
 
 from flask import Flask
@@ -25,6 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import SecurityError
 from werkzeug.http import parse_accept_header
+from werkzeug.wrappers import Response
 from werkzeug.wsgi import get_host
 
 from website.consent import proof, registry, service
@@ -104,7 +105,7 @@ class ConsentFastPath:
         trusted = trusted_origins(self.app) if origin and not fetch_site else frozenset()
         return not is_cross_origin("POST", fetch_site, origin, trusted)
 
-    def answer(self, form: dict[str, str], environ: dict[str, Any]) -> Any | None:
+    def answer(self, form: dict[str, str], environ: dict[str, Any]) -> Response | None:
         """Store the decision and build the JSON answer; None to let Flask answer instead."""
         choice = form["choice"]
         requested = {key for key in registry.optional_keys()
@@ -130,8 +131,9 @@ class ConsentFastPath:
             # Nothing was stored (the INSERT commits alone); Flask retries it or answers 503.
             log.warning("consent fast path: database error, passing on", exc_info=True)
             return None
-        response = self.app.json.response(consent_id=stored.consent_id,
-                                          categories=service.categories_map(granted))
+        # The app's response class (typed as the sans-IO base): a WSGI response.
+        response = cast(Response, self.app.json.response(
+            consent_id=stored.consent_id, categories=service.categories_map(granted)))
         service.set_choice_cookies(response, stored, sent_cookies={})
         response.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
         response.headers["Vary"] = "Cookie"  # as Flask's answer (a cookie changes the decision)
