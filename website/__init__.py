@@ -141,6 +141,9 @@ def register_request_hooks(app: Flask) -> None:
     from website.consent.service import register_consent
 
     register_consent(app)
+    from website.consent.fastpath import register_fast_path
+
+    register_fast_path(app)
     from website.mail.service import before_delivery, register_mail
     from website.policy.announce import announce_material_change, continue_announcements
     from website.policy.service import on_material_change

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, ServiceUnavailable
 
 from website.extensions import db, limiter
@@ -52,10 +53,13 @@ ErrorBody = Response | str | dict[str, str]
 
 def wants_json() -> bool:
     """True when the client asked for JSON rather than a page."""
-    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
-    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes[
-        "text/html"
-    ]
+    return prefers_json(request.accept_mimetypes)
+
+
+def prefers_json(accepted: MIMEAccept) -> bool:
+    """True when an Accept header ranks JSON above HTML."""
+    best = accepted.best_match(["application/json", "text/html"])
+    return best == "application/json" and accepted[best] > accepted["text/html"]
 
 
 def render_error(

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, current_app, redirect, request
 from flask.typing import ResponseReturnValue
+from werkzeug.datastructures import Headers
 
 # default-src 'none': anything not listed here (frames, media, workers, manifests) is refused.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -47,12 +48,17 @@ def security_headers() -> dict[str, str]:
 
 def set_security_headers(response: Response) -> Response:
     """Add the security headers (README, security section); HSTS only over HTTPS."""
-    headers = response.headers
-    for name, value in security_headers().items():
-        headers.setdefault(name, value)
-    if request.is_secure:
-        headers.setdefault("Strict-Transport-Security", HSTS)
+    add_security_headers(response.headers, request.is_secure)
     return response
+
+
+def add_security_headers(headers: Headers, secure: bool) -> None:
+    """The security headers a view did not set itself; HSTS only on an HTTPS answer."""
+    present = {name.lower() for name, _ in headers}
+    headers.extend((name, value) for name, value in security_headers().items()
+                   if name.lower() not in present)
+    if secure and "strict-transport-security" not in present:
+        headers["Strict-Transport-Security"] = HSTS
 
 
 def safe_local_path(target: str | None) -> str | None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from tests.consent.conftest import set_cookie_header
+from website.extensions import utcnow
 
 
 def accept(client) -> None:
@@ -20,6 +23,7 @@ def test_after_accept_page_views_are_recorded_first_party(client, rows):
     assert views[0].referrer_host == "news.example.org" and views[1].referrer_host == ""
     visitor = client.get_cookie("analytics_id").value
     assert views[0].visitor_id == views[1].visitor_id == visitor
+    assert all(utcnow() - timedelta(minutes=1) < v.created_at <= utcnow() for v in views)
     assert set_cookie_header(client.get("/"), "analytics_id") is None  # kept, not renewed
 
 

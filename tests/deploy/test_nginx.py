@@ -192,6 +192,21 @@ def test_pages_are_compressed(front: Front) -> None:
     assert brotli.decompress(data) == body
 
 
+def test_cross_site_requests_get_uncompressed_answers(front: Front) -> None:
+    # BREACH: another site must not be able to measure compressed sizes of the visitor's pages.
+    site = f"https://127.0.0.1:{front.https}/"
+    for headers in ({"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"},
+                    {"Referer": "https://attacker.example/page"}):
+        response, body = front.request("GET", "/privacy", {"Accept-Encoding": "br, gzip",
+                                                           **headers})
+        assert response.status == 200 and response.getheader("Content-Encoding") is None
+        assert "Version 1" in body.decode()
+    for headers in ({"Sec-Fetch-Site": "same-origin"}, {"Sec-Fetch-Site": "none"},
+                    {"Referer": site + "cookies"}, {"Referer": "https://127.0.0.1/"}):
+        response, _ = front.request("GET", "/privacy", {"Accept-Encoding": "br", **headers})
+        assert response.getheader("Content-Encoding") == "br", headers
+
+
 def test_static_files_from_disk_immutable_and_precompressed(front: Front) -> None:
     _, page = front.request("GET", "/")
     stylesheet = re.search(rf'href="(/static/css/site{FINGERPRINT}\.css)"', page.decode())

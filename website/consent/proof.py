@@ -38,6 +38,12 @@ def banner_fingerprint(expired: bool) -> str:
     return cache[key]
 
 
+def known_banner_fingerprint(expired: bool) -> str | None:
+    """The fingerprint once a request has rendered it in this worker (rendering needs one)."""
+    cache: dict[bool, str] = current_app.extensions.get("consent_banner_wording", {})
+    return cache.get(expired)
+
+
 def browser_family(user_agent: str) -> str:
     """The browser family only (no version, no platform): enough for proof, not tracking."""
     families = (

@@ -5,14 +5,15 @@ from __future__ import annotations
 import functools
 import logging
 import secrets
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, cast
 
 from flask import Flask, current_app, g, has_request_context, request
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import Connection, Insert, Table, bindparam, insert, select, update
+from sqlalchemy import Insert, Table, bindparam, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql.selectable import ScalarSelect
 from werkzeug.wrappers import Response
@@ -32,6 +33,8 @@ log = logging.getLogger(__name__)
 CHOICES = ("accept_all", "reject_all", "save")
 ORIGINS = ("banner", "settings", "gpc", "gpc_exception")
 SOURCES = ("banner", "settings", "withdrawal", "gpc", "gpc_exception")
+# Decisions one address may send; the view and the fast path (fastpath.py) count together.
+DECISIONS_PER_MINUTE = "30 per minute"
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,13 @@ class ConsentState:
 
 
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="cookie-consent")
+    # One per app and secret key: every consent POST and every page view with the cookie uses it.
+    key = current_app.config["SECRET_KEY"]
+    kept: dict[str, URLSafeSerializer] = current_app.extensions.setdefault("consent_signer", {})
+    if key not in kept:
+        kept.clear()
+        kept[key] = URLSafeSerializer(key, salt="cookie-consent")
+    return kept[key]
 
 
 def encode_choice(choice: StoredChoice) -> str:
@@ -165,6 +174,14 @@ def consent_state() -> ConsentState:
     return state
 
 
+def decision_origin(choice: str, sent: str | None) -> str:
+    """Where the decision was made, as the form says (banner or settings page), or as its
+    button implies ("Save choices" is only on the settings page)."""
+    if sent in ("banner", "settings"):
+        return sent
+    return "settings" if choice == "save" else "banner"
+
+
 def granted_for(choice: str, requested: set[str]) -> frozenset[str]:
     """The optional categories a form choice grants; unknown category keys are ignored."""
     optional = registry.optional_keys()
@@ -175,23 +192,33 @@ def granted_for(choice: str, requested: set[str]) -> frozenset[str]:
     return frozenset(k for k in optional if k in requested)
 
 
-def proof_connection() -> Connection:
-    """Where the proof's INSERT goes: on its own, one round trip in autocommit (no BEGIN, no
-    separate COMMIT); inside the request's transaction when it already read something; with
-    DURABLE_CONSENT_PROOF=false, a transaction that does not wait for the disk flush."""
-    if not current_app.config["DURABLE_CONSENT_PROOF"]:
-        commit_without_flush_wait()
-        return db.session.connection()
-    if db.session().in_transaction():
-        return db.session.connection()
-    return db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+def insert_proof(values: dict[str, Any], outside_session: bool = False) -> int | None:
+    """Store one proof row; the policy version it was recorded under.
+
+    Inside the request's transaction when it already read something; else (or when the caller
+    has no session: `outside_session`) on a connection of its own, alone in autocommit (one
+    round trip, no BEGIN and COMMIT, durable when it returns); with DURABLE_CONSENT_PROOF=false,
+    in a transaction that does not wait for the disk flush."""
+    if not outside_session and db.session().in_transaction():
+        if not current_app.config["DURABLE_CONSENT_PROOF"]:
+            commit_without_flush_wait()
+        version = db.session.execute(consent_insert(), values).scalar_one()
+        db.session.commit()
+        return version
+    if current_app.config["DURABLE_CONSENT_PROOF"]:
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as alone:
+            return alone.execute(consent_insert(), values).scalar_one()
+    with db.engine.begin() as connection:
+        commit_without_flush_wait(connection)
+        return connection.execute(consent_insert(), values).scalar_one()
 
 
-def record_consent(
+def new_decision(
     granted: frozenset[str], origin: str, previous: ConsentState, user_id: int | None,
     user_agent: str, banner_fingerprint: str = "",
-) -> StoredChoice:
-    """Store one decision as proof (a new row, never an update) and return it for the cookie."""
+) -> tuple[dict[str, Any], StoredChoice]:
+    """One decision: the proof row's values, and the choice for the cookie (its policy version
+    is filled in by the INSERT)."""
     stored = previous.stored
     consent_id = stored.consent_id if stored else secrets.token_urlsafe(18)
     before = stored.granted if (stored and previous.current) else frozenset()
@@ -199,7 +226,7 @@ def record_consent(
     source = "withdrawal" if origin != "gpc" and before - granted else origin
     now = utcnow().replace(microsecond=0)
     covered = registry.fingerprint()
-    version = proof_connection().execute(consent_insert(), {
+    values = {
         "consent_id": consent_id,
         "granted": [registry.NECESSARY, *sorted(granted)],
         "refused": [k for k in registry.optional_keys() if k not in granted],
@@ -210,9 +237,18 @@ def record_consent(
         "created_at": now,
         "banner_fingerprint": banner_fingerprint,
         "registry_fingerprint": covered,
-    }).scalar_one()
-    db.session.commit()
-    return StoredChoice(consent_id, granted, version, now, origin, covered)
+    }
+    return values, StoredChoice(consent_id, granted, None, now, origin, covered)
+
+
+def record_consent(
+    granted: frozenset[str], origin: str, previous: ConsentState, user_id: int | None,
+    user_agent: str, banner_fingerprint: str = "", outside_session: bool = False,
+) -> StoredChoice:
+    """Store one decision as proof (a new row, never an update) and return it for the cookie."""
+    values, choice = new_decision(granted, origin, previous, user_id, user_agent,
+                                  banner_fingerprint)
+    return replace(choice, policy_version=insert_proof(values, outside_session))
 
 
 def categories_map(granted: frozenset[str]) -> dict[str, bool]:
@@ -220,10 +256,13 @@ def categories_map(granted: frozenset[str]) -> dict[str, bool]:
     return {c.key: c.required or c.key in granted for c in registry.categories()}
 
 
-def set_choice_cookies(response: Response, choice: StoredChoice) -> None:
-    """Remember the choice; drop the analytics id when analytics is refused."""
+def set_choice_cookies(response: Response, choice: StoredChoice,
+                       sent_cookies: Mapping[str, str] | None = None) -> None:
+    """Remember the choice; drop the analytics id when analytics is refused. `sent_cookies`:
+    the request's cookies (by default, those of the request in progress)."""
     registry.set_cookie(response, registry.CONSENT_COOKIE, encode_choice(choice))
-    if registry.ANALYTICS not in choice.granted and registry.ANALYTICS_COOKIE in request.cookies:
+    sent = request.cookies if sent_cookies is None else sent_cookies
+    if registry.ANALYTICS not in choice.granted and registry.ANALYTICS_COOKIE in sent:
         registry.delete_cookie(response, registry.ANALYTICS_COOKIE)
 
 

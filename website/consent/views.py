@@ -38,15 +38,14 @@ def cookies_json() -> ResponseReturnValue:
 
 @bp.post("/cookies/consent")
 @csrf.exempt
-@limiter.limit("30 per minute")
+@limiter.limit(service.DECISIONS_PER_MINUTE)
 def save() -> Any:
     """Record the visitor's decision, remember it in a cookie, and return where they were."""
     form = consent_form()
     if not form.validate():
         abort(400, _("Choose Accept all, Reject all or Save choices."))
     choice = form.choice.data
-    origin = form.origin.data if form.origin.data in ("banner", "settings") else None
-    origin = origin or ("settings" if choice == "save" else "banner")
+    origin = service.decision_origin(choice, form.origin.data)
     state = service.consent_state()
     granted = service.granted_for(choice, form.requested())
     if state.gpc and granted:
