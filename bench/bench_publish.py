@@ -31,7 +31,6 @@ from website.mail.models import OutboxEmail  # noqa: E402
 from website.policy.announce import continue_announcements  # noqa: E402
 from website.policy.service import ensure_first_version, publish_version  # noqa: E402
 
-
 # Users read the announcement in their language: one email body (and INSERT) per language.
 LOCALES = ("en", "de", "fr")
 

@@ -60,6 +60,11 @@ def english_left(locale: str, text: str) -> list[str]:
     """Catalogue strings whose translation differs, found in English in the text."""
     with (TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po").open("rb") as po_file:
         catalogue = read_po(po_file, locale=locale)
+    # Words the translations use too (names such as "Global Privacy Control", or "Version",
+    # which German shares) are not English left behind.
+    translated = " ".join(
+        " ".join(message.string) if isinstance(message.string, tuple) else message.string
+        for message in catalogue if message.id)
     left = []
     for message in catalogue:
         if not message.id or not isinstance(message.id, str) or message.string == message.id:
@@ -67,7 +72,7 @@ def english_left(locale: str, text: str) -> list[str]:
         # The fixed words between placeholders and markup: each must not be there in English.
         for piece in re.split(r"%\([a-z_]+\)[sd]|<[^>]+>|\{[^}]*\}", message.id):
             piece = " ".join(piece.split()).strip(" .,:;!?()")
-            if len(piece) >= 4 and " " in piece or len(piece) >= 6:
+            if (len(piece) >= 4 and " " in piece or len(piece) >= 6) and piece not in translated:
                 if re.search(rf"(?<![\w@.]){re.escape(piece)}(?![\w@])", text):
                     left.append(piece)
     return sorted(set(left))

@@ -37,7 +37,7 @@ def test_a_reset_asked_on_the_english_page_goes_out_in_the_accounts_language(
     users.create(email="grace@example.com", locale="de")
     client.post("/password/forgot", data={"email": "grace@example.com"})
     email = received(app, smtp, "grace@example.com")
-    assert subject(email) == "Setzen Sie Ihr Passwort zurück"
+    assert subject(email) == "Passwort zurücksetzen"
     body = text(email)
     assert "Der Link funktioniert einmal, 60 Minuten lang." in body
     assert re.search(r"\nhttp://localhost/de/password/reset/[\w-]+\n", body), body

@@ -16,7 +16,7 @@ def test_a_request_from_the_french_page_is_confirmed_in_french(app, client, smtp
     body = text(email)
     assert body.startswith("Bonjour,\n")
     assert f"Votre référence est {stored.reference}{NBSP};" in body
-    assert f"Catégorie{NBSP}: Problème technique avec l'API" in body
+    assert f"Catégorie{NBSP}: Problème technique avec l’API" in body
     assert "L'équipe d'assistance\nhttp://localhost/fr/support" in body
     assert "We received" not in body and "Category" not in body
     page = html(email)
