@@ -73,10 +73,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     login.init_app(app)
-    static_digest.init_app(app)
-    from website.static_files import static_url_for
-
-    app.add_template_global(static_url_for)  # in place of Flask-Static-Digest's own
+    static_digest.init_app(app)  # its static_url_for builds through app.url_for: no prefix
     from website import models  # noqa: F401 - every table known to Alembic and create_all
     from website.accounts.service import load_user
 

@@ -14,11 +14,9 @@ import re
 from collections.abc import Callable
 from wsgiref.headers import Headers
 
-from flask import Flask, request
+from flask import Flask
 from whitenoise import WhiteNoise
 
-from website.extensions import static_digest
-from website.i18n import site_root
 from website.security import security_headers
 
 FINGERPRINTED = re.compile(r"-[0-9a-f]{32}\.[A-Za-z0-9]+$")
@@ -36,15 +34,6 @@ def add_headers(headers: Headers, path: str, url: str) -> None:
     headers["Cache-Control"] = IMMUTABLE if is_fingerprinted(path, url) else REVALIDATE
     for name, value in security_headers().items():
         headers[name] = value
-
-
-def static_url_for(endpoint: str, **values: object) -> str:
-    """Flask-Static-Digest's fingerprinted URL, without the page's language prefix: `/de/privacy`
-    and `/privacy` link the same file, so a browser caches it once."""
-    url = static_digest.static_url_for(endpoint, **values)
-    if url.startswith(request.script_root):
-        url = site_root() + url[len(request.script_root):]
-    return url
 
 
 def static_files(app: Flask, wsgi_app: Callable) -> Callable:
