@@ -11,7 +11,7 @@ from sqlalchemy import func, insert, select
 
 from tests.conftest import body_text
 from website.accounts.models import User
-from website.extensions import db
+from website.extensions import db, utcnow
 from website.mail.models import OutboxEmail
 from website.mail.service import send_pending
 
@@ -59,6 +59,13 @@ def test_material_publish_emails_every_registered_user(app, client, auth, users,
     assert "Grace" not in text  # one generic body for everyone
 
 
+def test_an_address_nobody_proved_gets_no_announcement(app, client, auth, users):
+    users.create(email="ada@example.com")
+    users.create(email="someone-elses@example.com", confirmed=False)
+    publish_from_admin(client, auth, material=True)
+    assert sorted(e.to_address for e in outbox(app)) == ["ada@example.com", "admin@example.com"]
+
+
 def test_upcoming_material_change_says_when(app, client, auth, users):
     users.create(email="ada@example.com")
     later = date.today() + timedelta(days=20)
@@ -81,7 +88,7 @@ def test_five_thousand_users_are_queued_in_one_request(app, client, auth):
             insert(User),
             [
                 {"email": f"user{n}@example.com", "password_hash": hashed,
-                 "session_token": secrets.token_urlsafe(24)}
+                 "session_token": secrets.token_urlsafe(24), "email_confirmed_at": utcnow()}
                 for n in range(5000)
             ],
         )

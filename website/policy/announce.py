@@ -9,6 +9,7 @@ from flask import current_app, g, render_template
 from flask_babel import gettext as _
 from sqlalchemy import (
     Case,
+    ColumnElement,
     DateTime,
     Integer,
     String,
@@ -162,8 +163,7 @@ def queue_next_batch(announcement: PolicyAnnouncement) -> int:
         announcement.finished_at = utcnow()
         return 0
     now = utcnow()
-    # Restricted or objecting people get no announcement (website/processing.py).
-    wanted = ~is_blocked(User.email, ANNOUNCEMENTS)
+    wanted = announced_to()
     in_batch = (User.id > announcement.last_user_id) & (User.id <= upper) & wanted
     columns = [
         "to_address", "subject", "body_text", "body_html",
@@ -240,8 +240,14 @@ def current_notice(on: date | None = None) -> MaterialNotice | None:
     )
 
 
+def announced_to() -> ColumnElement[bool]:
+    """Who gets a material revision's email: accounts whose address was proved (an unproved one
+    may be a stranger's), minus objections and restrictions (website/processing.py)."""
+    return User.email_confirmed_at.is_not(None) & ~is_blocked(User.email, ANNOUNCEMENTS)
+
+
 def announcement_recipients() -> int:
     """How many people a material revision published now would email (objections and
     restrictions left out, as the batches leave them out)."""
-    wanted = ~is_blocked(User.email, ANNOUNCEMENTS)
+    wanted = announced_to()
     return db.session.scalar(select(func.count()).select_from(User).where(wanted)) or 0
