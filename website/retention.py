@@ -28,7 +28,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, SQLColumnExpression, and_, delete, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
-from website.accounts.models import PasswordResetToken, User
+from website.accounts.models import EmailConfirmation, PasswordResetToken, User
 from website.audit import AuditEntry, record_audit
 from website.consent.models import ConsentRecord, PageView
 from website.extensions import db, rowcount, utcnow
@@ -78,6 +78,11 @@ def _not_restricted(email: SQLColumnExpression[str]) -> ColumnElement[bool]:
 def _expired_tokens(now: datetime, days: dict[str, int]) -> tuple[Any, ColumnElement[bool]]:
     cutoff = _cutoff(now, days["expired_tokens"])
     return PasswordResetToken, PasswordResetToken.expires_at < cutoff
+
+
+def _expired_confirmations(now: datetime, days: dict[str, int]) -> tuple[Any, ColumnElement[bool]]:
+    cutoff = _cutoff(now, days["expired_tokens"])
+    return EmailConfirmation, EmailConfirmation.expires_at < cutoff
 
 
 def _sent_email(now: datetime, days: dict[str, int]) -> tuple[Any, ColumnElement[bool]]:
@@ -166,6 +171,10 @@ RETENTION_RULES: list[RetentionRule] = [
                   DELETED, _sent_email),
     RetentionRule("expired_tokens", _l("Password-reset links (a hash of the token)"),
                   _l("expiry"), CONTRACT, DELETED, _expired_tokens),
+    RetentionRule("expired_confirmations",
+                  _l("Email-confirmation links (the address to confirm and a hash of the token)"),
+                  _l("expiry"), CONTRACT, DELETED, _expired_confirmations,
+                  days_key="expired_tokens"),
     RetentionRule("audit_log", _l("Audit log of admin actions (who did what, when)"),
                   _l("the action"),
                   _l("Legitimate interests (Art. 6(1)(f)) and accountability (Art. 5(2)); 6 years "

@@ -8,7 +8,7 @@ import bcrypt
 import pytest
 from sqlalchemy import func, select
 
-from website.accounts.models import PasswordResetToken, User
+from website.accounts.models import EmailConfirmation, PasswordResetToken, User
 from website.audit import AuditEntry
 from website.consent.models import ConsentRecord, PageView
 from website.extensions import db, utcnow
@@ -22,6 +22,7 @@ EXPECTED = {
     "closed_support_requests": 1,
     "closed_rights_requests": 1,
     "expired_tokens": 1,
+    "expired_confirmations": 1,
     "sent_email": 1,
     "consent_records": 2,
     "audit_log": 1,
@@ -82,6 +83,10 @@ def seeded(app) -> None:
             PasswordResetToken(user_id=user.id, token_hash="old", expires_at=ago(2)),
             PasswordResetToken(user_id=user.id, token_hash="grace", expires_at=ago(0.5)),
             PasswordResetToken(user_id=user.id, token_hash="live", expires_at=ago(-1)),
+            EmailConfirmation(user_id=user.id, email="new@example.com", token_hash="c-old",
+                              expires_at=ago(2)),
+            EmailConfirmation(user_id=user.id, email="new@example.com", token_hash="c-live",
+                              expires_at=ago(-1)),
             OutboxEmail(to_address="a@example.com", subject="old", body_text="x", sent_at=ago(91)),
             OutboxEmail(to_address="a@example.com", subject="new", body_text="x", sent_at=ago(89)),
             OutboxEmail(to_address="a@example.com", subject="queued", body_text="x",
@@ -110,6 +115,7 @@ def remaining(app) -> dict[str, list[str]]:
             "rights": values(RightsRequest.reference),
             "support": values(SupportRequest.reference),
             "tokens": values(PasswordResetToken.token_hash),
+            "confirmations": values(EmailConfirmation.token_hash),
             "email": values(OutboxEmail.subject),
             "consent": [
                 f"{r.consent_id}{(utcnow() - r.created_at).days}"
@@ -155,6 +161,7 @@ def test_purge_deletes_only_what_is_past_its_time(app, runner, seeded):
     assert left["rights"] == ["RR-NEWCLOSED", "RR-NEWUNVER", "RR-OPEN"]
     assert left["support"] == ["SR-NEWCLOSED", "SR-OLDOPEN"]
     assert left["tokens"] == ["grace", "live"]
+    assert left["confirmations"] == ["c-live"]
     assert left["email"] == ["new", "queued"]
     assert left["consent"] == ["X1200", "Y1200", "Y100"]
     assert len(left["replies"]) == 2 and len(left["events"]) == 3  # children went with parents

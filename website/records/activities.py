@@ -41,7 +41,8 @@ ACTIVITIES: list[Activity] = [
         ("Name, organisation, email, phone, postal address", "Password (bcrypt hash only)",
          "Password-reset links (hashed)", "Emails we sent you"),
         ("Customers of the API (registered users)",),
-        (HOSTING, MAIL), ("accounts", "expired_tokens", "sent_email"), "how-we-use-data",
+        (HOSTING, MAIL), ("accounts", "expired_tokens", "expired_confirmations", "sent_email"),
+        "how-we-use-data",
     ),
     Activity(
         "support", "Support requests",
