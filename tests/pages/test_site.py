@@ -43,6 +43,7 @@ def test_well_known_files(client):
     assert security.mimetype == "text/plain"
     text = security.get_data(as_text=True)
     assert "Contact: mailto:" in text and "Expires: " in text and "compromised API key" in text
+    assert "Preferred-Languages: en, de, fr\n" in text  # reports are read in each of them
 
 
 @pytest.mark.parametrize("path", ["/", "/privacy", "/healthz", "/nowhere", "/static/css/site.css"])
