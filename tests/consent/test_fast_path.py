@@ -133,3 +133,31 @@ def test_the_rate_limit_counts_both_paths(fresh_app):
     assert answers[0].headers["X-RateLimit-Limit"] == "30"
     assert answers[0].headers["X-RateLimit-Remaining"] == "28"
     assert Db(app).count(ConsentRecord) == 30
+
+
+def count_flask_requests(app: Flask) -> list[str]:
+    """The paths of the requests that reached Flask's request machinery."""
+    reached: list[str] = []
+
+    @app.before_request
+    def note() -> None:
+        from flask import request
+
+        reached.append(request.path)
+
+    return reached
+
+
+@pytest.mark.parametrize("prefix", ["", "/de", "/fr"])
+def test_a_warm_worker_answers_in_front_of_flask_in_every_language(app, rows, prefix):
+    reached = count_flask_requests(app)
+    app.test_client().post(f"{prefix}/cookies/consent", data={"choice": "reject_all"},
+                           headers=SCRIPT)
+    assert reached == ["/cookies/consent"]  # the first decision renders the banner's wording
+    response = app.test_client().post(f"{prefix}/cookies/consent",
+                                      data={"choice": "accept_all"}, headers=SCRIPT)
+    assert response.status_code == 200 and response.get_json()["categories"]["analytics"]
+    assert reached == ["/cookies/consent"]  # the second never reached Flask
+    warm, fast = rows.consent_records()
+    assert warm.locale == fast.locale == (prefix.strip("/") or "en")
+    assert fast.banner_fingerprint == warm.banner_fingerprint

@@ -31,6 +31,8 @@ from werkzeug.wsgi import get_host
 from website.consent import proof, registry, service
 from website.errors import prefers_json
 from website.extensions import limiter
+from website.i18n import DEFAULT_LOCALE
+from website.i18n import ENVIRON_KEY as LOCALE_KEY
 from website.pagecache import PRIVATE_CACHE_CONTROL
 from website.security import add_security_headers, is_cross_origin, trusted_origins
 
@@ -115,7 +117,8 @@ class ConsentFastPath:
         if gpc and granted:
             return None  # the GPC exception rule: the view decides
         state = service.ConsentState(gpc=gpc, gpc_honoured=gpc)
-        wording = proof.known_banner_fingerprint(state.expired)
+        locale = environ.get(LOCALE_KEY, DEFAULT_LOCALE)  # /de/cookies/consent: "de"
+        wording = proof.known_banner_fingerprint(locale, state.expired)
         if wording is None:
             return None  # the worker's first decision: Flask renders the banner's wording once
         limit_headers = self.count_request(environ)
@@ -125,7 +128,7 @@ class ConsentFastPath:
             stored = service.record_consent(
                 granted, service.decision_origin(choice, form.get("origin")), state, None,
                 environ.get("HTTP_USER_AGENT", ""), banner_fingerprint=wording,
-                outside_session=True,
+                outside_session=True, locale=locale,
             )
         except SQLAlchemyError:
             # Nothing was stored (the INSERT commits alone); Flask retries it or answers 503.

@@ -38,10 +38,10 @@ def banner_fingerprint(expired: bool) -> str:
     return cache[key]
 
 
-def known_banner_fingerprint(expired: bool) -> str | None:
+def known_banner_fingerprint(locale: str, expired: bool) -> str | None:
     """The fingerprint once a request has rendered it in this worker (rendering needs one)."""
-    cache: dict[bool, str] = current_app.extensions.get("consent_banner_wording", {})
-    return cache.get(expired)
+    cache: dict[tuple[str, bool], str] = current_app.extensions.get("consent_banner_wording", {})
+    return cache.get((locale, expired))
 
 
 def browser_family(user_agent: str) -> str:

@@ -24,6 +24,7 @@ from website.consent.models import ConsentRecord
 from website.consent.proof import browser_family
 from website.database import commit_without_flush_wait
 from website.extensions import db, rowcount, utcnow
+from website.i18n import page_locale
 from website.policy.models import PolicyVersion
 from website.policy.service import in_force_first
 from website.processing import ANALYTICS, processing_allowed
@@ -215,10 +216,10 @@ def insert_proof(values: dict[str, Any], outside_session: bool = False) -> int |
 
 def new_decision(
     granted: frozenset[str], origin: str, previous: ConsentState, user_id: int | None,
-    user_agent: str, banner_fingerprint: str = "",
+    user_agent: str, banner_fingerprint: str = "", locale: str | None = None,
 ) -> tuple[dict[str, Any], StoredChoice]:
     """One decision: the proof row's values, and the choice for the cookie (its policy version
-    is filled in by the INSERT)."""
+    is filled in by the INSERT). `locale`: the banner's language (default: the page's)."""
     stored = previous.stored
     consent_id = stored.consent_id if stored else secrets.token_urlsafe(18)
     before = stored.granted if (stored and previous.current) else frozenset()
@@ -237,6 +238,7 @@ def new_decision(
         "created_at": now,
         "banner_fingerprint": banner_fingerprint,
         "registry_fingerprint": covered,
+        "locale": locale or page_locale(),
     }
     return values, StoredChoice(consent_id, granted, None, now, origin, covered)
 
@@ -244,10 +246,11 @@ def new_decision(
 def record_consent(
     granted: frozenset[str], origin: str, previous: ConsentState, user_id: int | None,
     user_agent: str, banner_fingerprint: str = "", outside_session: bool = False,
+    locale: str | None = None,
 ) -> StoredChoice:
     """Store one decision as proof (a new row, never an update) and return it for the cookie."""
     values, choice = new_decision(granted, origin, previous, user_id, user_agent,
-                                  banner_fingerprint)
+                                  banner_fingerprint, locale)
     return replace(choice, policy_version=insert_proof(values, outside_session))
 
 
