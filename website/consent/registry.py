@@ -173,7 +173,18 @@ def fingerprint() -> str:
     """SHA-256 of what a consent covers: the categories, their purposes, and every cookie.
 
     Taken from the English wording in every language: a choice made on /de stands on /fr.
+    Computed once per app and registry (the registry is code, its cookie names configuration;
+    a new list of categories or cookies is a new registry): every consent decision and every
+    consenting visitor's page asks for it.
     """
+    key = (id(CATEGORIES), id(COOKIES))
+    cached = current_app.extensions.get("consent_registry_fingerprint")
+    if cached is None or cached[0] != key:
+        cached = current_app.extensions["consent_registry_fingerprint"] = (key, _fingerprint())
+    return cached[1]
+
+
+def _fingerprint() -> str:
     config = current_app.config
     with language(DEFAULT_LOCALE):
         covered = {
