@@ -10,15 +10,15 @@ from datetime import UTC, datetime
 from flask import Flask, Response, current_app, make_response, render_template, request
 from flask.globals import request_ctx as _ctx
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, ServiceUnavailable
 
 from website.extensions import db, limiter
+from website.i18n import gettext as _
+from website.i18n import lazy_gettext as _l
+from website.i18n import ngettext
 
 log = logging.getLogger(__name__)
 

@@ -9,11 +9,15 @@ from urllib.parse import unquote_to_bytes
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from flask import request
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import get_locale
 from flask_wtf import FlaskForm
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
 from wtforms import Field, StringField
 from wtforms.validators import ValidationError
+
+from website.i18n import gettext as _
+from website.i18n import lazy_gettext as _l
 
 Validator = Callable[[FlaskForm, Field], None]
 
@@ -74,21 +78,47 @@ def sent_once(form: FlaskForm, field: Field) -> None:
         raise ValidationError(_("This field was sent more than once. Please send it once."))
 
 
+# Why an address is not one: the server's words, and the page script's (SCRIPT_WORDS).
+EMAIL_PROBLEMS = {
+    "email_no_at": _l("Enter an email address with an @, like name@example.com."),
+    "email_no_local": _l("Enter the part before the @, like name@example.com."),
+    "email_no_domain": _l("Enter the part after the @, like name@example.com."),
+    "email_short_domain": _l("Enter the whole domain after the @, like name@example.com."),
+    "email_format": _l("Enter an email address in the correct format, like name@example.com."),
+}
+# What static/js/site.js says (checks before sending, the password toggle), in the page's words.
+SCRIPT_WORDS = {
+    "problem": _l("There is a problem"), "error": _l("Error:"),
+    "show": _l("Show"), "hide": _l("Hide"),
+    "show_password": _l("Show password"), "hide_password": _l("Hide password"),
+    **EMAIL_PROBLEMS,
+}
+_script_words: dict[str, Markup] = {}
+
+
+def script_words() -> Markup:
+    """SCRIPT_WORDS as the script's `data-messages` JSON, made once per language."""
+    code = str(get_locale())
+    if code not in _script_words:
+        _script_words[code] = htmlsafe_json_dumps({k: str(v) for k, v in SCRIPT_WORDS.items()})
+    return _script_words[code]
+
+
 def email_problem(value: str) -> str | None:
     """Why this is not an email address, in plain words; None when it is one."""
     if "@" not in value:
-        return _("Enter an email address with an @, like name@example.com.")
+        return str(EMAIL_PROBLEMS["email_no_at"])
     local, _at, domain = value.rpartition("@")
     if not local:
-        return _("Enter the part before the @, like name@example.com.")
+        return str(EMAIL_PROBLEMS["email_no_local"])
     if not domain:
-        return _("Enter the part after the @, like name@example.com.")
+        return str(EMAIL_PROBLEMS["email_no_domain"])
     try:
         validate_email(value, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError:
         if "." not in domain:
-            return _("Enter the whole domain after the @, like name@example.com.")
-        return _("Enter an email address in the correct format, like name@example.com.")
+            return str(EMAIL_PROBLEMS["email_short_domain"])
+        return str(EMAIL_PROBLEMS["email_format"])
     return None
 
 

@@ -24,7 +24,6 @@ from typing import Any
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, SQLColumnExpression, and_, delete, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
@@ -33,6 +32,7 @@ from website.audit import AuditEntry, record_audit
 from website.consent.models import ConsentRecord, PageView
 from website.extensions import db, rowcount, utcnow
 from website.i18n import Text
+from website.i18n import lazy_gettext as _l
 from website.mail.models import OutboxEmail
 from website.processing import RETENTION_PURGE, is_blocked
 from website.rights.models import RightsRequest

@@ -9,8 +9,10 @@ from typing import Any
 
 from flask import Flask, current_app
 from flask_babel import format_date, get_locale
-from flask_babel import gettext as _
 from markupsafe import Markup, escape
+
+from website.forms import script_words
+from website.i18n import gettext as _
 
 
 def human_date(value: date | datetime | None, time: bool = False) -> str:
@@ -69,4 +71,5 @@ def register_templating(app: Flask) -> None:
     """Install the date filter (`{{ value|date }}`) and the site's details."""
     app.add_template_filter(human_date, "date")
     app.add_template_filter(policy_html, "policy_html")
+    app.add_template_global(script_words)
     app.context_processor(site_context)

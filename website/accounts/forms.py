@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, Field, PasswordField, StringField, TextAreaField
 from wtforms.fields import TelField
@@ -10,6 +9,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Validati
 
 from website.accounts.service import password_problem
 from website.forms import PublicForm, readable_text, strip, valid_email, valid_phone
+from website.i18n import lazy_gettext as _l
 
 EMAIL_REQUIRED = _l("Enter your email address.")
 

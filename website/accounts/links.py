@@ -9,8 +9,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from website.accounts.models import EmailConfirmation, PasswordResetToken, User
@@ -26,6 +24,8 @@ from website.accounts.service import (
     token_hash,
 )
 from website.extensions import db, utcnow
+from website.i18n import gettext as _
+from website.i18n import lazy_gettext as _l
 from website.i18n import localised_url
 from website.mail.service import queue_email
 

@@ -12,8 +12,6 @@ from typing import cast
 import bcrypt
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -21,6 +19,8 @@ from website.accounts.models import EmailConfirmation, User, new_session_token
 from website.audit import record_audit
 from website.extensions import db, utcnow
 from website.forms import normalise_phone
+from website.i18n import gettext as _
+from website.i18n import lazy_gettext as _l
 from website.i18n import localised_url
 from website.mail.service import queue_email
 

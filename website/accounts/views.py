@@ -12,7 +12,6 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from website.accounts import bp, links, service
@@ -29,6 +28,7 @@ from website.accounts.models import User
 from website.accounts.throttle import configured, login_failed, submitted_email_key
 from website.consent import service as consent_service
 from website.extensions import csrf, db, limiter
+from website.i18n import gettext as _
 from website.records.service import collection_notice
 from website.rights import service as rights_service
 from website.security import safe_local_path

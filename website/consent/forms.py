@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, StringField
 from wtforms.validators import AnyOf, InputRequired
 
 from website.consent import registry
 from website.consent.service import CHOICES
 from website.forms import PublicForm
+from website.i18n import lazy_gettext as _l
 
 
 class ConsentForm(PublicForm):

@@ -14,12 +14,11 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
-from website.i18n import DEFAULT_LOCALE, Text, language
+from website.i18n import DEFAULT_LOCALE, Text, language, ngettext
+from website.i18n import gettext as _
+from website.i18n import lazy_gettext as _l
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,13 @@ from typing import Any
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
 from website.consent import bp, proof, registry, service
 from website.consent.forms import consent_form
 from website.errors import wants_json
 from website.extensions import csrf, limiter
+from website.i18n import gettext as _
 from website.security import safe_local_path
 
 

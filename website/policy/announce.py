@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app, g, render_template
-from flask_babel import gettext as _
 from sqlalchemy import (
     Case,
     ColumnElement,
@@ -25,6 +24,7 @@ from sqlalchemy import (
 from website.accounts.models import User
 from website.extensions import db, rowcount, utcnow
 from website.i18n import DEFAULT_LOCALE, language
+from website.i18n import gettext as _
 from website.mail.models import OutboxEmail
 from website.policy.models import PolicyAnnouncement, PolicyVersion
 from website.policy.service import (

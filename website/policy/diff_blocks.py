@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from html import escape
 from urllib.parse import urlsplit
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
-
+from website.i18n import gettext as _
+from website.i18n import ngettext
 from website.policy.render import LINK_REL, URL_SCHEMES, slugify
 
 # A piece of text and its formatting: (("a", "https://..."), ("strong", "")) outermost first.

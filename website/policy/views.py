@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Response, abort, make_response, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
+from website.i18n import gettext as _
 from website.i18n import page_locale
 from website.policy import bp, service, translations
 from website.policy.diff import compare, diff_page_html

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
-
 from website.i18n import Text
+from website.i18n import lazy_gettext as _l
 
 HOSTING = "Our hosting provider (servers and database), as our processor"
 MAIL = "Our email delivery provider, as our processor"

@@ -7,12 +7,11 @@ import io
 from typing import Any
 
 from flask import current_app, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from website.consent import registry
 from website.extensions import utcnow
-from website.i18n import page_locale
+from website.i18n import gettext as _
+from website.i18n import ngettext, page_locale
 from website.records.activities import ACTIVITIES, SECURITY_MEASURES, Activity
 from website.retention import RETENTION_RULES, RetentionRule
 

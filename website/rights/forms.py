@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -20,6 +19,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 
 from website.extensions import utcnow
 from website.forms import HoneypotForm, PublicForm, readable_text, strip, valid_email
+from website.i18n import lazy_gettext as _l
 from website.rights.service import TYPES
 
 DETAILS_MAX = 5000

@@ -32,7 +32,6 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select, update
 
 from website.accounts.models import EmailConfirmation, PasswordResetToken, User
@@ -40,6 +39,7 @@ from website.accounts.service import find_user_by_email
 from website.audit import AuditEntry
 from website.consent.service import consent_records_for_user, unlink_user
 from website.extensions import db, rowcount, utcnow
+from website.i18n import lazy_gettext as _l
 from website.mail.models import OutboxEmail
 from website.mail.service import erase_mail_to
 from website.processing import erase_limits, limits_as_export

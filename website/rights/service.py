@@ -11,8 +11,6 @@ from datetime import date, timedelta
 from typing import Any, Literal
 
 from flask import current_app
-from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
 
@@ -20,7 +18,8 @@ from website.accounts.models import User
 from website.accounts.service import confirmed_owner, owned_email, owns_email, same_address
 from website.audit import record_audit
 from website.extensions import db, utcnow
-from website.i18n import language, localised_url
+from website.i18n import gettext, language, localised_url
+from website.i18n import lazy_gettext as _l
 from website.mail.service import queue_email
 from website.processing import add_limit
 from website.references import new_reference

@@ -17,14 +17,14 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
 
 from website.accounts.service import owned_email
 from website.audit import record_audit
 from website.extensions import csrf, db, limiter, utcnow
 from website.forms import body_not_utf8
+from website.i18n import gettext as _
+from website.i18n import lazy_gettext as _l
 from website.records.service import collection_notice
 from website.rights import bp, service, workflow
 from website.rights.forms import (

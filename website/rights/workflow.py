@@ -7,8 +7,6 @@ import logging
 import smtplib
 from datetime import timedelta
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
 from website import processing
@@ -16,7 +14,9 @@ from website.accounts.models import User
 from website.accounts.service import check_password, owned_email
 from website.audit import record_audit
 from website.extensions import db, utcnow
+from website.i18n import gettext as _
 from website.i18n import language
+from website.i18n import lazy_gettext as _l
 from website.mail.models import OutboxEmail
 from website.mail.service import Mailer, claim, deliver, deliver_one, queue_email
 from website.rights.models import RightsRequest

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import format_number
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -19,6 +17,8 @@ from website.forms import (
     unix_newlines,
     valid_phone,
 )
+from website.i18n import gettext as _
+from website.i18n import lazy_gettext as _l
 from website.support.service import CATEGORIES, MESSAGE_MAX, SUBJECT_MAX
 
 SHORT_TEXT = Length(max=200, message=_l("Keep this to 200 characters."))

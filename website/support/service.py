@@ -6,13 +6,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import false, func, or_, select, update
 from sqlalchemy.orm import defer
 from sqlalchemy.sql import ColumnElement
 
 from website.audit import record_audit
 from website.extensions import db, utcnow
+from website.i18n import lazy_gettext as _l
 from website.mail.service import queue_email
 from website.paging import Page, Run, count, paginate
 from website.references import new_reference

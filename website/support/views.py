@@ -12,11 +12,11 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from website.extensions import csrf, limiter
 from website.forms import body_not_utf8
+from website.i18n import lazy_gettext as _l
 from website.records.service import collection_notice
 from website.support import bp, service
 from website.support.forms import SupportRequestForm
