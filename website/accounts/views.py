@@ -29,6 +29,7 @@ from website.accounts.throttle import configured, login_failed, submitted_email_
 from website.consent import service as consent_service
 from website.extensions import csrf, db, limiter
 from website.i18n import gettext as _
+from website.policy.service import upcoming_versions
 from website.records.service import collection_notice
 from website.rights import service as rights_service
 from website.security import safe_local_path
@@ -193,6 +194,7 @@ def account() -> ResponseReturnValue:
         support_requests=support_service.requests_for_user(user.id),
         my_rights=rights_service.requests_for_user(user),
         consent_records=consent_service.consent_records_for_user(user.id),
+        upcoming=upcoming_versions(),
     )
 
 

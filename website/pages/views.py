@@ -11,13 +11,13 @@ from sqlalchemy import text
 from website.extensions import db, utcnow
 from website.i18n import alternates
 from website.pages import bp
-from website.policy.service import published_versions
+from website.policy.service import published_versions, upcoming_versions
 
 
 @bp.get("/")
 def home() -> str:
-    """What the site is, and the ways in."""
-    return render_template("pages/home.html")
+    """What the site is, and the ways in (and a policy version about to take effect)."""
+    return render_template("pages/home.html", upcoming=upcoming_versions())
 
 
 @bp.get("/healthz")

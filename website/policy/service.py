@@ -145,6 +145,37 @@ def latest_material_version(on: date | None = None) -> VersionRef | None:
     return remembered(("latest material", on), read)
 
 
+@dataclass(frozen=True)
+class UpcomingVersion:
+    """A published version whose effective date is still to come, and the version in force
+    today that it is compared with (None when none is in force yet)."""
+
+    number: int
+    effective_on: date
+    in_force: int | None
+
+
+def upcoming_versions(on: date | None = None) -> list[UpcomingVersion]:
+    """The versions that will take effect after `on` (today), soonest first: for each future
+    effective date the highest number (a lower one that day never takes effect)."""
+    on = on or today()
+
+    def read() -> list[UpcomingVersion]:  # built only when not remembered: every page asks
+        rows = db.session.execute(
+            select(PolicyVersion.effective_on, func.max(PolicyVersion.number))
+            .where(PolicyVersion.effective_on > on)
+            .group_by(PolicyVersion.effective_on)
+            .order_by(PolicyVersion.effective_on)
+        ).all()
+        if not rows:
+            return []
+        in_force = current_version_ref(on)
+        number = in_force.number if in_force else None
+        return [UpcomingVersion(row[1], row[0], number) for row in rows]
+
+    return remembered(("upcoming", on), read)
+
+
 MATERIAL_HOOKS = "policy.on_material_change"
 
 

@@ -38,7 +38,7 @@ def current() -> ResponseReturnValue:
     version = service.published_version(ref.number) if ref else None
     if version is None:
         abort(503)
-    return version_page(version, version)
+    return version_page(version, version, service.upcoming_versions())
 
 
 @bp.get("/privacy/versions")
@@ -60,12 +60,14 @@ def version(number: int) -> ResponseReturnValue:
 
 
 def version_page(
-    version: PolicyVersion, current: service.VersionRef | PolicyVersion | None
+    version: PolicyVersion, current: service.VersionRef | PolicyVersion | None,
+    upcoming: list[service.UpcomingVersion] | None = None,
 ) -> BaseResponse:
-    """A version in the page's language (its translation, or the English with a notice)."""
+    """A version in the page's language (its translation, or the English with a notice), with
+    the versions about to take effect when it is the policy in force."""
     reading = translations.reading(version, page_locale())
     html = render_template("policy/version.html", version=version, reading=reading,
-                           current=current)
+                           current=current, upcoming=upcoming or [])
     return conditional(make_response(html), reading)
 
 
