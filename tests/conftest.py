@@ -23,7 +23,7 @@ from sqlalchemy import Engine, create_engine, text
 from website import create_app
 from website.config import TestConfig
 from website.extensions import db
-from website.i18n import compile_catalogues
+from website.i18n import TRANSLATIONS
 
 pytest_plugins = ("tests.outage",)  # the postgres_database fixture
 
@@ -78,6 +78,14 @@ def compile_static() -> None:
     folder = f"{ROOT / 'static'}/"
     digester.clean(folder, [], True, True)
     digester.compile(folder, folder, [], True, True)
+
+
+def compile_catalogues(folder: Path = TRANSLATIONS) -> None:
+    """`scripts/translations compile`, in process: Babel's own compiler writes each .mo."""
+    from babel.messages.frontend import CommandLineInterface
+
+    failed = CommandLineInterface().run(["pybabel", "--quiet", "compile", "-d", str(folder)])
+    assert not failed, f"the catalogues in {folder} do not compile"
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -14,8 +14,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from website.config import ROOT, Config, ProductionConfig, instance_secret_key, trusted_hosts
 from website.extensions import csrf, db, limiter, login, migrate, static_digest
-from website.i18n import LocalePrefix, register_i18n
+from website.i18n import LocalePrefix, LocalisedFlask, register_i18n
 from website.pagecache import register_page_cache
+from website.release import check_release
 from website.security import register_security
 from website.static_files import static_files
 from website.templating import register_templating
@@ -23,7 +24,7 @@ from website.templating import register_templating
 
 def create_app(config: Config | None = None) -> Flask:
     """Build the app: configuration, extensions, blueprints, error pages, commands."""
-    app = Flask(
+    app = LocalisedFlask(
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
@@ -31,6 +32,7 @@ def create_app(config: Config | None = None) -> Flask:
     )
     configure(app, config)
     register_i18n(app)
+    check_release(app)  # in production: no start without the compiled catalogues and files
     register_security(app)
     register_page_cache(app)
     register_extensions(app)
