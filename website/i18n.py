@@ -4,7 +4,8 @@ The locale comes from the URL only (no cookie, no Accept-Language), so a page st
 bytes for everyone who asks for that URL and may be cached. `LocalePrefix`, a WSGI layer in
 front of Flask, moves a leading `/de` or `/fr` from PATH_INFO into SCRIPT_NAME: the routes stay
 the English ones, and every `url_for` on a German page carries the `/de` prefix by itself.
-Admin pages, static files and the health check have no language of their own.
+Admin pages, static files and the health check have no language of their own: the app is a
+`LocalisedFlask`, whose `url_for` builds them without the prefix.
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from babel import Locale
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.support import NullTranslations
 from flask import Flask, current_app, g, has_app_context, has_request_context, request
 from flask_babel import Babel, LazyString, force_locale, get_locale, get_translations
@@ -108,6 +107,22 @@ def without_language(url: str) -> str:
     return urlunsplit(parts._replace(path=site_root() + rest))
 
 
+class LocalisedFlask(Flask):
+    """Flask whose `url_for` (in Python, templates and Flask-Static-Digest alike) leaves the
+    language prefix off the paths that have no language: Flask's documented way to change its
+    behaviour is a subclass (`app.url_for` is what `flask.url_for` calls)."""
+
+    def url_for(
+        self, /, endpoint: str, *, _anchor: str | None = None, _method: str | None = None,
+        _scheme: str | None = None, _external: bool | None = None, **values: Any,
+    ) -> str:
+        """The URL Flask builds, without the page's /de or /fr for admin, static and health."""
+        return without_language(super().url_for(
+            endpoint, _anchor=_anchor, _method=_method, _scheme=_scheme, _external=_external,
+            **values,
+        ))
+
+
 def here() -> str:
     """The current page as a local path with its language prefix: a form's `next`."""
     return request.script_root + (request.full_path if request.query_string else request.path)
@@ -167,19 +182,6 @@ def lazy_gettext(string: str, **variables: Any) -> LazyString:
     return LazyString(gettext, string, **variables)
 
 
-def compile_catalogues(folder: Path = TRANSLATIONS) -> list[Path]:
-    """Write each `messages.po` as the `messages.mo` Flask-Babel reads (`pybabel compile`)."""
-    written = []
-    for po_path in sorted(folder.glob("*/LC_MESSAGES/messages.po")):
-        with po_path.open("rb") as po_file:
-            catalog = read_po(po_file)
-        mo_path = po_path.with_suffix(".mo")
-        with mo_path.open("wb") as mo_file:
-            write_mo(mo_file, catalog)
-        written.append(mo_path)
-    return written
-
-
 def register_i18n(app: Flask) -> None:
     """Flask-Babel with the URL's locale; the layer that reads it from the path; template
     helpers for the switcher and the hreflang links."""
@@ -192,14 +194,6 @@ def register_i18n(app: Flask) -> None:
         ngettext=lambda singular, plural, n: translations().ungettext(singular, plural, n),
         newstyle=True,
     )
-    # Every url_for (in Python and templates) drops the prefix for the admin pages and files.
-    build = app.url_for
-
-    def url_for(endpoint: str, **values: Any) -> str:
-        return without_language(build(endpoint, **values))
-
-    app.url_for = url_for  # type: ignore[method-assign]
-    app.jinja_env.globals["url_for"] = url_for
     # `{% trans %}` blocks join their lines (babel.cfg extracts them the same way).
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.globals.update(
