@@ -38,6 +38,18 @@ def instance_secret_key(instance_path: str) -> str:
     return path.read_text().strip()
 
 
+def local_site_url() -> str:
+    """Where `scripts/serve` listens (HOST, PORT; 127.0.0.1:5000 by default): SITE_URL when it
+    is not set. Never the request's Host header, which would let a stranger choose where the
+    emailed links point; an address that means "every interface" is linked as 127.0.0.1."""
+    host = os.environ.get("HOST", "").strip() or "127.0.0.1"
+    if host in ("0.0.0.0", "::"):  # noqa: S104 - a listening address, not one bound here
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 address in a URL
+    return f"http://{host}:{env_int('PORT', 5000)}"
+
+
 def host_list(value: str) -> list[str]:
     """Host names from a comma-separated setting."""
     return [host.strip() for host in value.split(",") if host.strip()]
@@ -76,7 +88,8 @@ class Config:
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_ENABLED = env_flag("RATELIMIT_ENABLED", True)
         self.RATELIMIT_HEADERS_ENABLED = True
-        self.SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000").rstrip("/")
+        # The site's own address, for absolute links (emails, hreflang, receipts).
+        self.SITE_URL = (os.environ.get("SITE_URL", "").strip() or local_site_url()).rstrip("/")
         # Host headers the site answers besides SITE_URL's own (Flask's TRUSTED_HOSTS; the
         # factory adds SITE_URL's host): a request naming any other host gets 400.
         self.TRUSTED_HOSTS = host_list(os.environ.get("TRUSTED_HOSTS", ""))
