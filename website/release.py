@@ -77,8 +77,9 @@ def static_problems(folder: Path) -> list[str]:
 
 def release_problems(app: Flask, serving: bool) -> list[str]:
     """What this start lacks, each naming the command that builds it."""
-    folder = Path(app.config["BABEL_TRANSLATION_DIRECTORIES"])
-    found = [f"{problem}: run `{COMPILE_CATALOGUES}`" for problem in catalogue_problems(folder)]
+    folders = app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";")  # Flask-Babel's list
+    found = [f"{problem}: run `{COMPILE_CATALOGUES}`"
+             for folder in folders for problem in catalogue_problems(Path(folder))]
     if serving and app.static_folder:
         found += [f"{problem}: run `{COMPILE_STATIC}`"
                   for problem in static_problems(Path(app.static_folder))]
