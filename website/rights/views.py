@@ -220,7 +220,7 @@ def export_download(reference: str, token: str) -> ResponseReturnValue:
         abort(404, str(NOT_FOUND))
     if not service.export_token_valid(rights_request, token):
         abort(410, _("This download link has expired. Please make a new access request."))
-    data = export_personal_data(rights_request.email)
+    data = export_personal_data(rights_request.email, locale=rights_request.locale)
     service.log_export_download(rights_request)
     return json_download(data, f"personal-data-{reference}.json")
 
