@@ -95,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
         consents,
         policy_translations,  # noqa: F401 - the routes
         processing,
+        systems,
     )
     from website.admin import policy as admin_policy  # noqa: F401 - the routes
     from website.admin import rights as admin_rights  # noqa: F401 - the routes
@@ -170,8 +171,12 @@ def register_front(app: Flask) -> None:
 
 
 def register_first_start(app: Flask) -> None:
-    """Import content/policy.md as version 1 when the database is migrated but empty."""
+    """Import content/policy.md as version 1 when the database is migrated but empty; seed the
+    register of systems from content/systems.toml (and let it feed the processing register)."""
     from website.policy.service import ensure_first_version
+    from website.systems.service import register_systems
+
+    register_systems(app)
 
     if not app.config["TESTING"]:
         with app.app_context():

@@ -23,7 +23,6 @@ from website.i18n import lazy_gettext as _l
 from website.mail.service import queue_email
 from website.processing import add_limit
 from website.references import new_reference
-from website.rights.dates import add_months, one_calendar_month_after
 from website.rights.models import RightsRequest, RightsRequestEvent
 
 # One plain sentence per right, shown on the form and in the emails.
@@ -258,7 +257,7 @@ def mark_verified(item: RightsRequest, actor_id: int | None, note: str) -> None:
     """Received -> verified: the one-month clock starts today, or on the day the request was
     received when the requester's identity was clear on receipt (ICO)."""
     item.verified_at = utcnow()
-    item.due_on = one_calendar_month_after(clock_start(item))
+    item.due_on = item.due_date()
     if item.user_id is None:
         owner = confirmed_owner(item.email)
         item.user_id = owner.id if owner else None
@@ -361,12 +360,6 @@ def log_export_download(item: RightsRequest) -> None:
 
 
 def extended_due_date(item: RightsRequest, months: int) -> date:
-    """The new due date: counted from verification, one month plus the extension."""
-    return add_months(clock_start(item), 1 + months)
-
-
-def clock_start(item: RightsRequest) -> date:
-    """The day the month runs from: receipt when the identity was clear then, else verification."""
-    if item.identity_checked and item.received_on:
-        return item.received_on
-    return (item.verified_at or utcnow()).date()
+    """The new due date: counted from verification, one month plus the extension (the model's
+    rule, pauses included)."""
+    return item.due_date(months)
