@@ -96,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
         policy_translations,  # noqa: F401 - the routes
         processing,
         systems,
+        tasks,
     )
     from website.admin import policy as admin_policy  # noqa: F401 - the routes
     from website.admin import rights as admin_rights  # noqa: F401 - the routes
@@ -152,6 +153,9 @@ def register_request_hooks(app: Flask) -> None:
     from website.retention import register_retention
 
     register_retention(app)
+    from website.rights.tasks import register_tasks
+
+    register_tasks(app)
 
 
 def register_front(app: Flask) -> None:

@@ -38,6 +38,7 @@ from website.processing import RETENTION_PURGE, is_blocked
 from website.rights.models import RightsRequest
 from website.scheduled import ScheduledRun, last_run, register_daily
 from website.support.models import SupportRequest
+from website.systems.models import RequestTask, TaskUpload
 
 retention_cli = AppGroup("retention", help="Data retention.")
 
@@ -108,6 +109,13 @@ def _consent_records(now: datetime, days: dict[str, int]) -> tuple[Any, ColumnEl
     return ConsentRecord, and_(or_(expired_long_ago, superseded_long_ago), not_restricted)
 
 
+def _system_exports(now: datetime, days: dict[str, int]) -> tuple[Any, ColumnElement[bool]]:
+    cutoff = _cutoff(now, days["system_exports"])
+    closed = select(RightsRequest.id).where(RightsRequest.closed_at < cutoff)
+    tasks_of_closed = select(RequestTask.id).where(RequestTask.request_id.in_(closed))
+    return TaskUpload, TaskUpload.task_id.in_(tasks_of_closed)
+
+
 def _audit_log(now: datetime, days: dict[str, int]) -> tuple[Any, ColumnElement[bool]]:
     return AuditEntry, AuditEntry.created_at < _cutoff(now, days["audit_log"])
 
@@ -151,6 +159,8 @@ RETENTION_RULES: list[RetentionRule] = [
                   _l("the request"), DELETED, _unverified_rights),
     RetentionRule("closed_rights_requests", _l("Data-rights requests and their history, once "
                                                "closed"), _l("closing"), DELETED, _closed_rights),
+    RetentionRule("system_exports", _l("Exports our other systems sent for your access request"),
+                  _l("closing"), DELETED, _system_exports),
     RetentionRule("processing_limits", _l("Restrictions and objections you made"), "",
                   _l("Erased with the rest of your data"),
                   period=_l("until your data is erased")),

@@ -6,6 +6,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from tests.rights.conftest import rights  # noqa: F401 - the public flow fixture
 from website.extensions import db
 from website.systems.models import System
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -13,7 +13,7 @@ from website.admin import bp
 from website.admin.confirm import Confirmation, confirmation_page, confirmed
 from website.mail.service import failed_emails
 from website.processing import flags_for
-from website.rights import service, workflow
+from website.rights import service, tasks, workflow
 from website.rights.forms import (
     CHANNELS,
     ActionForm,
@@ -27,6 +27,7 @@ from website.rights.intake import Received, enter_request
 from website.rights.models import RightsRequest
 from website.rights.queue import DUE_FILTERS, STATUS_FILTERS, queue_page, urgency
 from website.search import HOW_TO_SEARCH, parse_search
+from website.systems.forms import TaskDoneForm, TaskWaiveForm
 
 
 def request_or_404(reference: str) -> RightsRequest:
@@ -59,6 +60,7 @@ def rights_queue() -> str:
     return render_template(
         "admin/rights_queue.html", page=page, types=service.TYPES, statuses=service.STATUSES,
         limits=flags_for(item.email for item in page.items),
+        waiting=tasks.waiting_on(item.id for item in page.items),
         status_filters=STATUS_FILTERS, urgency=urgency, how_to_search=HOW_TO_SEARCH,
         request_type=request_type, status=status, due=due, search=search,
     )
@@ -79,7 +81,10 @@ def detail_page(item: RightsRequest, **forms: object) -> str:
         due=item.due_in_force, urgency=urgency(item),
         failed_mail=failed_emails(item.reference),
         limits=flags_for([item.email]).get(item.email.lower(), []),
-        actions=workflow.available_actions(item), **forms,
+        actions=workflow.available_actions(item), tasks=tasks.tasks_of(item),
+        task_done_form=TaskDoneForm(formdata=None), task_waive_form=TaskWaiveForm(formdata=None),
+        export_days=current_app.config["RETENTION_DAYS"]["system_exports"],
+        **forms,
     )
 
 

@@ -74,7 +74,8 @@ SITE_ENTRIES: list[Entry] = [
           (_l("Handle requests to access, correct, erase, port, restrict or object "
               "(UK GDPR and GDPR Art. 15-21)"), _l("Show how each request was handled")),
           LEGAL_OBLIGATION, (HOSTING, MAIL, PRIVACY_STAFF),
-          ("unverified_rights_requests", "closed_rights_requests"), "rights_requests"),
+          ("unverified_rights_requests", "closed_rights_requests", "system_exports"),
+          "rights_requests"),
     Entry("restrictions_and_objections", "rights",
           (_l("Keep your data out of the processing you restricted or objected to"),),
           LEGAL_OBLIGATION, (HOSTING,), ("processing_limits",), "restrictions_and_objections"),

@@ -7,10 +7,11 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any, Literal
 
-from flask import current_app
+from flask import Flask, current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
 
@@ -64,6 +65,7 @@ MANUAL_TYPES = ("correction", "restriction", "objection")
 # Types that limit processing as soon as they are verified (see website/processing.py).
 LIMITING_TYPES = ("restriction", "objection")
 REFERENCE_SHAPE = re.compile(r"RR-[0-9A-Z]{4,16}")
+VERIFIED_HOOKS = "rights_verified_hooks"
 
 
 def N_(text: str) -> str:  # noqa: N802 - the marker pybabel extracts by default
@@ -253,6 +255,12 @@ def resend_confirmation(reference: str) -> str:
     return "sent"
 
 
+def on_verified(app: Flask, hook: Callable[[RightsRequest], object]) -> None:
+    """Call `hook(request)` whenever a request is verified, in the same transaction (the
+    systems' tasks are made so: website/rights/tasks.py)."""
+    app.extensions.setdefault(VERIFIED_HOOKS, []).append(hook)
+
+
 def mark_verified(item: RightsRequest, actor_id: int | None, note: str) -> None:
     """Received -> verified: the one-month clock starts today, or on the day the request was
     received when the requester's identity was clear on receipt (ICO)."""
@@ -265,6 +273,8 @@ def mark_verified(item: RightsRequest, actor_id: int | None, note: str) -> None:
     if item.request_type in LIMITING_TYPES:
         # In force from verification (Art. 18(1), 21): not only once an admin has decided.
         add_limit(item.email, item.request_type, item.reference)
+    for hook in current_app.extensions.get(VERIFIED_HOOKS, []):
+        hook(item)
     notify(item, _l("Your data-rights request is confirmed"), "rights_verified")
 
 

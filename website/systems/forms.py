@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
@@ -68,3 +69,19 @@ class SystemForm(FlaskForm):
         return {name: self[name].data or "" for name in (
             "name", "data", "purpose", "legal_basis", "retention", "processor", "location",
             "kind", "endpoint", "contact_email", "instructions")}
+
+
+class TaskDoneForm(FlaskForm):
+    """A task done: what was done, and the system's export when it sent one."""
+
+    note = TextAreaField("What was done", filters=[strip],
+                         validators=[Length(max=5000), readable_lines])
+    export = FileField("The system's export (JSON or CSV)")
+
+
+class TaskWaiveForm(FlaskForm):
+    """A task waived: why this system needs no action."""
+
+    reason = TextAreaField("Why no action is needed", filters=[strip], validators=[
+        DataRequired("A waived task needs a written reason."), Length(max=5000),
+        readable_lines])

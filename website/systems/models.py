@@ -4,11 +4,15 @@ systems send back."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from website.extensions import Model, utcnow
+
+if TYPE_CHECKING:  # the mapper finds it by name; website/models.py imports every model
+    from website.rights.models import RightsRequest
 
 KINDS = ("manual", "email", "webhook")
 # A task's states: "pending" (to do), "sent" (the email went; waiting for the answer),
@@ -57,6 +61,7 @@ class RequestTask(Model):
     told_at: Mapped[datetime | None]
 
     system: Mapped[System] = relationship(lazy="joined")
+    rights_request: Mapped[RightsRequest] = relationship(lazy="joined")
     upload: Mapped[TaskUpload | None] = relationship(
         back_populates="task", cascade="all, delete-orphan", uselist=False)
 
