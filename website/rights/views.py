@@ -27,6 +27,7 @@ from website.i18n import gettext as _
 from website.i18n import lazy_gettext as _l
 from website.records.service import collection_notice
 from website.rights import bp, service, workflow
+from website.rights.export import request_export
 from website.rights.forms import (
     ActionForm,
     ConfirmRequestForm,
@@ -214,13 +215,14 @@ def status(reference: str) -> ResponseReturnValue:
 
 @bp.get("/rights/status/<reference>/export/<token>")
 def export_download(reference: str, token: str) -> ResponseReturnValue:
-    """The JSON export of a completed access or portability request (link valid 7 days)."""
+    """The JSON export of a completed access or portability request, every system's part in it
+    (link valid 7 days)."""
     rights_request = owned_or_404(reference)
     if rights_request.request_type not in ("access", "portability"):
         abort(404, str(NOT_FOUND))
     if not service.export_token_valid(rights_request, token):
         abort(410, _("This download link has expired. Please make a new access request."))
-    data = export_personal_data(rights_request.email, locale=rights_request.locale)
+    data = request_export(rights_request)
     service.log_export_download(rights_request)
     return json_download(data, f"personal-data-{reference}.json")
 
