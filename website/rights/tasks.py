@@ -4,7 +4,7 @@ When a request is verified, every system holding data of its kind gets a task (e
 are sent their templated request at once); the request can be completed only once every task
 is done or waived with a written reason. Art. 19: an erasure, correction or restriction is
 passed to every recipient (a system run by a processor); who was told, and when, is on the
-request's history and its page.
+request's tasks (told_at), shown on its admin page and to the requester, and audited.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from website.audit import record_audit
 from website.extensions import db, utcnow
 from website.mail.service import queue_email
 from website.rights.models import RightsRequest
-from website.rights.service import TYPES, RightsError, add_event, on_verified
+from website.rights.service import TYPES, RightsError, on_verified
 from website.systems import exports
 from website.systems.models import OPEN_TASK_STATES, RequestTask, System
 from website.systems.service import TOLD_TYPES, is_recipient, systems_for
@@ -102,8 +102,9 @@ def record_told(item: RightsRequest, task: RequestTask, how: str,
     if item.request_type not in TOLD_TYPES or not is_recipient(task.system) or task.told_at:
         return
     task.told_at = utcnow()
-    add_event(item, item.status, f"Art. 19: {task.system.name} ({task.system.processor}) "
-                                 f"told of the {item.request_type} {how}.", actor_id)
+    record_audit("rights.recipient_told", item.reference,
+                 {"system": task.system.name, "processor": task.system.processor, "how": how},
+                 actor_id=actor_id)
 
 
 def recipients_told(item: RightsRequest) -> list[RequestTask]:
@@ -164,7 +165,6 @@ def waive_open(item: RightsRequest, actor: User, reason: str) -> None:
 def _settle(item: RightsRequest, task: RequestTask, actor: User, state: str, note: str) -> None:
     task.state, task.note = state, note
     task.settled_at, task.settled_by_id = utcnow(), actor.id
-    add_event(item, item.status, f"Task for {task.system.name} {state}: {note}", actor.id)
     record_audit(f"rights.task_{state}", item.reference,
                  {"system": task.system.name, "task": task.id},
                  actor_id=actor.id, actor=actor.email)

@@ -26,7 +26,7 @@ from website.forms import body_not_utf8
 from website.i18n import gettext as _
 from website.i18n import lazy_gettext as _l
 from website.records.service import collection_notice
-from website.rights import bp, service, workflow
+from website.rights import bp, service, tasks, workflow
 from website.rights.export import request_export
 from website.rights.forms import (
     ActionForm,
@@ -210,6 +210,7 @@ def status(reference: str) -> ResponseReturnValue:
         "rights/status.html", item=rights_request, types=service.TYPES,
         statuses=service.STATUSES, due=rights_request.due_in_force,
         export_url=export_url, just_confirmed=just_confirmed,
+        told=tasks.recipients_told(rights_request),
     )
 
 
