@@ -88,6 +88,24 @@ class RejectForm(FlaskForm):
     )
 
 
+class PauseForm(FlaskForm):
+    """Ask the requester a question and stop the clock until the answer."""
+
+    question = TextAreaField(
+        "Question for the requester (emailed; the clock stops until they answer)",
+        id="pause-question", filters=[strip],
+        validators=[DataRequired("Write the question: it is emailed to the requester."),
+                    Length(max=REASON_MAX), readable_lines],
+    )
+
+
+class ResumeForm(FlaskForm):
+    """The requester answered: the clock runs again."""
+
+    note = TextAreaField("What they answered (for the history)", id="resume-note",
+                         filters=[strip], validators=[Length(max=REASON_MAX), readable_lines])
+
+
 class ExtendForm(FlaskForm):
     """Extend the deadline once, by one or two months."""
 

@@ -25,8 +25,8 @@ EFFECTIVE_DUE = RightsRequest.due_in_force
 def urgency(item: RightsRequest, today: date | None = None) -> str:
     """"overdue", "due_soon" or "" for an open request's due date."""
     due = item.due_in_force
-    if item.status not in OPEN or due is None:
-        return ""
+    if item.status not in OPEN or due is None or item.paused_at is not None:
+        return ""  # a paused clock is not late: the due date moves when it runs again
     today = today or utcnow().date()
     if due < today:
         return "overdue"
@@ -53,10 +53,11 @@ def _filters(request_type: str, status: str, due: str = "",
 
 def _due_conditions(due: str, today: date) -> list:
     """Open requests overdue, or due from today to DUE_SOON_DAYS from now."""
+    running = RightsRequest.paused_at.is_(None)
     if due == "overdue":
-        return [RightsRequest.status.in_(OPEN), EFFECTIVE_DUE < today]
+        return [RightsRequest.status.in_(OPEN), EFFECTIVE_DUE < today, running]
     return [RightsRequest.status.in_(OPEN), EFFECTIVE_DUE >= today,
-            EFFECTIVE_DUE <= today + timedelta(days=DUE_SOON_DAYS)]
+            EFFECTIVE_DUE <= today + timedelta(days=DUE_SOON_DAYS), running]
 
 
 def _search_condition(search: QueueSearch):

@@ -19,7 +19,7 @@ from website.i18n import language
 from website.i18n import lazy_gettext as _l
 from website.mail.models import OutboxEmail
 from website.mail.service import Mailer, claim, deliver, deliver_one, queue_email
-from website.rights import tasks
+from website.rights import clock, tasks
 from website.rights.models import RightsRequest
 from website.rights.personal_data import ErasureReport, erase_personal_data
 from website.rights.service import (
@@ -87,6 +87,8 @@ PRECONDITIONS = {
     "approve_deletion": _check_approve_deletion,
     "reject": _require_open,
     "extend": _check_extend,
+    "pause": clock.check_pause,
+    "resume": clock.check_resume,
 }
 
 
