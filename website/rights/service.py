@@ -8,6 +8,7 @@ import hmac
 import re
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal
 
@@ -86,6 +87,14 @@ def shown_note(note: str) -> str:
     """A stored history line or outcome for the owner: in the page's language when the site
     wrote it, as written otherwise."""
     return gettext(note) if note else note
+
+
+@dataclass(frozen=True)
+class Agent:
+    """An authorised agent (CCPA §7063) filing a request for the person at its address."""
+
+    name: str
+    email: str
 
 
 class RightsError(ValueError):
@@ -176,16 +185,20 @@ def notify(item: RightsRequest, subject: str, template: str, **context: Any) -> 
 
 
 def submit_request(
-    request_type: str, name: str, email: str, details: str, user: User | None = None
+    request_type: str, name: str, email: str, details: str, user: User | None = None,
+    agent: Agent | None = None,
 ) -> tuple[RightsRequest, str | None]:
     """Store a new request; email the confirmation link (or verify at once for the account owner).
 
     The same request sent again before it is confirmed is not stored twice: the waiting one takes
-    the new wording and its confirmation email is sent again.
+    the new wording and its confirmation email is sent again. A request an agent files is
+    confirmed by the person from their own address, always.
     Returns the request and the raw verification token (None when verified at once)."""
-    waiting = None if owns_email(user, email) else waiting_request(email, request_type)
+    at_once = owns_email(user, email) and agent is None
+    waiting = None if at_once else waiting_request(email, request_type)
     if waiting is not None:
         waiting.name, waiting.details = name, details
+        waiting.agent_name, waiting.agent_email = (agent.name, agent.email) if agent else ("", "")
         token = send_confirmation(waiting)
         db.session.commit()
         return waiting, token
@@ -198,10 +211,11 @@ def submit_request(
         email=email,
         details=details,
         status="received",
+        agent_name=agent.name if agent else "", agent_email=agent.email if agent else "",
     )
     item.events.append(RightsRequestEvent(from_status="", to_status="received", note=""))
     db.session.add(item)
-    if owns_email(user, email):
+    if at_once:
         # Only an account that has confirmed this very address skips the emailed link.
         assert user is not None  # owns_email is False without a user
         item.user_id = user.id

@@ -26,7 +26,7 @@ from website.forms import body_not_utf8
 from website.i18n import gettext as _
 from website.i18n import lazy_gettext as _l
 from website.records.service import collection_notice
-from website.rights import bp, service, tasks, workflow
+from website.rights import agents, bp, service, tasks, workflow
 from website.rights.export import request_export
 from website.rights.forms import (
     ActionForm,
@@ -104,9 +104,9 @@ def new_request() -> ResponseReturnValue:
         return redirect(url_for("rights.requested"), 303)
     if form.validate_on_submit():
         user = current_user if current_user.is_authenticated else None
-        rights_request, token = service.submit_request(
+        rights_request, token = agents.submit(
             form.request_type.data, form.name.data, form.email.data, form.details.data or "",
-            user=user,
+            user, form.agent(),
         )
         if token is None:
             remember_reference(rights_request.reference)
