@@ -75,10 +75,12 @@ def upgrade():
         batch_op.add_column(sa.Column('paused_days', sa.Integer(), server_default='0', nullable=False))
         batch_op.add_column(sa.Column('agent_name', sa.String(length=200), server_default='', nullable=False))
         batch_op.add_column(sa.Column('agent_email', sa.String(length=254), server_default='', nullable=False))
+        batch_op.create_index('ix_rights_requests_paused_at', ['paused_at'], unique=False)
 
 
 def downgrade():
     with op.batch_alter_table('rights_requests', schema=None) as batch_op:
+        batch_op.drop_index('ix_rights_requests_paused_at')
         batch_op.drop_column('agent_email')
         batch_op.drop_column('agent_name')
         batch_op.drop_column('paused_days')

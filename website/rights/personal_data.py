@@ -49,6 +49,7 @@ from website.records.service import export_processing
 from website.rights.models import RightsRequest, RightsRequestEvent
 from website.rights.service import CLOSED_ERASED
 from website.support.service import anonymise_requests, as_export, requests_for_email
+from website.systems.models import RequestTask, TaskUpload
 
 ERASED = "[erased]"
 FORMAT = "privacy-centre-export/1"
@@ -226,6 +227,17 @@ def _erase_rights_request(item: RightsRequest, email: str) -> None:
 
 
 
+def _erase_task_records(request_ids: list[int]) -> None:
+    # What other systems sent about the person goes; the admins' notes on their tasks are
+    # erased like outcomes. The tasks stay: they prove each system was asked (Art. 19).
+    if not request_ids:
+        return
+    tasks = select(RequestTask.id).where(RequestTask.request_id.in_(request_ids))
+    db.session.execute(delete(TaskUpload).where(TaskUpload.task_id.in_(tasks)))
+    db.session.execute(update(RequestTask).where(
+        RequestTask.request_id.in_(request_ids), RequestTask.note != "").values(note=ERASED))
+
+
 def _close_erased(item: RightsRequest, actor_id: int | None) -> None:
     # Nobody can be told about it any more, so it is closed rather than left in the queue.
     note = CLOSED_ERASED
@@ -253,6 +265,7 @@ def erase_personal_data(
         if item.status not in ("completed", "rejected") and item is not current_request:
             _close_erased(item, actor_id)
     report.rights_requests = len(rights)
+    _erase_task_records([item.id for item in rights if item.id is not None])
     if email is not None:
         _erase_mail_audit_and_limits(email, report)
     if user is not None:

@@ -10,6 +10,8 @@ from sqlalchemy import ColumnElement, func, select
 from website.extensions import db, utcnow
 from website.paging import Page, Run, paginate
 from website.rights.models import RightsRequest
+from website.rights.queue import clock_running
+from website.rights.service import OPEN
 from website.systems.models import OPEN_TASK_STATES, RequestTask
 
 PER_PAGE = 50
@@ -18,7 +20,7 @@ DUE = RightsRequest.due_in_force
 
 def late_condition(today: date) -> ColumnElement[bool]:
     """SQL: the request's due date has passed and its clock is running."""
-    return (DUE < today) & RightsRequest.paused_at.is_(None)
+    return (DUE < today) & clock_running()
 
 
 def is_late(task: RequestTask, today: date | None = None) -> bool:
@@ -30,23 +32,26 @@ def is_late(task: RequestTask, today: date | None = None) -> bool:
 
 def task_queue_page(system_id: int | None = None, late: bool = False,
                     page: int = 1) -> Page[RequestTask]:
-    """One page of open tasks, the requests soonest due first."""
-    conditions: list[ColumnElement[bool]] = [RequestTask.state.in_(OPEN_TASK_STATES)]
+    """One page of open tasks, the requests soonest due first.
+
+    Read from the open requests in due-date order (the rights queue's index) down to their
+    open tasks (ix_request_tasks_request), so no page sorts every task: only an open request
+    has open tasks (completing needs them settled; rejecting waives them)."""
+    conditions: list[ColumnElement[bool]] = [
+        RightsRequest.status.in_(OPEN), RequestTask.request_id == RightsRequest.id,
+        RequestTask.state.in_(OPEN_TASK_STATES)]
     if system_id is not None:
         conditions.append(RequestTask.system_id == system_id)
     if late:
         conditions.append(late_condition(utcnow().date()))
-    joined = select(RequestTask.id).join(
-        RightsRequest, RightsRequest.id == RequestTask.request_id).where(*conditions)
-    total = db.session.scalar(select(func.count()).select_from(joined.subquery())) or 0
-    run = Run([RequestTask.request_id == RightsRequest.id, *conditions],
-              [DUE, RequestTask.request_id, RequestTask.id])
+    total = db.session.scalar(select(func.count(RequestTask.id)).where(*conditions)) or 0
+    run = Run(conditions, [DUE, RightsRequest.id, RequestTask.id])
     return paginate(select(RequestTask), RequestTask.id, [(run, total)], page, PER_PAGE)
 
 
 def late_count() -> int:
     """How many open tasks belong to requests past their due date (the dashboard's figure)."""
-    query = (select(func.count(RequestTask.id))
-             .join(RightsRequest, RightsRequest.id == RequestTask.request_id)
-             .where(RequestTask.state.in_(OPEN_TASK_STATES), late_condition(utcnow().date())))
+    query = select(func.count(RequestTask.id)).where(
+        RightsRequest.status.in_(OPEN), RequestTask.request_id == RightsRequest.id,
+        RequestTask.state.in_(OPEN_TASK_STATES), late_condition(utcnow().date()))
     return db.session.scalar(query) or 0
