@@ -31,7 +31,7 @@ def system_or_404(system_id: int) -> System:
 def register_page(form: SystemForm, status: int = 200) -> tuple[str, int]:
     """The register: this site first, then every system, and the form to add one."""
     return render_template(
-        "admin/systems.html", site=service.SiteSystem(), systems=service.active_systems(),
+        "admin/systems.html", this_site=service.SiteSystem(), systems=service.active_systems(),
         form=form, bases=LEGAL_BASES, kinds=KIND_LABELS,
     ), status
 
@@ -59,11 +59,11 @@ def systems() -> ResponseReturnValue:
 @administrator_required
 def site_system() -> str:
     """This site as a system: read-only, derived from the code's processing register."""
-    site = service.SiteSystem()
+    this_site = service.SiteSystem()
     rows = [{"data": entry_data(e), "purposes": entry_purposes(e),
              "legal_basis": str(e.legal_basis), "recipients": [str(r) for r in e.recipients],
-             "retention": entry_retention(e)} for e in site.entries]
-    return render_template("admin/system_site.html", site=site, rows=rows)
+             "retention": entry_retention(e)} for e in this_site.entries]
+    return render_template("admin/system_site.html", this_site=this_site, rows=rows)
 
 
 @bp.route("/systems/<int:system_id>", methods=["GET", "POST"])
