@@ -8,8 +8,9 @@ tasks done or waived), the open ones' tasks pending or sent, about a third of th
 database is fresh, built by the project's migrations, then seeded. The pages (/admin/tasks
 filtered and deep, /admin/rights with its "waiting on" column, one request's page) are fetched
 through Flask's test client logged in as an admin; the target is 200 ms a page (p95). The
-CPU column is this process's own time (on SQLite, the whole cost): on a shared, loaded machine
-it is the figure to compare, as wall time then mostly measures waiting for a core.
+CPU column is this process's own time (on SQLite, the whole cost) and the SQL column the time
+spent in the database's calls (on PostgreSQL, the server's share): on a shared, loaded machine
+they are the figures to compare, as wall time then mostly measures waiting for a core.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import create_engine, insert, select, text  # noqa: E402
+from sqlalchemy import create_engine, event, insert, select, text  # noqa: E402
 
 from website import create_app  # noqa: E402
 from website.accounts.models import User  # noqa: E402
@@ -122,6 +123,18 @@ def measure(app, label: str, repeat: int) -> None:
             RightsRequest.status == "verified").limit(1))
     with client.session_transaction() as session:
         session["_user_id"] = token
+    sql_ms = [0.0]
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def started_sql(conn, cursor, statement, params, context, executemany) -> None:  # noqa: ANN001
+        context.bench_started = time.perf_counter()
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def ended_sql(conn, cursor, statement, params, context, executemany) -> None:  # noqa: ANN001
+        sql_ms[0] += (time.perf_counter() - context.bench_started) * 1000
+
     pages = {
         "/admin/tasks (open, first)": "/admin/tasks",
         "/admin/tasks late only": "/admin/tasks?late=1",
@@ -132,23 +145,25 @@ def measure(app, label: str, repeat: int) -> None:
         "/admin/rights overdue": "/admin/rights?due=overdue",
         "/admin/rights/<ref> (tasks)": f"/admin/rights/{reference}",
     }
-    print(f"\n== {label}: wall median / p95, and this process's CPU median, over {repeat} "
+    print(f"\n== {label}: wall median / p95, this process's CPU and the SQL's wall time (medians), "
+          f"over {repeat} "
           f"requests (target {TARGET_MS} ms; load average now {os.getloadavg()[0]:.1f})")
     for name, url in pages.items():
         client.get(url)  # warm
-        times, cpu = [], []
+        times, cpu, sql = [], [], []
         for _ in range(repeat):
-            started, started_cpu = time.perf_counter(), time.process_time()
+            started, started_cpu, sql_ms[0] = time.perf_counter(), time.process_time(), 0.0
             response = client.get(url)
             times.append((time.perf_counter() - started) * 1000)
             cpu.append((time.process_time() - started_cpu) * 1000)
+            sql.append(sql_ms[0])
             assert response.status_code == 200, (url, response.status_code)
         times.sort()
         median = statistics.median(times)
         p95 = times[max(0, int(len(times) * 0.95) - 1)]
         verdict = "OK" if p95 < TARGET_MS else "SLOW"
-        print(f"  {name:32s} {median:7.1f} ms / {p95:7.1f} ms  cpu {statistics.median(cpu):6.1f} ms"
-              f"  {verdict}")
+        print(f"  {name:32s} {median:7.1f} ms / {p95:7.1f} ms  cpu {statistics.median(cpu):6.1f}"
+              f" ms  sql {statistics.median(sql):6.1f} ms  {verdict}")
 
 
 def run(url: str, label: str, args: argparse.Namespace) -> None:

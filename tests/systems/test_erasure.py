@@ -41,3 +41,29 @@ def test_an_approved_deletion_leaves_nothing_of_the_person_in_tasks_or_uploads(
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(TaskUpload)) == 0
         assert db.session.scalar(select(func.count()).select_from(RequestTask)) == 4
+
+
+def test_the_persons_other_open_requests_owe_the_systems_nothing_after_the_erasure(
+        app, client, systems, rights, smtp):
+    access, _ = verified_with_systems(systems, rights, request_type="access")
+    deletion = rights.submit_and_verify(request_type="deletion")
+    queue = client.get("/admin/tasks").get_data(as_text=True)
+    assert f">{access}</a>" in queue
+    for task_id in _task_ids_of(app, deletion):
+        client.post(f"/admin/rights/{deletion}/tasks/{task_id}/waive",
+                    data={"reason": "Nothing held."})
+    assert client.post(f"/admin/rights/{deletion}/approve_deletion",
+                       data={"confirm": "yes"}).status_code == 303
+    assert "No open tasks" in client.get("/admin/tasks").get_data(as_text=True)
+    waiting = client.get("/admin/rights?status=all").get_data(as_text=True)
+    assert "API platform, Billing" not in waiting
+
+
+def _task_ids_of(app, reference: str) -> list[int]:
+    from website.rights.models import RightsRequest
+
+    with app.app_context():
+        request_id = db.session.scalar(select(RightsRequest.id).where(
+            RightsRequest.reference == reference))
+        return list(db.session.scalars(select(RequestTask.id).where(
+            RequestTask.request_id == request_id)))

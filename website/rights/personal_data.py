@@ -49,7 +49,7 @@ from website.records.service import export_processing
 from website.rights.models import RightsRequest, RightsRequestEvent
 from website.rights.service import CLOSED_ERASED
 from website.support.service import anonymise_requests, as_export, requests_for_email
-from website.systems.models import RequestTask, TaskUpload
+from website.systems.models import OPEN_TASK_STATES, RequestTask, TaskUpload
 
 ERASED = "[erased]"
 FORMAT = "privacy-centre-export/1"
@@ -238,6 +238,14 @@ def _erase_task_records(request_ids: list[int]) -> None:
         RequestTask.request_id.in_(request_ids), RequestTask.note != "").values(note=ERASED))
 
 
+def _waive_tasks_of_closed(request_ids: list[int]) -> None:
+    # The person's other requests were closed by the erasure: their systems owe nothing more.
+    if request_ids:
+        db.session.execute(update(RequestTask).where(
+            RequestTask.request_id.in_(request_ids), RequestTask.state.in_(OPEN_TASK_STATES),
+        ).values(state="waived", note=CLOSED_ERASED, settled_at=utcnow()))
+
+
 def _close_erased(item: RightsRequest, actor_id: int | None) -> None:
     # Nobody can be told about it any more, so it is closed rather than left in the queue.
     note = CLOSED_ERASED
@@ -266,6 +274,7 @@ def erase_personal_data(
             _close_erased(item, actor_id)
     report.rights_requests = len(rights)
     _erase_task_records([item.id for item in rights if item.id is not None])
+    _waive_tasks_of_closed([item.id for item in rights if item is not current_request])
     if email is not None:
         _erase_mail_audit_and_limits(email, report)
     if user is not None:
