@@ -97,6 +97,8 @@ def register_blueprints(app: Flask) -> None:
         consents,
         policy_translations,  # noqa: F401 - the routes
         processing,
+        systems,
+        tasks,
     )
     from website.admin import policy as admin_policy  # noqa: F401 - the routes
     from website.admin import rights as admin_rights  # noqa: F401 - the routes
@@ -153,6 +155,9 @@ def register_request_hooks(app: Flask) -> None:
     from website.retention import register_retention
 
     register_retention(app)
+    from website.rights.tasks import register_tasks
+
+    register_tasks(app)
 
 
 def register_front(app: Flask) -> None:
@@ -172,8 +177,12 @@ def register_front(app: Flask) -> None:
 
 
 def register_first_start(app: Flask) -> None:
-    """Import content/policy.md as version 1 when the database is migrated but empty."""
+    """Import content/policy.md as version 1 when the database is migrated but empty; seed the
+    register of systems from content/systems.toml (and let it feed the processing register)."""
     from website.policy.service import ensure_first_version
+    from website.systems.service import register_systems
+
+    register_systems(app)
 
     if not app.config["TESTING"]:
         with app.app_context():

@@ -147,7 +147,15 @@ class Config:
             "expired_tokens": env_int("RETENTION_EXPIRED_TOKENS_DAYS", 1),
             # Six years: the UK limitation period for claims (Limitation Act 1980).
             "audit_log": env_int("RETENTION_AUDIT_DAYS", 2192),
+            # A system's export uploaded for an access request, counted from the request's
+            # closing (the requester's download link lasts 7 days of it).
+            "system_exports": env_int("RETENTION_SYSTEM_EXPORTS_DAYS", 30),
         }
+        # The register of systems is seeded from this file on first start (website/systems).
+        self.SYSTEMS_SEED = os.environ.get("SYSTEMS_SEED") or str(ROOT / "content" / "systems.toml")
+        # The largest export (JSON or CSV) an admin may upload for a system's task.
+        # Below MAX_CONTENT_LENGTH (1 MiB), which bounds every request body, CSRF check first.
+        self.SYSTEM_EXPORT_MAX_BYTES = env_int("SYSTEM_EXPORT_MAX_BYTES", 768 * 1024)
         # How long the status link in a rights request's emails works (a new one: /rights/new-link).
         self.RIGHTS_STATUS_LINK_DAYS = env_int("RIGHTS_STATUS_LINK_DAYS", 30)
         self.RETENTION_BATCH_SIZE = env_int("RETENTION_BATCH_SIZE", 1000)

@@ -9,6 +9,7 @@ from website.processing import ProcessingLimit
 from website.rights.models import RightsRequest, RightsRequestEvent
 from website.scheduled import ScheduledRun
 from website.support.models import SupportReply, SupportRequest
+from website.systems.models import RequestTask, System, TaskUpload
 
 __all__ = [
     "AuditEntry",
@@ -22,10 +23,13 @@ __all__ = [
     "PolicyTranslation",
     "PolicyVersion",
     "ProcessingLimit",
+    "RequestTask",
     "RightsRequest",
     "RightsRequestEvent",
     "ScheduledRun",
     "SupportReply",
     "SupportRequest",
+    "System",
+    "TaskUpload",
     "User",
 ]

@@ -38,6 +38,7 @@ from website.processing import RETENTION_PURGE, is_blocked
 from website.rights.models import RightsRequest
 from website.scheduled import ScheduledRun, last_run, register_daily
 from website.support.models import SupportRequest
+from website.systems.models import RequestTask, TaskUpload
 
 retention_cli = AppGroup("retention", help="Data retention.")
 
@@ -108,18 +109,26 @@ def _consent_records(now: datetime, days: dict[str, int]) -> tuple[Any, ColumnEl
     return ConsentRecord, and_(or_(expired_long_ago, superseded_long_ago), not_restricted)
 
 
+def _system_exports(now: datetime, days: dict[str, int]) -> tuple[Any, ColumnElement[bool]]:
+    cutoff = _cutoff(now, days["system_exports"])
+    closed = select(RightsRequest.id).where(RightsRequest.closed_at < cutoff)
+    tasks_of_closed = select(RequestTask.id).where(RequestTask.request_id.in_(closed))
+    return TaskUpload, TaskUpload.task_id.in_(tasks_of_closed)
+
+
 def _audit_log(now: datetime, days: dict[str, int]) -> tuple[Any, ColumnElement[bool]]:
     return AuditEntry, AuditEntry.created_at < _cutoff(now, days["audit_log"])
 
 
 @dataclass(frozen=True)
 class RetentionRule:
-    """One kind of data: how long it is kept, from when, why, and what happens at the end."""
+    """One kind of data: how long it is kept, from when, and what happens at the end (its
+    purposes and legal basis are its entry's in the processing register,
+    website/records/register.py)."""
 
     key: str
     data: Text
     counted_from: Text
-    legal_basis: Text
     at_end: Text
     past_its_time: Rule | None = None
     period: Text = ""
@@ -132,53 +141,41 @@ class RetentionRule:
         return int(config["RETENTION_DAYS"][self.days_key or self.key])
 
 
-# What /privacy/retention and the notices at collection show, in the page's language; the
-# Art. 30 record (/admin/processing) reads them in English.
-CONTRACT = _l("Contract (UK GDPR and GDPR Art. 6(1)(b))")
-LEGAL_OBLIGATION = _l("Legal obligation (Art. 6(1)(c)) and accountability (Art. 5(2))")
 DELETED = _l("Deleted")
 
 RETENTION_RULES: list[RetentionRule] = [
     RetentionRule("accounts", _l("Accounts: name, organisation, email, phone, address, password "
                                  "hash"),
-                  "", CONTRACT, _l("Erased when you delete your account or we approve a deletion "
-                                   "request"), period=_l("as long as the account exists")),
+                  "", _l("Erased when you delete your account or we approve a deletion "
+                         "request"), period=_l("as long as the account exists")),
     RetentionRule("page_views", _l("Page views (our own analytics: page, time, referring site, "
-                                   "random visitor id)"), _l("the visit"),
-                  _l("Consent (Art. 6(1)(a); PECR reg. 6)"), DELETED, _page_views),
+                                   "random visitor id)"), _l("the visit"), DELETED, _page_views),
     RetentionRule("consent_records", _l("Proof of cookie consent (consent id, choice, date, "
                                         "browser family, fingerprints of what was shown)"),
                   _l("the day the choice was replaced or expired"),
-                  _l("Legal obligation (Art. 6(1)(c)) and accountability (Art. 5(2)): proof of "
-                     "consent (Art. 7(1))"),
                   DELETED, _consent_records, days_key="consent_proof"),
     RetentionRule("unverified_rights_requests", _l("Data-rights requests never confirmed by "
                                                    "email"),
-                  _l("the request"), LEGAL_OBLIGATION, DELETED, _unverified_rights),
+                  _l("the request"), DELETED, _unverified_rights),
     RetentionRule("closed_rights_requests", _l("Data-rights requests and their history, once "
-                                               "closed"), _l("closing"),
-                  _l("Legal obligation (Art. 6(1)(c)) and accountability (Art. 5(2)): showing "
-                     "how requests were handled"),
-                  DELETED, _closed_rights),
+                                               "closed"), _l("closing"), DELETED, _closed_rights),
+    RetentionRule("system_exports", _l("Exports our other systems sent for your access request"),
+                  _l("closing"), DELETED, _system_exports),
+    RetentionRule("processing_limits", _l("Restrictions and objections you made"), "",
+                  _l("Erased with the rest of your data"),
+                  period=_l("until your data is erased")),
     RetentionRule("closed_support_requests", _l("Support requests and our replies, once closed"),
-                  _l("closing"),
-                  _l("Contract (UK GDPR and GDPR Art. 6(1)(b)); Legitimate interests (Art. "
-                     "6(1)(f)): answering follow-up questions"),
-                  _l("Deleted with their replies"), _closed_support),
+                  _l("closing"), _l("Deleted with their replies"), _closed_support),
     RetentionRule("sent_email", _l("Emails we sent (recipient, subject and dates; the body is "
                                    "dropped at delivery)"), _l("delivery or final failure"),
-                  _l("Legitimate interests (Art. 6(1)(f)): proof of what we told you and when"),
                   DELETED, _sent_email),
     RetentionRule("expired_tokens", _l("Password-reset links (a hash of the token)"),
-                  _l("expiry"), CONTRACT, DELETED, _expired_tokens),
+                  _l("expiry"), DELETED, _expired_tokens),
     RetentionRule("expired_confirmations",
                   _l("Email-confirmation links (the address to confirm and a hash of the token)"),
-                  _l("expiry"), CONTRACT, DELETED, _expired_confirmations,
-                  days_key="expired_tokens"),
+                  _l("expiry"), DELETED, _expired_confirmations, days_key="expired_tokens"),
     RetentionRule("audit_log", _l("Audit log of admin actions (who did what, when)"),
-                  _l("the action"),
-                  _l("Legitimate interests (Art. 6(1)(f)) and accountability (Art. 5(2)); 6 years "
-                     "is the UK limitation period for claims"), DELETED, _audit_log),
+                  _l("the action"), DELETED, _audit_log),
 ]
 
 

@@ -135,6 +135,11 @@ def redirect_to_https() -> ResponseReturnValue | None:
     return redirect(target.geturl(), code=301)
 
 
+# The one form that takes a file, and its one file field: a system's export for a rights
+# request's task (the view checks its type, size and content: website/systems/exports.py).
+FILE_FIELDS = {"admin.task_action": frozenset({"export"})}
+
+
 def refuse_non_form_bodies() -> None:
     """Every form here is a text-only HTML form: refuse JSON bodies and file uploads (400).
 
@@ -146,7 +151,8 @@ def refuse_non_form_bodies() -> None:
         abort(400, "This address takes web-form fields, not JSON.")
     # Only multipart bodies carry files; reading request.files on others would consume the
     # raw body that the views check for bytes that are not UTF-8.
-    if request.mimetype == "multipart/form-data" and request.files:
+    allowed = FILE_FIELDS.get(request.endpoint or "", frozenset())
+    if request.mimetype == "multipart/form-data" and set(request.files) - allowed:
         abort(400, "This address takes text fields only: no file uploads.")
 
 

@@ -157,9 +157,10 @@ def test_only_possible_actions_are_shown(app, client, auth):
         page = client.get(f"/admin/rights/{reference}").get_data(as_text=True)
         return set(re.findall(rf"/admin/rights/{reference}/(\w+)", page))
 
-    assert actions(overdue) == {"start", "complete", "reject"}
-    assert actions(extended) == {"complete", "reject"}
-    assert actions(deletion) == {"start", "approve_deletion", "reject", "extend"}
+    # Every open request's clock can be paused to ask the requester (tests/systems/test_clock.py).
+    assert actions(overdue) == {"start", "complete", "reject", "pause"}
+    assert actions(extended) == {"complete", "reject", "pause"}
+    assert actions(deletion) == {"start", "approve_deletion", "reject", "extend", "pause"}
     assert actions(closed) == set()
 
 

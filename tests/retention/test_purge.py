@@ -26,6 +26,7 @@ EXPECTED = {
     "sent_email": 1,
     "consent_records": 2,
     "audit_log": 1,
+    "system_exports": 0,  # tests/systems/test_export.py seeds its own
 }
 
 

@@ -113,6 +113,13 @@ def draft_form(world: World, role: str) -> dict:
             "action": "save"}
 
 
+def system_form(world: World, role: str) -> dict:
+    """A valid new system of the register, under a name never used before."""
+    return {"name": f"System {secrets.token_hex(4)}", "data": "Logs", "purpose": "Service",
+            "legal_basis": "contract", "retention": "1 year", "kind": "manual",
+            "instructions": "Do it."}
+
+
 def reset_args(world: World) -> dict:
     """A fresh reset link of "user"."""
     return {"token": world.reset_token()}
@@ -245,6 +252,16 @@ ROUTES: tuple[Route, ...] = (
     Route("admin.processing", "GET", ADMIN_ONLY),
     Route("admin.processing_json", "GET", ADMIN_ONLY, html=False),
     Route("admin.processing_csv_download", "GET", ADMIN_ONLY, html=False),
+    # The register of systems and the systems' tasks.
+    Route("admin.systems", "GET", ADMIN_ONLY),
+    Route("admin.systems", "POST", ADMIN_ACTION, form=system_form),
+    Route("admin.site_system", "GET", ADMIN_ONLY),
+    Route("admin.system", "GET", ADMIN_ONLY, args=lambda w: {"system_id": w.system_id()}),
+    Route("admin.system", "POST", ADMIN_ACTION, args=lambda w: {"system_id": w.system_id()},
+          form=lambda w, r: {**system_form(w, r), "name": "Security test", "action": "save"}),
+    Route("admin.task_queue", "GET", ADMIN_ONLY),
+    Route("admin.task_action", "POST", ADMIN_ACTION, args=lambda w: w.system_task(),
+          form=lambda w, r: {"reason": "Nothing held there."}),
 )
 
 BY_KEY = {route.key: route for route in ROUTES}

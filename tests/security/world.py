@@ -80,6 +80,35 @@ class World:
             made, _ = service.submit_request("restriction", user.name, USER_EMAIL, "", user=user)
             return made.reference
 
+    def system_id(self) -> int:
+        """A system of the register (a manual one, added once)."""
+        from sqlalchemy import select
+
+        from website.systems.models import System
+
+        with self.app.app_context():
+            found = db.session.scalar(select(System.id).where(System.name == "Security test"))
+            if found is None:
+                system = System(name="Security test", data="Logs", purpose="Service",
+                                legal_basis="contract", retention="1 year", kind="manual",
+                                instructions="Do it.")
+                db.session.add(system)
+                db.session.commit()
+                found = system.id
+            return found
+
+    def system_task(self) -> dict:
+        """A new verified request of "user" and its open task for the system above."""
+        from sqlalchemy import select
+
+        from website.systems.models import RequestTask
+
+        self.system_id()
+        reference = self.verified_rights_request()
+        with self.app.app_context():
+            task_id = db.session.scalar(select(RequestTask.id).order_by(RequestTask.id.desc()))
+        return {"reference": reference, "task_id": task_id, "action": "waive"}
+
     def confirm_token(self) -> str:
         """A new email-confirmation token of "other" (as the link on registration carries)."""
         from website.accounts.models import User

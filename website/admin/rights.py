@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -13,7 +13,7 @@ from website.admin import bp
 from website.admin.confirm import Confirmation, confirmation_page, confirmed
 from website.mail.service import failed_emails
 from website.processing import flags_for
-from website.rights import service, workflow
+from website.rights import clock, service, tasks, workflow
 from website.rights.forms import (
     CHANNELS,
     ActionForm,
@@ -21,12 +21,15 @@ from website.rights.forms import (
     ExtendForm,
     IntakeForm,
     LiftForm,
+    PauseForm,
     RejectForm,
+    ResumeForm,
 )
 from website.rights.intake import Received, enter_request
 from website.rights.models import RightsRequest
 from website.rights.queue import DUE_FILTERS, STATUS_FILTERS, queue_page, urgency
 from website.search import HOW_TO_SEARCH, parse_search
+from website.systems.forms import TaskDoneForm, TaskWaiveForm
 
 
 def request_or_404(reference: str) -> RightsRequest:
@@ -59,6 +62,7 @@ def rights_queue() -> str:
     return render_template(
         "admin/rights_queue.html", page=page, types=service.TYPES, statuses=service.STATUSES,
         limits=flags_for(item.email for item in page.items),
+        waiting=tasks.waiting_on(item.id for item in page.items),
         status_filters=STATUS_FILTERS, urgency=urgency, how_to_search=HOW_TO_SEARCH,
         request_type=request_type, status=status, due=due, search=search,
     )
@@ -74,12 +78,17 @@ def detail_page(item: RightsRequest, **forms: object) -> str:
     forms.setdefault("reject_form", RejectForm(formdata=None))
     forms.setdefault("extend_form", ExtendForm(formdata=None))
     forms.setdefault("lift_restriction_form", LiftForm(formdata=None))
+    forms.setdefault("pause_form", PauseForm(formdata=None))
+    forms.setdefault("resume_form", ResumeForm(formdata=None))
     return render_template(
         "admin/rights_detail.html", item=item, types=service.TYPES, statuses=service.STATUSES,
         due=item.due_in_force, urgency=urgency(item),
         failed_mail=failed_emails(item.reference),
         limits=flags_for([item.email]).get(item.email.lower(), []),
-        actions=workflow.available_actions(item), **forms,
+        actions=workflow.available_actions(item), tasks=tasks.tasks_of(item),
+        task_done_form=TaskDoneForm(formdata=None), task_waive_form=TaskWaiveForm(formdata=None),
+        export_days=current_app.config["RETENTION_DAYS"]["system_exports"],
+        **forms,
     )
 
 
@@ -120,11 +129,12 @@ def rights_detail(reference: str) -> str:
 @bp.post("/rights/<reference>/<action>")
 @admin_required
 def rights_action(reference: str, action: str) -> ResponseReturnValue:
-    """Start, complete, reject, extend, approve deletion or lift a restriction."""
+    """Start, complete, reject, extend, pause or resume the clock, approve deletion or lift a
+    restriction."""
     item = request_or_404(reference)
     forms = {"start": ActionForm, "complete": CompleteForm, "reject": RejectForm,
              "extend": ExtendForm, "approve_deletion": ActionForm,
-             "lift_restriction": LiftForm}
+             "lift_restriction": LiftForm, "pause": PauseForm, "resume": ResumeForm}
     if action not in forms:
         abort(404)
     form: Any = forms[action]()  # WTForms is untyped: its forms are Any
@@ -159,6 +169,12 @@ def run_action(item: RightsRequest, action: str, form: Any) -> str:
     if action == "extend":
         workflow.extend(item, admin, int(form.months.data), form.reason.data)
         return "The due date is extended; the owner has been told why."
+    if action == "pause":
+        clock.pause(item, admin, form.question.data)
+        return "The question went to the requester; the clock is paused until they answer."
+    if action == "resume":
+        days = clock.resume(item, admin, form.note.data or "")
+        return f"The clock runs again; the due date moved by {days} day(s)."
     if action == "lift_restriction":
         workflow.lift_restriction(item, admin, form.reason.data)
         return "The owner has been told; the restriction is lifted."

@@ -18,6 +18,8 @@ ADMIN_PAGES = (
     ("admin.analytics", "Analytics", "First-party page views."),
     ("admin.audit", "Audit log", "Every admin action, newest first."),
     ("admin.processing", "Record of processing", "The Art. 30 record, with downloads."),
+    ("admin.systems", "Systems", "Systems that hold personal data, and how they are reached."),
+    ("admin.task_queue", "Open tasks", "What each system still owes a rights request; late ones."),
 )
 
 

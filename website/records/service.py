@@ -1,4 +1,6 @@
-"""The published records, generated from the retention rules, the activities and the registry."""
+"""The published records, generated from the processing register (website/records/register.py),
+the retention rules and the cookie registry: /privacy/retention, the Art. 30 record, the
+export's Art. 15 section and the notices at collection."""
 
 from __future__ import annotations
 
@@ -12,8 +14,9 @@ from website.consent import registry
 from website.extensions import utcnow
 from website.i18n import gettext as _
 from website.i18n import ngettext, page_locale
-from website.records.activities import ACTIVITIES, SECURITY_MEASURES, Activity
-from website.retention import RETENTION_RULES, RetentionRule
+from website.records.activities import ACTIVITIES, NO_TRANSFER, SECURITY_MEASURES
+from website.records.register import SITE_ENTRIES, Entry, entries, owner_of_rule
+from website.retention import DELETED, RETENTION_RULES, RetentionRule
 
 RULES_BY_KEY = {rule.key: rule for rule in RETENTION_RULES}
 
@@ -46,50 +49,92 @@ def lower_first(text: str) -> str:
     return text if page_locale() == "de" else text[:1].lower() + text[1:]
 
 
+def _rule_row(rule: RetentionRule) -> dict[str, Any]:
+    return {
+        "key": rule.key,
+        "data": str(rule.data),
+        "period": rule_period(rule),
+        "days": rule.days(current_app.config),
+        "legal_basis": str(owner_of_rule(rule.key).legal_basis),
+        "at_end": str(rule.at_end),
+        "purged_automatically": rule.past_its_time is not None,
+    }
+
+
+def _system_row(entry: Entry) -> dict[str, Any]:
+    return {
+        "key": entry.key, "data": str(entry.data), "period": str(entry.retention_text),
+        "days": None, "legal_basis": str(entry.legal_basis), "at_end": str(DELETED),
+        "purged_automatically": False,
+    }
+
+
 def retention_schedule() -> list[dict[str, Any]]:
     """Each kind of data: what it is, its period, legal basis and what happens at the end."""
-    return [
-        {
-            "key": rule.key,
-            "data": str(rule.data),
-            "period": rule_period(rule),
-            "days": rule.days(current_app.config),
-            "legal_basis": str(rule.legal_basis),
-            "at_end": str(rule.at_end),
-            "purged_automatically": rule.past_its_time is not None,
-        }
-        for rule in RETENTION_RULES
-    ]
+    rows = [_rule_row(rule) for rule in RETENTION_RULES]
+    return rows + [_system_row(entry) for entry in entries() if not entry.retention]
 
 
-def _purposes(activity: Activity) -> list[str]:
-    if activity.key == "analytics":
+def entry_purposes(entry: Entry) -> list[str]:
+    """An entry's purposes in the language being rendered (analytics: the cookie registry's)."""
+    if entry.key == "page_views":
         return [str(c.description) for c in registry.optional_categories()
                 if c.key == registry.ANALYTICS]
-    return [str(p) for p in activity.purposes]
+    return [str(p) for p in entry.purposes]
 
 
-def _legal_bases(activity: Activity) -> list[str]:
-    return sorted({str(RULES_BY_KEY[key].legal_basis) for key in activity.retention})
+def entry_data(entry: Entry) -> list[str]:
+    """What personal data an entry covers: its retention rules' kinds, or a system's words."""
+    if not entry.retention:
+        return [str(entry.data)]
+    return [str(RULES_BY_KEY[key].data) for key in entry.retention]
 
 
-def _activity_row(activity: Activity) -> dict[str, Any]:
-    data = list(activity.data)
-    if activity.key == "analytics":
+def entry_retention(entry: Entry) -> list[str]:
+    """How long an entry's data is kept, a line per retention rule (or a system's words)."""
+    if not entry.retention:
+        return [str(entry.retention_text)]
+    return [f"{RULES_BY_KEY[key].data}: {rule_period(RULES_BY_KEY[key])}"
+            for key in entry.retention]
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def _activity_row(name: str, people: list[str], transfers: str, anchor: str,
+                  group: list[Entry]) -> dict[str, Any]:
+    data = _unique([d for entry in group for d in entry_data(entry)])
+    if any(entry.key == "page_views" for entry in group):
         data += [f"Cookie {c['name']}: {c['purpose']}" for c in registry.as_json()["cookies"]
                  if c["category"] == registry.ANALYTICS]
     return {
-        "activity": activity.name,
-        "purposes": _purposes(activity),
-        "legal_basis": _legal_bases(activity),
+        "activity": name,
+        "purposes": _unique([p for entry in group for p in entry_purposes(entry)]),
+        "legal_basis": sorted({str(entry.legal_basis) for entry in group}),
         "categories_of_data": data,
-        "categories_of_people": list(activity.people),
-        "recipients": list(activity.recipients),
-        "transfers": activity.transfers,
-        "retention": [f"{RULES_BY_KEY[key].data}: {rule_period(RULES_BY_KEY[key])}"
-                      for key in activity.retention],
-        "policy_section": url_for("policy.current", _anchor=activity.policy_anchor),
+        "categories_of_people": people,
+        "recipients": _unique([str(r) for entry in group for r in entry.recipients]),
+        "transfers": transfers,
+        "retention": _unique([r for entry in group for r in entry_retention(entry)]),
+        "policy_section": url_for("policy.current", _anchor=anchor) if anchor else "",
     }
+
+
+def _activity_rows() -> list[dict[str, Any]]:
+    register = entries()
+    rows = [_activity_row(a.name, list(a.people), a.transfers, a.policy_anchor,
+                          [e for e in register if e.activity == a.key]) for a in ACTIVITIES]
+    for entry in register:
+        if entry.system_id is not None:
+            rows.append(_activity_row(entry.activity, ["Customers of the API"],
+                                      entry_transfers(entry), "", [entry]))
+    return rows
+
+
+def entry_transfers(entry: Entry) -> str:
+    """A system's transfers: where its processor keeps the data."""
+    return "; ".join(str(r) for r in entry.recipients) or NO_TRANSFER
 
 
 def processing_record() -> dict[str, Any]:
@@ -103,8 +148,24 @@ def processing_record() -> dict[str, Any]:
             "website": config["SITE_URL"],
         },
         "generated_at": utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "activities": [_activity_row(a) for a in ACTIVITIES],
+        "activities": _activity_rows(),
         "security_measures": list(SECURITY_MEASURES),
+    }
+
+
+def export_processing() -> dict[str, dict[str, Any]]:
+    """The export's Art. 15(1) section, in the language being rendered: for each kind of data
+    the export holds (and each system outside the site), its purposes, legal basis,
+    recipients and retention."""
+    return {
+        entry.export_key or str(entry.activity): {
+            "data": entry_data(entry),
+            "purposes": entry_purposes(entry),
+            "legal_basis": str(entry.legal_basis),
+            "recipients": [str(r) for r in entry.recipients],
+            "retention": "; ".join(entry_retention(entry)),
+        }
+        for entry in entries() if entry.export_key or entry.system_id is not None
     }
 
 
@@ -125,9 +186,11 @@ def processing_csv(record: dict[str, Any]) -> str:
 def collection_notice(activity_key: str) -> dict[str, Any]:
     """The short notice at collection (Art. 13) for a form: purposes, period, where to read on."""
     activity = next(a for a in ACTIVITIES if a.key == activity_key)
-    rules = [RULES_BY_KEY[key] for key in activity.retention if key != "sent_email"]
+    group = [entry for entry in SITE_ENTRIES if entry.activity == activity_key]
+    rules = [RULES_BY_KEY[key] for entry in group for key in entry.retention]
+    purposes = _unique([p for entry in group for p in entry_purposes(entry)])
     return {
-        "purposes": [lower_first(p) for p in _purposes(activity)],
+        "purposes": [lower_first(p) for p in purposes],
         "periods": [_("%(data)s: %(period)s", data=rule.data,
                       period=rule_period(rule, starts_sentence=False)) for rule in rules],
         "policy_url": url_for("policy.current", _anchor=activity.policy_anchor),

@@ -15,12 +15,12 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from website.extensions import utcnow
 from website.forms import HoneypotForm, PublicForm, readable_text, strip, valid_email
 from website.i18n import lazy_gettext as _l
-from website.rights.service import TYPES
+from website.rights.service import TYPES, Agent
 
 DETAILS_MAX = 5000
 REASON_MAX = 5000
@@ -62,6 +62,35 @@ class RightsRequestForm(HoneypotForm):
             readable_lines,
         ],
     )
+    # An authorised agent (CCPA §7063) filing for the person named above.
+    agent_name = StringField(
+        _l("Your name, as their agent"), filters=[strip],
+        validators=[Length(max=200, message=_l("Keep your name to 200 characters.")),
+                    readable_line],
+    )
+    agent_email = StringField(
+        _l("Your email address, as their agent"), filters=[strip],
+        validators=[Optional(),
+                    Length(max=254, message=_l("An email address has at most 254 characters.")),
+                    readable_line, valid_email],
+    )
+
+    def validate_agent_name(self, field: StringField) -> None:
+        """An agent gives both a name and an address."""
+        if bool(field.data) != bool(self.agent_email.data):
+            raise ValidationError(_l("As an agent, give both your name and your email address."))
+
+    def validate_agent_email(self, field: StringField) -> None:
+        """An agent's address is never the person's own (runs only when one is given)."""
+        if field.data and field.data.lower() == (self.email.data or "").lower():
+            raise ValidationError(_l("Your address as agent must differ from the person's: they "
+                                     "confirm from their own address."))
+
+    def agent(self) -> Agent | None:
+        """The agent who filed the request, or None when the person filed it."""
+        if not self.agent_email.data:
+            return None
+        return Agent(self.agent_name.data, self.agent_email.data)
 
 
 class ActionForm(FlaskForm):
@@ -86,6 +115,24 @@ class RejectForm(FlaskForm):
         validators=[DataRequired("A rejection needs a reason."), Length(max=REASON_MAX),
                     readable_lines],
     )
+
+
+class PauseForm(FlaskForm):
+    """Ask the requester a question and stop the clock until the answer."""
+
+    question = TextAreaField(
+        "Question for the requester (emailed; the clock stops until they answer)",
+        id="pause-question", filters=[strip],
+        validators=[DataRequired("Write the question: it is emailed to the requester."),
+                    Length(max=REASON_MAX), readable_lines],
+    )
+
+
+class ResumeForm(FlaskForm):
+    """The requester answered: the clock runs again."""
+
+    note = TextAreaField("What they answered (for the history)", id="resume-note",
+                         filters=[strip], validators=[Length(max=REASON_MAX), readable_lines])
 
 
 class ExtendForm(FlaskForm):

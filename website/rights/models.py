@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import ColumnElement, ForeignKey, Index, String, Text, func
 from sqlalchemy.ext.hybrid import hybrid_property
@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from website.extensions import Model, utcnow
 from website.i18n import page_locale
+from website.rights.dates import add_months
 
 
 class RightsRequest(Model):
@@ -46,10 +47,42 @@ class RightsRequest(Model):
     identity_checked: Mapped[bool] = mapped_column(default=False)
     # The language of the page it came from (`/de/...`: "de"): the language of its emails.
     locale: Mapped[str] = mapped_column(String(8), default=page_locale, server_default="en")
+    # The clock stops while we wait for the requester's answer to our question (ICO): since
+    # when and what we asked; `paused_days` is how far earlier pauses moved the due date.
+    paused_at: Mapped[datetime | None]
+    pause_question: Mapped[str] = mapped_column(Text, default="", server_default="")
+    paused_days: Mapped[int] = mapped_column(default=0, server_default="0")
+    # An authorised agent (CCPA §7063) who filed the request for the person at `email`.
+    agent_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    agent_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
 
     events: Mapped[list[RightsRequestEvent]] = relationship(
         back_populates="request", cascade="all, delete-orphan", order_by="RightsRequestEvent.id"
     )
+
+    def clock_start(self) -> date:
+        """The day the month runs from: receipt when the identity was clear then (ICO), else
+        verification."""
+        if self.identity_checked and self.received_on:
+            return self.received_on
+        return (self.verified_at or utcnow()).date()
+
+    def due_date(self, extension_months: int = 0) -> date:
+        """THE due-date rule: one calendar month (plus any extension) from the clock's start,
+        moved by every day the clock was paused."""
+        return add_months(self.clock_start(), 1 + extension_months) + timedelta(
+            days=self.paused_days or 0)
+
+    def resume_clock(self, now: datetime) -> int:
+        """End a pause: the due dates move by the days it lasted; how many."""
+        assert self.paused_at is not None  # only a paused clock resumes
+        days = max((now.date() - self.paused_at.date()).days, 0)
+        self.paused_days = (self.paused_days or 0) + days
+        self.due_on = self.due_date()
+        if self.extended_due_on is not None:
+            self.extended_due_on += timedelta(days=days)
+        self.paused_at = None
+        return days
 
     @hybrid_property
     def due_in_force(self) -> date | None:
@@ -88,5 +121,7 @@ Index("ix_rights_requests_queue_status", RightsRequest.status, _EFFECTIVE_DUE, R
       RightsRequest.request_type)
 Index("ix_rights_requests_queue_type", RightsRequest.request_type, _EFFECTIVE_DUE,
       RightsRequest.id, RightsRequest.status)
+# The few paused requests, kept out of "overdue" (migration systems_1).
+Index("ix_rights_requests_paused_at", RightsRequest.paused_at)
 # The queue's search by email ignores case; this matches migration admin_1.
 Index("ix_rights_requests_email_lower", func.lower(RightsRequest.email))

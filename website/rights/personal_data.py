@@ -17,7 +17,8 @@ The export is one JSON document. Its keys:
 - ``consent_records``: cookie-consent decisions made while logged in to the account.
 - ``emails``: messages we sent or will send to that address (created_at, sent_at, subject).
 - ``restrictions_and_objections``: each restriction or objection (kind, request, since, lifted_at).
-- ``processing``: for each key above, the purposes, recipients and retention period (Art. 15(1)).
+- ``processing``: for each key above, and each system outside this site, the data, purposes,
+  legal basis, recipients and retention period (Art. 15(1)), from the processing register.
 - ``source``, ``your_rights``: where the data came from, and what the owner may do about it.
 - ``keys``: this description, in short.
 """
@@ -39,86 +40,35 @@ from website.accounts.service import find_user_by_email
 from website.audit import AuditEntry
 from website.consent.service import consent_records_for_user, unlink_user
 from website.extensions import db, rowcount, utcnow
+from website.i18n import language
 from website.i18n import lazy_gettext as _l
 from website.mail.models import OutboxEmail
 from website.mail.service import erase_mail_to
 from website.processing import erase_limits, limits_as_export
+from website.records.service import export_processing
 from website.rights.models import RightsRequest, RightsRequestEvent
 from website.rights.service import CLOSED_ERASED
 from website.support.service import anonymise_requests, as_export, requests_for_email
+from website.systems.models import OPEN_TASK_STATES, RequestTask, TaskUpload
 
 ERASED = "[erased]"
 FORMAT = "privacy-centre-export/1"
 KEYS = {
-    "account": "Your registered account, or null when you have none.",
-    "password_reset_requests": "Password-reset links you asked for (never the secret token).",
-    "support_requests": "Every support request sent from your address or account, with replies.",
-    "rights_requests": "Every data-rights request you made, with its history.",
-    "consent_records": "Cookie choices you made while logged in (proof of consent).",
-    "emails": "Emails we sent or are about to send to your address.",
-    "restrictions_and_objections": "Restrictions (Art. 18) and objections (Art. 21) you made.",
-    "processing": "Why we hold each kind of data, who receives it, and how long we keep it.",
+    "account": _l("Your registered account, or null when you have none."),
+    "password_reset_requests": _l("Password-reset links you asked for (never the secret token)."),
+    "support_requests": _l("Every support request sent from your address or account, with "
+                           "replies."),
+    "rights_requests": _l("Every data-rights request you made, with its history."),
+    "consent_records": _l("Cookie choices you made while logged in (proof of consent)."),
+    "emails": _l("Emails we sent or are about to send to your address."),
+    "restrictions_and_objections": _l("Restrictions (Art. 18) and objections (Art. 21) you "
+                                      "made."),
+    "processing": _l("Why we hold each kind of data, who receives it, and how long we keep it."),
 }
-RECIPIENTS = ["our hosting provider", "our email delivery provider"]
-
-
-def _days(key: str) -> int:
-    return current_app.config["RETENTION_DAYS"][key]
-
-
-def processing() -> dict[str, dict[str, Any]]:
-    """Art. 15(1)(a, c, d): purposes, recipients and retention of each kind of data."""
-    return {
-        "account": {
-            "purposes": ["To provide and maintain the service and authenticate API access.",
-                         "To send service announcements and security notifications."],
-            "legal_basis": "contract performance",
-            "recipients": RECIPIENTS,
-            "retention": "As long as the account exists; erased when you delete it.",
-        },
-        "password_reset_requests": {
-            "purposes": ["To let you reset a forgotten password securely."],
-            "legal_basis": "contract performance",
-            "recipients": RECIPIENTS,
-            "retention": f"Deleted {_days('expired_tokens')} day(s) after the link expires.",
-        },
-        "support_requests": {
-            "purposes": ["To respond to support requests."],
-            "legal_basis": "contract performance and legitimate interests",
-            "recipients": RECIPIENTS,
-            "retention": f"{_days('closed_support_requests')} days after the request is closed.",
-        },
-        "rights_requests": {
-            "purposes": ["To handle your data-protection requests.",
-                         "For legal and compliance purposes (proof we answered)."],
-            "legal_basis": "legal obligation",
-            "recipients": RECIPIENTS,
-            "retention": (
-                f"Unconfirmed: {_days('unverified_rights_requests')} days; "
-                f"closed: {_days('closed_rights_requests')} days after closing."
-            ),
-        },
-        "consent_records": {
-            "purposes": ["To prove the cookie choices you made (legal and compliance purposes)."],
-            "legal_basis": "legal obligation",
-            "recipients": ["our hosting provider"],
-            "retention": (
-                f"As long as the consent stands, plus {_days('consent_proof')} days as proof."
-            ),
-        },
-        "restrictions_and_objections": {
-            "purposes": ["To keep your data out of the processing you restricted or objected to."],
-            "legal_basis": "legal obligation",
-            "recipients": ["our hosting provider"],
-            "retention": "Until your data is erased.",
-        },
-        "emails": {
-            "purposes": ["To send you the messages about your account and requests."],
-            "legal_basis": "contract performance",
-            "recipients": RECIPIENTS,
-            "retention": f"{_days('sent_email')} days after sending.",
-        },
-    }
+SOURCE = _l("You gave us this data: by registering, writing to us, or using the site.")
+YOUR_RIGHTS = _l("You may ask for access, correction, deletion, portability, restriction or "
+                 "objection at /rights, and complain to a data-protection authority (such as the "
+                 "ICO).")
 
 
 def _when(value: datetime | date | None) -> str | None:
@@ -168,11 +118,19 @@ def _rights(item: RightsRequest) -> dict[str, Any]:
     }
 
 
-def export_personal_data(email: str | None, user: User | None = None) -> dict[str, Any]:
-    """Everything held about this email address, as one documented JSON-ready dict.
+def export_personal_data(
+    email: str | None, user: User | None = None, locale: str | None = None
+) -> dict[str, Any]:
+    """Everything held about this email address, as one documented JSON-ready dict, its texts
+    in `locale` (the request's language; None: the page's).
 
     With `email` None (an account whose address is not confirmed), only what `user`'s account
     itself created: nothing held under an address it has not proved it owns."""
+    with language(locale):
+        return _export(email, user)
+
+
+def _export(email: str | None, user: User | None) -> dict[str, Any]:
     if user is None and email is not None:
         user = find_user_by_email(email)
     user_id = user.id if user else None
@@ -199,13 +157,10 @@ def export_personal_data(email: str | None, user: User | None = None) -> dict[st
             {"created_at": _when(m.created_at), "sent_at": _when(m.sent_at),
              "subject": m.subject} for m in emails],
         "restrictions_and_objections": limits_as_export(email),
-        "processing": processing(),
-        "source": "You gave us this data: by registering, writing to us, or using the site.",
-        "your_rights": (
-            "You may ask for access, correction, deletion, portability, restriction or objection "
-            "at /rights, and complain to a data-protection authority (such as the ICO)."
-        ),
-        "keys": KEYS,
+        "processing": export_processing(),
+        "source": str(SOURCE),
+        "your_rights": str(YOUR_RIGHTS),
+        "keys": {key: str(text) for key, text in KEYS.items()},
     }
 
 
@@ -272,6 +227,25 @@ def _erase_rights_request(item: RightsRequest, email: str) -> None:
 
 
 
+def _erase_task_records(request_ids: list[int]) -> None:
+    # What other systems sent about the person goes; the admins' notes on their tasks are
+    # erased like outcomes. The tasks stay: they prove each system was asked (Art. 19).
+    if not request_ids:
+        return
+    tasks = select(RequestTask.id).where(RequestTask.request_id.in_(request_ids))
+    db.session.execute(delete(TaskUpload).where(TaskUpload.task_id.in_(tasks)))
+    db.session.execute(update(RequestTask).where(
+        RequestTask.request_id.in_(request_ids), RequestTask.note != "").values(note=ERASED))
+
+
+def _waive_tasks_of_closed(request_ids: list[int]) -> None:
+    # The person's other requests were closed by the erasure: their systems owe nothing more.
+    if request_ids:
+        db.session.execute(update(RequestTask).where(
+            RequestTask.request_id.in_(request_ids), RequestTask.state.in_(OPEN_TASK_STATES),
+        ).values(state="waived", note=CLOSED_ERASED, settled_at=utcnow()))
+
+
 def _close_erased(item: RightsRequest, actor_id: int | None) -> None:
     # Nobody can be told about it any more, so it is closed rather than left in the queue.
     note = CLOSED_ERASED
@@ -299,6 +273,8 @@ def erase_personal_data(
         if item.status not in ("completed", "rejected") and item is not current_request:
             _close_erased(item, actor_id)
     report.rights_requests = len(rights)
+    _erase_task_records([item.id for item in rights if item.id is not None])
+    _waive_tasks_of_closed([item.id for item in rights if item is not current_request])
     if email is not None:
         _erase_mail_audit_and_limits(email, report)
     if user is not None:

@@ -7,10 +7,12 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal
 
-from flask import current_app
+from flask import Flask, current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
 
@@ -23,7 +25,6 @@ from website.i18n import lazy_gettext as _l
 from website.mail.service import queue_email
 from website.processing import add_limit
 from website.references import new_reference
-from website.rights.dates import add_months, one_calendar_month_after
 from website.rights.models import RightsRequest, RightsRequestEvent
 
 # One plain sentence per right, shown on the form and in the emails.
@@ -65,6 +66,7 @@ MANUAL_TYPES = ("correction", "restriction", "objection")
 # Types that limit processing as soon as they are verified (see website/processing.py).
 LIMITING_TYPES = ("restriction", "objection")
 REFERENCE_SHAPE = re.compile(r"RR-[0-9A-Z]{4,16}")
+VERIFIED_HOOKS = "rights_verified_hooks"
 
 
 def N_(text: str) -> str:  # noqa: N802 - the marker pybabel extracts by default
@@ -85,6 +87,14 @@ def shown_note(note: str) -> str:
     """A stored history line or outcome for the owner: in the page's language when the site
     wrote it, as written otherwise."""
     return gettext(note) if note else note
+
+
+@dataclass(frozen=True)
+class Agent:
+    """An authorised agent (CCPA §7063) filing a request for the person at its address."""
+
+    name: str
+    email: str
 
 
 class RightsError(ValueError):
@@ -175,16 +185,20 @@ def notify(item: RightsRequest, subject: str, template: str, **context: Any) -> 
 
 
 def submit_request(
-    request_type: str, name: str, email: str, details: str, user: User | None = None
+    request_type: str, name: str, email: str, details: str, user: User | None = None,
+    agent: Agent | None = None,
 ) -> tuple[RightsRequest, str | None]:
     """Store a new request; email the confirmation link (or verify at once for the account owner).
 
     The same request sent again before it is confirmed is not stored twice: the waiting one takes
-    the new wording and its confirmation email is sent again.
+    the new wording and its confirmation email is sent again. A request an agent files is
+    confirmed by the person from their own address, always.
     Returns the request and the raw verification token (None when verified at once)."""
-    waiting = None if owns_email(user, email) else waiting_request(email, request_type)
+    at_once = owns_email(user, email) and agent is None
+    waiting = None if at_once else waiting_request(email, request_type)
     if waiting is not None:
         waiting.name, waiting.details = name, details
+        waiting.agent_name, waiting.agent_email = (agent.name, agent.email) if agent else ("", "")
         token = send_confirmation(waiting)
         db.session.commit()
         return waiting, token
@@ -197,10 +211,11 @@ def submit_request(
         email=email,
         details=details,
         status="received",
+        agent_name=agent.name if agent else "", agent_email=agent.email if agent else "",
     )
     item.events.append(RightsRequestEvent(from_status="", to_status="received", note=""))
     db.session.add(item)
-    if owns_email(user, email):
+    if at_once:
         # Only an account that has confirmed this very address skips the emailed link.
         assert user is not None  # owns_email is False without a user
         item.user_id = user.id
@@ -254,11 +269,17 @@ def resend_confirmation(reference: str) -> str:
     return "sent"
 
 
+def on_verified(app: Flask, hook: Callable[[RightsRequest], object]) -> None:
+    """Call `hook(request)` whenever a request is verified, in the same transaction (the
+    systems' tasks are made so: website/rights/tasks.py)."""
+    app.extensions.setdefault(VERIFIED_HOOKS, []).append(hook)
+
+
 def mark_verified(item: RightsRequest, actor_id: int | None, note: str) -> None:
     """Received -> verified: the one-month clock starts today, or on the day the request was
     received when the requester's identity was clear on receipt (ICO)."""
     item.verified_at = utcnow()
-    item.due_on = one_calendar_month_after(clock_start(item))
+    item.due_on = item.due_date()
     if item.user_id is None:
         owner = confirmed_owner(item.email)
         item.user_id = owner.id if owner else None
@@ -266,6 +287,8 @@ def mark_verified(item: RightsRequest, actor_id: int | None, note: str) -> None:
     if item.request_type in LIMITING_TYPES:
         # In force from verification (Art. 18(1), 21): not only once an admin has decided.
         add_limit(item.email, item.request_type, item.reference)
+    for hook in current_app.extensions.get(VERIFIED_HOOKS, []):
+        hook(item)
     notify(item, _l("Your data-rights request is confirmed"), "rights_verified")
 
 
@@ -361,12 +384,6 @@ def log_export_download(item: RightsRequest) -> None:
 
 
 def extended_due_date(item: RightsRequest, months: int) -> date:
-    """The new due date: counted from verification, one month plus the extension."""
-    return add_months(clock_start(item), 1 + months)
-
-
-def clock_start(item: RightsRequest) -> date:
-    """The day the month runs from: receipt when the identity was clear then, else verification."""
-    if item.identity_checked and item.received_on:
-        return item.received_on
-    return (item.verified_at or utcnow()).date()
+    """The new due date: counted from verification, one month plus the extension (the model's
+    rule, pauses included)."""
+    return item.due_date(months)

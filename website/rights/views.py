@@ -26,7 +26,8 @@ from website.forms import body_not_utf8
 from website.i18n import gettext as _
 from website.i18n import lazy_gettext as _l
 from website.records.service import collection_notice
-from website.rights import bp, service, workflow
+from website.rights import agents, bp, service, tasks, workflow
+from website.rights.export import request_export
 from website.rights.forms import (
     ActionForm,
     ConfirmRequestForm,
@@ -103,9 +104,9 @@ def new_request() -> ResponseReturnValue:
         return redirect(url_for("rights.requested"), 303)
     if form.validate_on_submit():
         user = current_user if current_user.is_authenticated else None
-        rights_request, token = service.submit_request(
+        rights_request, token = agents.submit(
             form.request_type.data, form.name.data, form.email.data, form.details.data or "",
-            user=user,
+            user, form.agent(),
         )
         if token is None:
             remember_reference(rights_request.reference)
@@ -209,18 +210,20 @@ def status(reference: str) -> ResponseReturnValue:
         "rights/status.html", item=rights_request, types=service.TYPES,
         statuses=service.STATUSES, due=rights_request.due_in_force,
         export_url=export_url, just_confirmed=just_confirmed,
+        told=tasks.recipients_told(rights_request),
     )
 
 
 @bp.get("/rights/status/<reference>/export/<token>")
 def export_download(reference: str, token: str) -> ResponseReturnValue:
-    """The JSON export of a completed access or portability request (link valid 7 days)."""
+    """The JSON export of a completed access or portability request, every system's part in it
+    (link valid 7 days)."""
     rights_request = owned_or_404(reference)
     if rights_request.request_type not in ("access", "portability"):
         abort(404, str(NOT_FOUND))
     if not service.export_token_valid(rights_request, token):
         abort(410, _("This download link has expired. Please make a new access request."))
-    data = export_personal_data(rights_request.email)
+    data = request_export(rights_request)
     service.log_export_download(rights_request)
     return json_download(data, f"personal-data-{reference}.json")
 

@@ -19,6 +19,7 @@ from website.i18n import language
 from website.i18n import lazy_gettext as _l
 from website.mail.models import OutboxEmail
 from website.mail.service import Mailer, claim, deliver, deliver_one, queue_email
+from website.rights import clock, tasks
 from website.rights.models import RightsRequest
 from website.rights.personal_data import ErasureReport, erase_personal_data
 from website.rights.service import (
@@ -61,6 +62,7 @@ def _check_complete(item: RightsRequest) -> None:
     _require_open(item)
     if item.request_type == "deletion":
         raise RightsError("A deletion request is completed by approving the deletion.")
+    tasks.require_settled(item)
 
 
 def _check_extend(item: RightsRequest) -> None:
@@ -75,6 +77,7 @@ def _check_approve_deletion(item: RightsRequest) -> None:
     _require_open(item)
     if item.request_type != "deletion":
         raise RightsError("Only a deletion request can be approved for deletion.")
+    tasks.require_settled(item)
 
 
 # Whether each action is possible on a request in its current state (raises RightsError if not).
@@ -84,6 +87,8 @@ PRECONDITIONS = {
     "approve_deletion": _check_approve_deletion,
     "reject": _require_open,
     "extend": _check_extend,
+    "pause": clock.check_pause,
+    "resume": clock.check_resume,
 }
 
 
@@ -132,6 +137,7 @@ def reject(item: RightsRequest, actor: User, reason: str) -> None:
     reason = reason.strip()
     if not reason:
         raise RightsError("A rejection needs a reason: it is sent to the owner.")
+    tasks.waive_open(item, actor, f"The request was rejected: {reason}")
     _close(item, actor, "rejected", reason)
     notify(item, _l("Your data-rights request was rejected"), "rights_rejected", reason=reason)
     db.session.commit()

@@ -1,0 +1,105 @@
+"""Admin: the register of systems that hold personal data (this site is one, read-only)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from website.accounts.guards import admin_required
+from website.admin import bp
+from website.admin.confirm import Confirmation, confirmation_page, confirmed
+from website.records.register import LEGAL_BASES
+from website.records.service import entry_data, entry_purposes, entry_retention
+from website.systems import service
+from website.systems.forms import KIND_LABELS, SystemForm
+from website.systems.models import System
+
+# The register needs the `administrator` role (SPEC). Until the roles merge every admin holds
+# it: at merge, switch this one line to the role guard, e.g. role_required("administrator").
+administrator_required = admin_required
+
+
+def system_or_404(system_id: int) -> System:
+    """The system, or 404."""
+    system = service.get_system(system_id)
+    if system is None:
+        abort(404, "There is no system with this number.")
+    return system
+
+
+def register_page(form: SystemForm, status: int = 200) -> tuple[str, int]:
+    """The register: this site first, then every system, and the form to add one."""
+    return render_template(
+        "admin/systems.html", this_site=service.SiteSystem(), systems=service.active_systems(),
+        form=form, bases=LEGAL_BASES, kinds=KIND_LABELS,
+    ), status
+
+
+@bp.route("/systems", methods=["GET", "POST"])
+@administrator_required
+def systems() -> ResponseReturnValue:
+    """The register of systems; a POST adds one."""
+    form = SystemForm()
+    if request.method == "GET":
+        return register_page(SystemForm(formdata=None))
+    if not form.validate_on_submit():
+        return register_page(form, 400)
+    try:
+        system = service.save_system(None, form.values(), current_user._get_current_object())
+    except service.SystemError as error:
+        form.name.errors = [*form.name.errors, str(error)]
+        return register_page(form, 400)
+    flash(f"{system.name} is in the register; the record of processing, the retention page "
+          "and every new export now include it.", "success")
+    return redirect(url_for("admin.system", system_id=system.id), 303)
+
+
+@bp.get("/systems/site")
+@administrator_required
+def site_system() -> str:
+    """This site as a system: read-only, derived from the code's processing register."""
+    this_site = service.SiteSystem()
+    rows = [{"data": entry_data(e), "purposes": entry_purposes(e),
+             "legal_basis": str(e.legal_basis), "recipients": [str(r) for r in e.recipients],
+             "retention": entry_retention(e)} for e in this_site.entries]
+    return render_template("admin/system_site.html", this_site=this_site, rows=rows)
+
+
+@bp.route("/systems/<int:system_id>", methods=["GET", "POST"])
+@administrator_required
+def system(system_id: int) -> ResponseReturnValue:
+    """One system: change it (action=save) or take it out of the register (action=retire)."""
+    item = system_or_404(system_id)
+    if request.method == "GET":
+        return render_template("admin/system.html", system=item, form=SystemForm(obj=item))
+    if request.form.get("action") == "retire":
+        return retire(item)
+    form = SystemForm()
+    if not form.validate_on_submit():
+        return render_template("admin/system.html", system=item, form=form), 400
+    try:
+        service.save_system(item, form.values(), current_user._get_current_object())
+    except service.SystemError as error:
+        form.name.errors = [*form.name.errors, str(error)]
+        return render_template("admin/system.html", system=item, form=form), 400
+    flash("Saved.", "success")
+    return redirect(url_for("admin.system", system_id=item.id), 303)
+
+
+def retire(item: System) -> ResponseReturnValue:
+    """Take the system out of the register, after asking (its past tasks stay)."""
+    if item.retired_at is not None:
+        flash("This system is already out of the register.", "info")
+        return redirect(url_for("admin.system", system_id=item.id), 303)
+    if not confirmed():
+        return confirmation_page(Confirmation(
+            title=f"Take {item.name} out of the register?",
+            consequences=[f"New rights requests give {item.name} no task.",
+                          "The record of processing, the retention page and new exports stop "
+                          "listing it; its past tasks stay on their requests."],
+            button=f"Take {item.name} out", cancel_url=url_for("admin.system", system_id=item.id),
+        ))
+    service.retire_system(item, current_user._get_current_object())
+    flash(f"{item.name} is out of the register.", "success")
+    return redirect(url_for("admin.systems"), 303)
