@@ -147,6 +147,8 @@ class Config:
             "expired_tokens": env_int("RETENTION_EXPIRED_TOKENS_DAYS", 1),
             # Six years: the UK limitation period for claims (Limitation Act 1980).
             "audit_log": env_int("RETENTION_AUDIT_DAYS", 2192),
+            # Breach records: the same six years, counted from awareness.
+            "incidents": env_int("RETENTION_INCIDENTS_DAYS", 2192),
         }
         # How long the status link in a rights request's emails works (a new one: /rights/new-link).
         self.RIGHTS_STATUS_LINK_DAYS = env_int("RIGHTS_STATUS_LINK_DAYS", 30)
