@@ -80,6 +80,7 @@ def test_picked_addresses_are_told_in_their_language_and_an_unconfirmed_one_neve
     assert subject(message) == NOTICE["subject_de"]
     assert NOTICE["body_de"] in body_text(message)
     assert "dpo@example.com" in body_text(message)  # the contact point, Art. 34(2)
+    assert "Ihr Ansprechpartner:" in body_text(message)  # the site's words in German too
     assert smtp.to("bob@example.com") == [] and smtp.to("carol@example.com") == []
     assert counts_on_page(client, reference) == (1, 0, 0)
     with app.app_context():
@@ -210,6 +211,7 @@ def test_a_public_notice_is_published_when_individual_notice_is_disproportionate
     assert "dpo@example.com" in text
     german = client.get(f"/de/notices/{notice.reference}").get_data(as_text=True)
     assert NOTICE["body_de"] in german
+    assert "Ihr Ansprechpartner" in german and '<html lang="de"' in german
     french = client.get(f"/fr/notices/{notice.reference}").get_data(as_text=True)
     assert NOTICE["subject"] in french  # no French text: the English one
     assert client.get("/notices/BN-NOSUCH22").status_code == 404
