@@ -7,7 +7,8 @@ records an incident, and sends the admin's confirming request exactly as the bro
 (POST /admin/incidents/<ref>/notices, audience=everyone, confirm=yes). It prints that
 request's time (target: under 1 s), then the time until every email is queued and delivered
 to a local aiosmtpd server by SENDERS processes running what `flask outbox send` runs, and
-checks that the SMTP server received exactly one email per confirmed address.
+checks that the SMTP server received exactly one email per confirmed address. SENDERS=0 stops
+after queueing every batch (the request's time and the fan-out's, without delivery).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from website.config import TestConfig  # noqa: E402
 from website.extensions import db, utcnow  # noqa: E402
 from website.incidents import service  # noqa: E402
 from website.incidents.models import IncidentNotice  # noqa: E402
+from website.incidents.notices import continue_notices  # noqa: E402
 from website.mail.service import deliver_outbox, queued_count  # noqa: E402
 
 LOCALES = ("en", "de", "fr")
@@ -131,6 +133,17 @@ def measure(url: str, people: int, senders: int) -> None:
     assert response.status_code == 303, response.get_data(as_text=True)[:500]
     with app.app_context():
         queued_by_request = queued_count()
+    if not senders:
+        with app.app_context():
+            continue_notices()
+            queued = queued_count()
+        controller.stop()
+        print(f"database: {url.split(':', 1)[0]}; people: {people + 1:,} confirmed")
+        print(f"confirming request (store, queue the first batch): {request_seconds:.2f} s"
+              f" ({queued_by_request:,} emails queued by it)")
+        print(f"every batch queued: {time.perf_counter() - started:.1f} s ({queued:,} emails)")
+        assert queued == people + 1
+        return
     workers = [multiprocessing.Process(target=send_until_done, args=(url, port))
                for _ in range(senders)]
     for worker in workers:

@@ -91,7 +91,8 @@ def test_picked_addresses_are_told_in_their_language_and_an_unconfirmed_one_neve
 
 def test_everyone_with_a_confirmed_address_is_told_in_batches(app, client, auth, users, smtp,
                                                               runner, monkeypatch):
-    monkeypatch.setattr(notices, "BATCH", 2)
+    monkeypatch.setattr(notices, "FIRST_BATCH", 2)
+    monkeypatch.setattr(notices, "BATCH", 3)
     for number, locale in enumerate(["en", "de", "fr", "de", "en"]):
         users.create(email=f"person{number}@example.com", locale=locale)
     users.create(email="stranger@example.com", confirmed=False, locale="de")
@@ -143,6 +144,7 @@ def test_an_address_unconfirmed_after_the_notice_was_queued_is_not_told(app, cli
                                                                         monkeypatch):
     from website.accounts.models import User
 
+    monkeypatch.setattr(notices, "FIRST_BATCH", 1)
     monkeypatch.setattr(notices, "BATCH", 1)
     users.create(email="ada@example.com")
     later = users.create(email="zed@example.com")

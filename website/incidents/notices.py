@@ -44,6 +44,9 @@ AUDIENCES = {
 EMAILED = ("accounts", "addresses", "everyone")
 LANGUAGES = ("de", "fr")
 MAX_LISTED = 50_000
+# The admin's confirming request queues this many; the outbox's senders queue the rest in
+# batches of BATCH (website/mail/service.py `before_delivery`), so the request stays short.
+FIRST_BATCH = 1_000
 _SEPARATORS = re.compile(r"[\s,;]+")
 
 
@@ -196,7 +199,7 @@ def send_notice(incident: Incident, audience: str, text: NoticeText, recipients:
         "notice": notice.reference, "audience": audience, "recipients": recipients.count,
         "not_told": len(recipients.not_told),
     }, actor_id=actor.id, actor=actor.email)
-    queue_next_notice_batch(notice)
+    queue_next_notice_batch(notice, FIRST_BATCH)
     db.session.commit()
     g.mail_queued = True
     return notice
@@ -236,9 +239,9 @@ class StaleNoticeError(RuntimeError):
     """Another worker queued this batch first."""
 
 
-def queue_next_notice_batch(notice: IncidentNotice) -> int:
+def queue_next_notice_batch(notice: IncidentNotice, size: int | None = None) -> int:
     """Queue the next batch of the notice's emails (in the caller's transaction); how many."""
-    upper = next_batch_end(notice.last_user_id, notice.up_to_user_id, BATCH)
+    upper = next_batch_end(notice.last_user_id, notice.up_to_user_id, size or BATCH)
     if upper is None:
         notice.finished_at = utcnow()
         return 0
