@@ -226,3 +226,20 @@ def test_an_emailed_notice_has_no_public_page(app, client, auth, users):
     post_notice(client, reference, addresses="ada@example.com", action="send", confirm="yes")
     [notice] = notices_of(app, reference)
     assert client.get(f"/notices/{notice.reference}").status_code == 404
+
+
+def test_a_notice_written_in_english_only_reaches_everyone_in_english(app, client, auth, users,
+                                                                      smtp, runner):
+    # Found by the browser test: with no German or French text the per-language SQL had no
+    # branch at all ("CASE ELSE ... END"), and sending answered 503.
+    users.create(email="ada@example.com", locale="de")
+    auth.login(admin=True)
+    reference = record_incident(client)
+    english_only = {"subject_de": "", "body_de": "", "subject_fr": "", "body_fr": ""}
+    response = post_notice(client, reference, addresses="ada@example.com", action="send",
+                           confirm="yes", **english_only)
+    assert response.status_code == 303
+    deliver(runner)
+    [message] = smtp.to("ada@example.com")
+    assert subject(message) == NOTICE["subject"]
+    assert "Ihr Ansprechpartner:" in body_text(message)  # the site's own words in German

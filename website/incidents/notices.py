@@ -160,13 +160,12 @@ def _users_where(condition: object, values: list) -> dict:
 
 
 def notice_emails(incident: Incident, notice: IncidentNotice) -> dict[str, LocalisedEmail]:
-    """The notice's email in English and in every language it was written in."""
+    """The notice's email in each language of the site: the admin's text in that language
+    where written (else the English text), the site's own words always in that language."""
     text = notice_text(notice)
     emails = {}
     for locale in (DEFAULT_LOCALE, *LANGUAGES):
         subject, body = text.in_language(locale)
-        if locale != DEFAULT_LOCALE and (subject, body) == (text.subject, text.body):
-            continue  # not written in this language: the English email goes out
         with language(locale):
             context = {"incident": incident, "notice": notice, "body": body,
                        "subject": one_line(subject)}

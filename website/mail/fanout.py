@@ -11,9 +11,9 @@ owner followed a link sent to it (User.email_confirmed_at; see website/accounts/
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import (
-    Case,
     ColumnElement,
     DateTime,
     Integer,
@@ -49,14 +49,18 @@ def confirmed_address() -> ColumnElement[bool]:
     return User.email_confirmed_at.is_not(None)
 
 
-def in_their_language(emails: dict[str, LocalisedEmail], part: str, kind: type) -> Case:
+def in_their_language(
+    emails: dict[str, LocalisedEmail], part: str, kind: type
+) -> ColumnElement[Any]:
     """One part of the email (subject, body_text, body_html) in each user's language, as SQL:
     English for every locale without its own email."""
-    return case(
-        *((User.locale == code, literal(getattr(email, part), kind))
-          for code, email in emails.items() if code != DEFAULT_LOCALE),
-        else_=literal(getattr(emails[DEFAULT_LOCALE], part), kind),
-    )
+    english: ColumnElement[Any] = literal(getattr(emails[DEFAULT_LOCALE], part), kind)
+    branches: list[tuple[ColumnElement[bool], ColumnElement[Any]]] = [
+        (User.locale == code, literal(getattr(email, part), kind))
+        for code, email in emails.items() if code != DEFAULT_LOCALE
+    ]
+    # "CASE ELSE x END" is no SQL: with English alone, English it is.
+    return case(*branches, else_=english) if branches else english
 
 
 def next_batch_end(last_user_id: int, up_to_user_id: int, size: int = BATCH) -> int | None:
