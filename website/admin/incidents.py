@@ -22,6 +22,7 @@ from website.admin import bp
 from website.admin.confirm import Confirmation, confirmation_page, confirmed
 from website.extensions import utcnow
 from website.incidents import notices, service
+from website.incidents import recipients as recipients_of
 from website.incidents.forms import DecisionForm, IncidentForm, NoticeForm
 from website.incidents.models import Incident, IncidentNotice
 
@@ -164,9 +165,9 @@ def incident_notice(reference: str) -> ResponseReturnValue:
         return render_detail(incident, 400, notice_form=form)
     audience = form.audience.data
     try:
-        recipients = notices.pick_recipients(audience, form.accounts.data or "",
+        recipients = recipients_of.pick_recipients(audience, form.accounts.data or "",
                                              form.addresses.data or "")
-    except notices.RecipientsError as problem:
+    except recipients_of.RecipientsError as problem:
         field = form.accounts if audience == "accounts" else form.addresses
         field.errors = [*field.errors, str(problem)]
         return render_detail(incident, 400, notice_form=form)
@@ -199,7 +200,7 @@ def preview(incident: Incident, text: notices.NoticeText) -> dict[str, object]:
 
 
 def notice_confirmation(incident: Incident, audience: str, text: notices.NoticeText,
-                        recipients: notices.Recipients) -> Confirmation:
+                        recipients: recipients_of.Recipients) -> Confirmation:
     """What sending (or publishing) this notice will do."""
     cancel = url_for("admin.incident", reference=incident.reference)
     quoted = {"Subject": text.subject, "Notice": text.body}

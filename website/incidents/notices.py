@@ -3,26 +3,24 @@
 Emails go through the outbox's fan-out (website/mail/fanout.py, shared with the policy
 announcements): batches of one INSERT ... SELECT, each account in its own language, and only
 to accounts whose address is confirmed (its owner followed a link sent there). A pasted address
-counts only when an account has confirmed it (website/accounts/service.py, `owned_email`);
-anyone else is listed as not told. Each email carries the notice's reference, so the outbox
-counts what was sent, what failed and what is pending.
+counts only when an account has confirmed it (website/incidents/recipients.py); anyone else
+is listed as not told. Each email carries the notice's reference, so the outbox counts what was
+sent, what failed and what is pending.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from flask import g, render_template
 from sqlalchemy import ColumnElement, func, insert, select, update
 
 from website.accounts.models import User
-from website.accounts.service import comparable_email, owned_email
 from website.audit import record_audit
 from website.extensions import db, rowcount, utcnow
-from website.forms import email_problem
 from website.i18n import DEFAULT_LOCALE, language
 from website.incidents.models import Incident, IncidentNotice, IncidentRecipient
+from website.incidents.recipients import Recipients
 from website.incidents.service import Actor
 from website.mail.fanout import (
     BATCH,
@@ -43,11 +41,9 @@ AUDIENCES = {
 }
 EMAILED = ("accounts", "addresses", "everyone")
 LANGUAGES = ("de", "fr")
-MAX_LISTED = 50_000
 # The admin's confirming request queues this many; the outbox's senders queue the rest in
 # batches of BATCH (website/mail/service.py `before_delivery`), so the request stays short.
 FIRST_BATCH = 1_000
-_SEPARATORS = re.compile(r"[\s,;]+")
 
 
 @dataclass(frozen=True)
@@ -66,97 +62,6 @@ class NoticeText:
         subject = getattr(self, f"subject_{locale}", "") if locale in LANGUAGES else ""
         body = getattr(self, f"body_{locale}", "") if locale in LANGUAGES else ""
         return (subject, body) if subject and body else (self.subject, self.body)
-
-
-@dataclass
-class Recipients:
-    """Who a notice would reach: account ids to tell, and what was typed but will not be told."""
-
-    user_ids: list[int] = field(default_factory=list)
-    everyone: bool = False
-    not_told: list[str] = field(default_factory=list)
-    count: int = 0
-
-
-class RecipientsError(ValueError):
-    """The typed list cannot be read; the message says what to fix."""
-
-
-def split_list(text: str) -> list[str]:
-    """Entries of a pasted list (one a line, or separated by commas, semicolons or spaces)."""
-    return [item for item in _SEPARATORS.split(text.strip()) if item]
-
-
-def pick_recipients(audience: str, accounts: str = "", addresses: str = "") -> Recipients:
-    """Resolve the admin's choice to accounts with a confirmed address; RecipientsError when
-    the list cannot be read."""
-    if audience == "everyone":
-        count = db.session.scalar(select(func.count()).select_from(User)
-                                  .where(confirmed_address())) or 0
-        return Recipients(everyone=True, count=count)
-    if audience == "accounts":
-        return _by_account_number(split_list(accounts))
-    if audience == "addresses":
-        return _by_address(split_list(addresses))
-    return Recipients()
-
-
-def _check_size(items: list[str], what: str) -> None:
-    if not items:
-        raise RecipientsError(f"List at least one {what}.")
-    if len(items) > MAX_LISTED:
-        raise RecipientsError(f"List at most {MAX_LISTED:,} {what}es; for more, pick everyone.")
-
-
-def _by_account_number(items: list[str]) -> Recipients:
-    _check_size(items, "account number")
-    bad = [item for item in items if not (item.isascii() and item.isdigit() and len(item) < 10)]
-    if bad:
-        raise RecipientsError("Not an account number: " + ", ".join(bad[:5]) + ".")
-    wanted = sorted({int(item) for item in items})
-    found = _users_where(User.id.in_, wanted)
-    result = Recipients()
-    for number in wanted:
-        user = found.get(number)
-        if user is None:
-            result.not_told.append(f"account {number}: no such account")
-        elif owned_email(user) is None:
-            result.not_told.append(f"account {number}: its address is not confirmed")
-        else:
-            result.user_ids.append(user.id)
-    result.count = len(result.user_ids)
-    return result
-
-
-def _by_address(items: list[str]) -> Recipients:
-    _check_size(items, "address")
-    bad = [item for item in items if email_problem(item)]
-    if bad:
-        raise RecipientsError("Not an email address: " + ", ".join(bad[:5]) + ".")
-    wanted = sorted({comparable_email(item) for item in items})
-    owners: dict[str, User] = {}
-    for user in _users_where(func.lower(User.email).in_, wanted).values():
-        address = owned_email(user)  # the site's one rule: confirmed by a followed link
-        if address is not None:
-            owners[comparable_email(address)] = user
-    result = Recipients()
-    for address in wanted:
-        if address in owners:
-            result.user_ids.append(owners[address].id)
-        else:
-            result.not_told.append(f"{address}: no account has confirmed this address")
-    result.count = len(result.user_ids)
-    return result
-
-
-def _users_where(condition: object, values: list) -> dict:
-    """Users matching `condition(chunk)` for chunks of `values`, by id and by address."""
-    found: dict = {}
-    for start in range(0, len(values), 1000):
-        query = select(User).where(condition(values[start:start + 1000]))  # type: ignore[operator]
-        for user in db.session.scalars(query):
-            found[user.id] = user
-    return found
 
 
 def notice_emails(incident: Incident, notice: IncidentNotice) -> dict[str, LocalisedEmail]:
