@@ -90,7 +90,18 @@ def register_blueprints(app: Flask) -> None:
     from website.routing import DatabaseIntConverter
 
     app.url_map.converters["int"] = DatabaseIntConverter  # before any rule is added
-    from website import accounts, admin, consent, notices, pages, policy, records, rights, support
+    from website import (
+        accounts,
+        admin,
+        consent,
+        incidents,
+        notices,
+        pages,
+        policy,
+        records,
+        rights,
+        support,
+    )
     from website.accounts import views as accounts_views  # noqa: F401 - the routes
     from website.admin import (  # noqa: F401 - the routes
         audit,
@@ -100,11 +111,13 @@ def register_blueprints(app: Flask) -> None:
         systems,
         tasks,
     )
+    from website.admin import incidents as admin_incidents  # noqa: F401 - the routes
     from website.admin import policy as admin_policy  # noqa: F401 - the routes
     from website.admin import rights as admin_rights  # noqa: F401 - the routes
     from website.admin import support as admin_support  # noqa: F401 - the routes
     from website.admin import views as admin_views  # noqa: F401 - the routes
     from website.consent import views as consent_views  # noqa: F401 - the routes
+    from website.incidents import views as incidents_views  # noqa: F401 - the routes
     from website.pages import views as pages_views  # noqa: F401 - the routes
     from website.policy import views as policy_views  # noqa: F401 - the routes
     from website.records import views as records_views  # noqa: F401 - the routes
@@ -112,7 +125,7 @@ def register_blueprints(app: Flask) -> None:
     from website.support import views as support_views  # noqa: F401 - the routes
 
     notices.register_notices(app)
-    for area in (pages, policy, records, consent, accounts, support, rights):
+    for area in (pages, policy, records, consent, accounts, support, rights, incidents):
         app.register_blueprint(area.bp)
     admin_bp = admin.bp
     app.register_blueprint(admin_bp, url_prefix="/admin")
@@ -152,6 +165,9 @@ def register_request_hooks(app: Flask) -> None:
     register_mail(app)
     on_material_change(app, announce_material_change)
     before_delivery(app, continue_announcements)
+    from website.incidents.notices import continue_notices
+
+    before_delivery(app, continue_notices)
     from website.retention import register_retention
 
     register_retention(app)

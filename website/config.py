@@ -150,6 +150,8 @@ class Config:
             # A system's export uploaded for an access request, counted from the request's
             # closing (the requester's download link lasts 7 days of it).
             "system_exports": env_int("RETENTION_SYSTEM_EXPORTS_DAYS", 30),
+            # Breach records: the same six years, counted from awareness.
+            "incidents": env_int("RETENTION_INCIDENTS_DAYS", 2192),
         }
         # The register of systems is seeded from this file on first start (website/systems).
         self.SYSTEMS_SEED = os.environ.get("SYSTEMS_SEED") or str(ROOT / "content" / "systems.toml")

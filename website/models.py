@@ -3,6 +3,7 @@
 from website.accounts.models import EmailConfirmation, PasswordResetToken, User
 from website.audit import AuditEntry
 from website.consent.models import ConsentRecord, PageView
+from website.incidents.models import Incident, IncidentNotice, IncidentRecipient
 from website.mail.models import OutboxEmail
 from website.policy.models import PolicyAnnouncement, PolicyDraft, PolicyTranslation, PolicyVersion
 from website.processing import ProcessingLimit
@@ -15,6 +16,9 @@ __all__ = [
     "AuditEntry",
     "ConsentRecord",
     "EmailConfirmation",
+    "Incident",
+    "IncidentNotice",
+    "IncidentRecipient",
     "OutboxEmail",
     "PageView",
     "PasswordResetToken",

@@ -33,6 +33,7 @@ from website.consent.models import ConsentRecord, PageView
 from website.extensions import db, rowcount, utcnow
 from website.i18n import Text
 from website.i18n import lazy_gettext as _l
+from website.incidents.models import Incident
 from website.mail.models import OutboxEmail
 from website.processing import RETENTION_PURGE, is_blocked
 from website.rights.models import RightsRequest
@@ -116,6 +117,10 @@ def _system_exports(now: datetime, days: dict[str, int]) -> tuple[Any, ColumnEle
     return TaskUpload, TaskUpload.task_id.in_(tasks_of_closed)
 
 
+def _incidents(now: datetime, days: dict[str, int]) -> tuple[Any, ColumnElement[bool]]:
+    return Incident, Incident.aware_at < _cutoff(now, days["incidents"])
+
+
 def _audit_log(now: datetime, days: dict[str, int]) -> tuple[Any, ColumnElement[bool]]:
     return AuditEntry, AuditEntry.created_at < _cutoff(now, days["audit_log"])
 
@@ -174,6 +179,9 @@ RETENTION_RULES: list[RetentionRule] = [
     RetentionRule("expired_confirmations",
                   _l("Email-confirmation links (the address to confirm and a hash of the token)"),
                   _l("expiry"), DELETED, _expired_confirmations, days_key="expired_tokens"),
+    RetentionRule("incidents", _l("Breach register: what happened, its effects, the decisions "
+                                  "and the notices sent"), _l("the day we became aware"),
+                  _l("Deleted with their notices"), _incidents),
     RetentionRule("audit_log", _l("Audit log of admin actions (who did what, when)"),
                   _l("the action"), DELETED, _audit_log),
 ]

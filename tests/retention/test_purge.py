@@ -12,6 +12,7 @@ from website.accounts.models import EmailConfirmation, PasswordResetToken, User
 from website.audit import AuditEntry
 from website.consent.models import ConsentRecord, PageView
 from website.extensions import db, utcnow
+from website.incidents.models import Incident, IncidentNotice
 from website.mail.models import OutboxEmail
 from website.rights.models import RightsRequest, RightsRequestEvent
 from website.support.models import SupportReply, SupportRequest
@@ -27,6 +28,7 @@ EXPECTED = {
     "consent_records": 2,
     "audit_log": 1,
     "system_exports": 0,  # tests/systems/test_export.py seeds its own
+    "incidents": 1,
 }
 
 
@@ -60,6 +62,13 @@ def consent(consent_id: str, days: float) -> ConsentRecord:
         consent_id=consent_id, granted=["necessary"], refused=["analytics"], policy_version=1,
         source="banner", created_at=ago(days),
     )
+
+
+def incident(ref: str, days: float) -> Incident:
+    notice = IncidentNotice(reference=ref.replace("BR", "BN"), audience="public", subject="S",
+                            body="B")
+    return Incident(reference=ref, aware_at=ago(days), summary="A log was exposed.",
+                    notices=[notice])
 
 
 @pytest.fixture
@@ -101,6 +110,8 @@ def seeded(app) -> None:
             # The audit log: six years (2192 days) by default.
             AuditEntry(action="policy.publish", actor="old", created_at=ago(2193)),
             AuditEntry(action="policy.publish", actor="recent", created_at=ago(2190)),
+            # The breach register: six years from awareness, its notices with it.
+            incident("BR-OLD", 2193), incident("BR-RECENT", 2190),
         ]
         db.session.add_all(rows)
         db.session.commit()
@@ -124,6 +135,7 @@ def remaining(app) -> dict[str, list[str]]:
             ],
             "replies": values(SupportReply.request_id),
             "events": values(RightsRequestEvent.request_id),
+            "incidents": values(Incident.reference) + values(IncidentNotice.reference),
             "audit": sorted(
                 f"{e.actor} {e.action}" for e in db.session.scalars(select(AuditEntry))
             ),
@@ -166,6 +178,7 @@ def test_purge_deletes_only_what_is_past_its_time(app, runner, seeded):
     assert left["email"] == ["new", "queued"]
     assert left["consent"] == ["X1200", "Y1200", "Y100"]
     assert len(left["replies"]) == 2 and len(left["events"]) == 3  # children went with parents
+    assert left["incidents"] == ["BR-RECENT", "BN-RECENT"]  # the notice went with its incident
     # Version 1's import and the purge's own entry are new; the 2190-day-old entry stays.
     # Version 1 and its shipped German and French translations, from the first start.
     first_start = ["cli policy.publish", "cli policy.translate", "cli policy.translate"]

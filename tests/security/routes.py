@@ -152,6 +152,35 @@ def draft_args(world: World) -> dict:
     return {"draft_id": world.draft_id}
 
 
+def incident_args(world: World) -> dict:
+    """A new incident of the breach register."""
+    from website.incidents import service
+
+    with world.app.app_context():
+        incident = service.create_incident(service.IncidentFields(
+            aware_at=utcnow(), summary="A log was exposed.", categories="", people_count=None,
+            records_count=None, consequences="", measures="", contact=""),
+            service.Actor(None, "tests"))
+        return {"reference": incident.reference}
+
+
+def public_notice_args(world: World) -> dict:
+    """A breach notice published for everyone."""
+    from website.incidents import notices, service
+
+    with world.app.app_context():
+        incident = service.incident_by_reference(incident_args(world)["reference"])
+        assert incident is not None
+        notice = notices.publish_notice(incident, notices.NoticeText("A breach", "What happened."),
+                                        service.Actor(None, "tests"))
+        return {"reference": notice.reference}
+
+
+def incident_form(world: World, role: str) -> dict:
+    """A valid record of a breach."""
+    return {"aware_at": utcnow().strftime("%Y-%m-%d %H:%M"), "summary": "A log was exposed."}
+
+
 ROUTES: tuple[Route, ...] = (
     # Pages and files anyone may read.
     Route("pages.home", "GET", PUBLIC),
@@ -262,6 +291,21 @@ ROUTES: tuple[Route, ...] = (
     Route("admin.task_queue", "GET", ADMIN_ONLY),
     Route("admin.task_action", "POST", ADMIN_ACTION, args=lambda w: w.system_task(),
           form=lambda w, r: {"reason": "Nothing held there."}),
+    # The breach register and its notices (tests/incidents).
+    Route("admin.incidents", "GET", ADMIN_ONLY),
+    Route("admin.incidents", "POST", ADMIN_ACTION, form=incident_form),
+    Route("admin.incident", "GET", ADMIN_ONLY, args=incident_args),
+    Route("admin.incident", "POST", ADMIN_ACTION, args=incident_args, form=incident_form),
+    Route("admin.incident_decisions", "POST", ADMIN_ACTION, args=incident_args,
+          form=lambda w, r: {"authority": "notify", "authority_reason": "A risk to people."}),
+    Route("admin.incident_notified", "POST", ADMIN_ACTION, args=incident_args),
+    Route("admin.incident_authority_draft", "GET", ADMIN_ONLY, args=incident_args, html=False),
+    # A preview (200 for the admin): sending is tested in tests/incidents.
+    Route("admin.incident_notice", "POST", ADMIN_ONLY, args=incident_args,
+          form=lambda w, r: {"audience": "addresses", "addresses": w.email_of("user"),
+                             "subject": "A breach", "body": "What happened.",
+                             "action": "preview"}),
+    Route("incidents.public_notice_page", "GET", PUBLIC, args=public_notice_args),
 )
 
 BY_KEY = {route.key: route for route in ROUTES}

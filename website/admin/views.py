@@ -5,6 +5,8 @@ from flask import render_template
 from website.accounts.guards import admin_required
 from website.admin import bp
 from website.consent.stats import consent_summary
+from website.extensions import utcnow
+from website.incidents.service import deadline, is_overdue, running_clocks
 from website.policy.drafts import policy_overview
 from website.retention import last_purge
 from website.rights.queue import queue_summary
@@ -20,6 +22,7 @@ ADMIN_PAGES = (
     ("admin.processing", "Record of processing", "The Art. 30 record, with downloads."),
     ("admin.systems", "Systems", "Systems that hold personal data, and how they are reached."),
     ("admin.task_queue", "Open tasks", "What each system still owes a rights request; late ones."),
+    ("admin.incidents", "Breach register", "Personal-data breaches, the 72-hour clock, notices."),
 )
 
 
@@ -43,8 +46,12 @@ def dashboard() -> str:
         "due_soon": rights["due_soon"],
         "urgent": support["urgent"],
     }
+    now = utcnow()
+    clocks = [(incident, deadline(incident), is_overdue(incident, now))
+              for incident in running_clocks()]
     return render_template(
         "admin/dashboard.html", pages=ADMIN_PAGES, policy=policy_overview(), attention=attention,
+        breach_clocks=clocks,
         purge=last_purge(), support_counts=support, rights=rights,
         consent_tile=consent_summary(30),
     )

@@ -6,26 +6,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app, g, render_template
-from sqlalchemy import (
-    Case,
-    ColumnElement,
-    DateTime,
-    Integer,
-    String,
-    Text,
-    case,
-    func,
-    insert,
-    literal,
-    select,
-    update,
-)
+from sqlalchemy import ColumnElement, func, select, update
 
 from website.accounts.models import User
 from website.extensions import db, rowcount, utcnow
 from website.i18n import DEFAULT_LOCALE, language
 from website.i18n import gettext as _
-from website.mail.models import OutboxEmail
+from website.mail.fanout import LocalisedEmail, confirmed_address, next_batch_end, queue_batch
 from website.policy.models import PolicyAnnouncement, PolicyVersion
 from website.policy.service import (
     VersionRef,
@@ -65,16 +52,7 @@ def diff_path(version: PolicyVersion | VersionRef) -> str:
 ANNOUNCEMENT_BATCH = 10_000
 
 
-@dataclass(frozen=True)
-class AnnouncementEmail:
-    """The announcement of one version in one language."""
-
-    subject: str
-    body_text: str
-    body_html: str
-
-
-def announcement_email(version: PolicyVersion, locale: str) -> AnnouncementEmail:
+def announcement_email(version: PolicyVersion, locale: str) -> LocalisedEmail:
     """The email announcing `version` to readers of `locale`: the site's words in their language,
     and the summary of the version's translation when there is one, else the English summary."""
     with language(locale):
@@ -95,7 +73,7 @@ def announcement_email(version: PolicyVersion, locale: str) -> AnnouncementEmail
         when = human_date(version.effective_on)
         subject = (_("Our privacy policy changes on %(date)s", date=when) if upcoming
                    else _("Our privacy policy changed on %(date)s", date=when))
-        return AnnouncementEmail(
+        return LocalisedEmail(
             subject=subject,
             body_text=render_template("mail/policy_changed.txt", **context),
             body_html=render_template("mail/policy_changed.html", **context),
@@ -121,10 +99,10 @@ def announce_material_change(version: PolicyVersion) -> None:
     g.mail_queued = True
 
 
-def emails_by_language(announcement: PolicyAnnouncement) -> dict[str, AnnouncementEmail]:
+def emails_by_language(announcement: PolicyAnnouncement) -> dict[str, LocalisedEmail]:
     """The announcement in every language: English as stored, the others rendered now (so a
     translation attached since the first batch lends its summary to the later ones)."""
-    emails = {DEFAULT_LOCALE: AnnouncementEmail(
+    emails = {DEFAULT_LOCALE: LocalisedEmail(
         announcement.subject, announcement.body_text, announcement.body_html
     )}
     version = get_version(announcement.version_number)
@@ -134,55 +112,18 @@ def emails_by_language(announcement: PolicyAnnouncement) -> dict[str, Announceme
     return emails
 
 
-def in_their_language(emails: dict[str, AnnouncementEmail], part: str, kind: type) -> Case:
-    """One part of the email (subject, body_text, body_html) in each user's language, as SQL:
-    English for every locale without its own email."""
-    return case(
-        *((User.locale == code, literal(getattr(email, part), kind))
-          for code, email in emails.items() if code != DEFAULT_LOCALE),
-        else_=literal(getattr(emails[DEFAULT_LOCALE], part), kind),
-    )
-
-
 def queue_next_batch(announcement: PolicyAnnouncement) -> int:
     """Queue the email for the next batch of users (in the caller's transaction); how many.
 
     The email has no name in it, so it is one body per language, picked by the user's locale in
     one INSERT ... SELECT instead of a render and a round trip per user."""
-    upper = db.session.scalar(
-        select(func.max(User.id)).where(
-            User.id.in_(
-                select(User.id)
-                .where(User.id > announcement.last_user_id, User.id <= announcement.up_to_user_id)
-                .order_by(User.id)
-                .limit(ANNOUNCEMENT_BATCH)
-            )
-        )
-    )
+    upper = next_batch_end(announcement.last_user_id, announcement.up_to_user_id,
+                           ANNOUNCEMENT_BATCH)
     if upper is None:
         announcement.finished_at = utcnow()
         return 0
-    now = utcnow()
-    wanted = announced_to()
-    in_batch = (User.id > announcement.last_user_id) & (User.id <= upper) & wanted
-    columns = [
-        "to_address", "subject", "body_text", "body_html",
-        "created_at", "next_attempt_at", "attempts", "last_error",
-    ]
-    emails = emails_by_language(announcement)
-    rows = select(
-        User.email,
-        in_their_language(emails, "subject", String),
-        in_their_language(emails, "body_text", Text),
-        in_their_language(emails, "body_html", Text),
-        literal(now, DateTime),
-        literal(now, DateTime),
-        literal(0, Integer),
-        literal("", String),
-    ).where(in_batch)
-    db.session.execute(insert(OutboxEmail).from_select(columns, rows))
-    # INSERT ... SELECT reports no row count on every driver: count the batch instead.
-    queued = db.session.scalar(select(func.count()).select_from(User).where(in_batch))
+    queued = queue_batch(emails_by_language(announcement), announced_to(),
+                         announcement.last_user_id, upper)
     # Moving the cursor only from the value this worker read makes a racing worker's update
     # match no row, so each user is queued exactly once.
     moved = rowcount(db.session.execute(
@@ -197,7 +138,7 @@ def queue_next_batch(announcement: PolicyAnnouncement) -> int:
     ))
     if moved != 1:
         raise StaleAnnouncementError(announcement.version_number)
-    return queued or 0
+    return queued
 
 
 class StaleAnnouncementError(RuntimeError):
@@ -243,7 +184,7 @@ def current_notice(on: date | None = None) -> MaterialNotice | None:
 def announced_to() -> ColumnElement[bool]:
     """Who gets a material revision's email: accounts whose address was proved (an unproved one
     may be a stranger's), minus objections and restrictions (website/processing.py)."""
-    return User.email_confirmed_at.is_not(None) & ~is_blocked(User.email, ANNOUNCEMENTS)
+    return confirmed_address() & ~is_blocked(User.email, ANNOUNCEMENTS)
 
 
 def announcement_recipients() -> int:
