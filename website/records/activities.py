@@ -35,6 +35,8 @@ ACTIVITIES: list[Activity] = [
     Activity("audit", "Audit log of admin actions",
              ("Our staff (admins)", "People whose requests or accounts an action concerns"),
              "security"),
+    Activity("incidents", "Personal-data breaches (Art. 33(5) register)",
+             ("People whose data a breach concerned",), "security"),
 ]
 
 SECURITY_MEASURES: tuple[str, ...] = (

@@ -92,6 +92,10 @@ SITE_ENTRIES: list[Entry] = [
            _l("Defend legal claims")),
           _l("Legitimate interests (Art. 6(1)(f)) and accountability (Art. 5(2)); 6 years "
              "is the UK limitation period for claims"), (HOSTING,), ("audit_log",)),
+    Entry("incidents", "incidents",
+          (_l("Document personal-data breaches and tell the people affected (Art. 33, 34)"),),
+          _l("Legal obligation (Art. 6(1)(c)): documenting breaches (Art. 33(5))"),
+          (HOSTING, MAIL, PRIVACY_STAFF), ("incidents",)),
 ]
 
 EXTENSIONS_KEY = "processing_register_sources"
