@@ -128,15 +128,15 @@ def site_database(folder: Path) -> Iterator[str]:
 
 
 @contextmanager
-def running_site(folder: Path, database_url: str, workers: int = 2,
+def running_site(folder: Path, database_url: str, workers: int = 2, port: int = 0,
                  **settings: str) -> Iterator[Site]:
     """gunicorn with `workers` sync workers (no control socket: tests run side by side)."""
-    port = free_port()
+    port = port or free_port()
     env = {**os.environ, "SECRET_KEY": "site-test-key", "DATABASE_URL": database_url,
            "RATELIMIT_ENABLED": "false", "MAIL_SEND_AFTER_REQUEST": "false",
            "RETENTION_AUTORUN": "false", "INSTANCE_PATH": str(folder / "instance"),
            "SITE_URL": f"http://127.0.0.1:{port}", **settings}
-    site = Site(port, env, folder / "access.log")
+    site = Site(port, env, folder / "gunicorn-access.log")
     site.access_log.write_text("")
     site.process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--no-control-socket", "-w", str(workers),
