@@ -50,7 +50,7 @@ def in_process_costs(url: str) -> dict[str, float]:
 
     site = create_app()
     with_cookie = site.test_client()
-    with_cookie.set_cookie("returning", "1")
+    with_cookie.set_cookie("returning", "1", domain="127.0.0.1")
     costs = {
         "hello": per_request_ms(hello_app.test_client(), "/"),
         "/privacy from memory": per_request_ms(site.test_client(), "/privacy"),

@@ -131,7 +131,7 @@ class PublishedMemory:
             self.forget()  # the database is away: nothing is answered from memory
             raise
         with self.lock:
-            if started >= self.read_since:  # a slower, older read never undoes a newer one
+            if started > self.read_since:  # a slower, older read never undoes a newer one
                 if state != self.state:
                     self.start_generation()
                     self.state = state
@@ -145,11 +145,13 @@ class PublishedMemory:
         self.generation += 1
 
     def forget(self) -> None:
-        """Forget everything now and read the published state at the next request."""
+        """Forget everything now and read the published state at the next request (a read
+        that began before this call is not taken)."""
         with self.lock:
             self.start_generation()
             self.state = None
             self.checked_until = 0.0
+            self.read_since = time.monotonic()
 
     def recall(self, key: Hashable) -> Any:
         """The value kept for `key` in the current generation, or MISSING (no state check)."""
