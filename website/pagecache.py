@@ -11,7 +11,7 @@ with a `public` Cache-Control that lets a shared cache (deploy/nginx.conf) keep 
 
 Every public page carries a strong ETag over its bytes; an anonymous one also carries
 Last-Modified, the time the published state last changed. Conditional requests are answered by
-one rule (`not_modified`, RFC 9110 13.2.2) whether Flask or the memory answers.
+one rule (website/conditional.py) whether Flask or the memory answers.
 """
 
 from __future__ import annotations
@@ -25,9 +25,10 @@ from typing import Any
 from flask import Flask, current_app, request, session
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.datastructures import Headers
-from werkzeug.http import is_resource_modified, parse_date, remove_entity_headers
+from werkzeug.http import parse_date
 from werkzeug.wrappers import Response
 
+from website.conditional import not_modified, not_modified_headers
 from website.policy.published import MISSING, PublishedMemory, published_memory
 
 # Browsers revalidate every time (max-age=0: a 304 when nothing changed, so a visitor who then
@@ -60,22 +61,6 @@ class StoredPage:
     body: bytes
     etag: str
     last_modified: datetime | None
-
-
-def not_modified(environ: dict[str, Any], etag: str, last_modified: datetime | None) -> bool:
-    """RFC 9110 13.2.2 for a GET or HEAD: If-None-Match when sent (a list, `*` included, weak
-    comparison), else If-Modified-Since against Last-Modified. Werkzeug's reading, as Flask's
-    `make_conditional` uses it."""
-    if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
-        return False
-    return not is_resource_modified(environ, etag=etag, last_modified=last_modified)
-
-
-def not_modified_headers(headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-    """A 304's headers: the 200's without the representation's own (as Werkzeug sends them)."""
-    kept = Headers(list(headers))
-    remove_entity_headers(kept)
-    return kept.to_wsgi_list()
 
 
 def page_key(environ: dict[str, Any]) -> PageKey | None:
