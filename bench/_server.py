@@ -133,3 +133,16 @@ def run_wrk(url: str, seconds: int, connections: int, script: str | None = None)
     if match := re.search(r"(\d+) requests in", output):
         figures["requests"] = int(match.group(1))
     return figures
+
+
+def load_in_rounds(targets: dict[str, str], seconds: int, connections: int,
+                   rounds: int) -> dict[str, dict]:
+    """Each URL loaded `rounds` times in turn (after a warm-up); the median run of each."""
+    runs: dict[str, list[dict]] = {name: [] for name in targets}
+    for url in targets.values():
+        run_wrk(url, 2, connections)
+    for _ in range(rounds):
+        for name, url in targets.items():
+            runs[name].append(run_wrk(url, seconds, connections))
+    return {name: sorted(figures, key=lambda f: f["rps"])[len(figures) // 2]
+            for name, figures in runs.items()}

@@ -39,8 +39,8 @@ def app_on(name: str):  # noqa: ANN201 - a Flask app
     """The site on database `name`, migrated and holding policy version 1."""
     from flask_migrate import upgrade
 
-    # Nothing remembered between requests: every page here asks the database (a worker keeps
-    # the version in force and its stored public pages for POLICY_CACHE_SECONDS otherwise).
+    # Every request reads the published state from the database (a worker otherwise looks
+    # every POLICY_CACHE_SECONDS and answers from its memory in between).
     app = make_app(POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}", POLICY_CACHE_SECONDS=0)
     with app.app_context():
         upgrade()

@@ -7,6 +7,8 @@ below imports `website` back, so these are no cycle to dodge."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from dotenv import load_dotenv
 from flask import Flask
@@ -15,11 +17,15 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from website.config import ROOT, Config, ProductionConfig, instance_secret_key, trusted_hosts
 from website.extensions import csrf, db, limiter, login, migrate, static_digest
 from website.i18n import LocalePrefix, LocalisedFlask, register_i18n
-from website.pagecache import register_page_cache
+from website.pagecache import PageCache, register_page_cache
+from website.policy.published import MEMORY, register_published_memory
 from website.release import check_release
 from website.security import register_security
 from website.static_files import static_files
 from website.templating import register_templating
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIApplication
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -31,6 +37,7 @@ def create_app(config: Config | None = None) -> Flask:
         instance_path=os.environ.get("INSTANCE_PATH") or str(ROOT / "instance"),
     )
     configure(app, config)
+    register_published_memory(app)
     register_i18n(app)
     check_release(app)  # in production: no start without the compiled catalogues and files
     register_security(app)
@@ -41,7 +48,7 @@ def create_app(config: Config | None = None) -> Flask:
     register_commands(app)
     register_request_hooks(app)
     register_first_start(app)
-    register_front(app)
+    register_wsgi_stack(app)
     return app
 
 
@@ -155,9 +162,6 @@ def register_request_hooks(app: Flask) -> None:
     from website.consent.service import register_consent
 
     register_consent(app)
-    from website.consent.fastpath import register_fast_path
-
-    register_fast_path(app)
     from website.mail.service import before_delivery, register_mail
     from website.policy.announce import announce_material_change, continue_announcements
     from website.policy.service import on_material_change
@@ -176,20 +180,36 @@ def register_request_hooks(app: Flask) -> None:
     register_tasks(app)
 
 
-def register_front(app: Flask) -> None:
-    """WSGI layers in front of Flask: fingerprinted static files, the language prefix, then
-    the proxy headers.
+def register_wsgi_stack(app: Flask) -> None:
+    """The WSGI layers in front of Flask, in the order a request meets them; kept by name in
+    `app.extensions["wsgi_stack"]` (name, layer), outermost first.
 
-    ProxyFix goes outermost, so the page cache and the static files see the client's scheme
-    and host as the load balancer (deploy/nginx.conf) reports them."""
-    # Wrapping the WSGI app is Flask's documented middleware pattern; mypy sees a method.
-    app.wsgi_app = static_files(app, app.wsgi_app)  # type: ignore[method-assign]
-    app.wsgi_app = LocalePrefix(app.wsgi_app)  # type: ignore[method-assign]  # the same pattern
+    The proxy headers come first, so every layer sees the client's scheme and host as the load
+    balancer (deploy/nginx.conf) reports them; then the language prefix (a stored page's key
+    includes it), the static files, the consent fast path, and the stored public pages."""
+    from website.consent.fastpath import ConsentFastPath
+
     proxies = app.config["TRUSTED_PROXIES"]
-    if proxies:
-        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # the same pattern
-            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
-        )
+    layers: list[tuple[str, Callable[[WSGIApplication], WSGIApplication]]] = [
+        ("proxy headers", lambda inner: ProxyFix(inner, x_for=proxies, x_proto=proxies,
+                                                 x_host=proxies)),
+        ("language prefix", LocalePrefix),
+        ("static files", lambda inner: static_files(app, inner)),
+        ("consent fast path", lambda inner: ConsentFastPath(app, inner)),
+        ("stored public pages", lambda inner: PageCache(app, inner, app.extensions[MEMORY])),
+    ]
+    if not proxies:
+        layers = layers[1:]
+    wsgi_app: WSGIApplication = app.wsgi_app
+    stack: list[tuple[str, WSGIApplication]] = []
+    for name, wrap in reversed(layers):
+        wrapped = wrap(wsgi_app)
+        if wrapped is not wsgi_app:  # (no static files layer without a static folder)
+            stack.insert(0, (name, wrapped))
+        wsgi_app = wrapped
+    # Wrapping the WSGI app is Flask's documented middleware pattern; mypy sees a method.
+    app.wsgi_app = wsgi_app  # type: ignore[method-assign,assignment]
+    app.extensions["wsgi_stack"] = stack
 
 
 def register_first_start(app: Flask) -> None:

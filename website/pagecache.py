@@ -1,39 +1,41 @@
-"""Anonymous public pages from memory.
+"""Anonymous public pages from memory, and the validators of every public page.
 
 A visitor who sends no cookie gets the same bytes as every other such visitor (one variant more
 for `Sec-GPC: 1`): the page has no banner state, flash, login or token of theirs in it. Flask
 renders each such page once per worker and published state; the `PageCache` WSGI layer in front
-of Flask keeps the bytes and answers the next identical request itself, without Flask's request
-machinery, with a strong ETag (304 on a match) and a `public` Cache-Control that lets a shared
-cache (deploy/nginx.conf) keep it for `s-maxage`.
+of Flask keeps the bytes in the worker's memory of what is published
+(website/policy/published.py: one generation for pages and policy values alike, forgotten
+together) and answers the next identical request itself, without Flask's request machinery,
+with a `public` Cache-Control that lets a shared cache (deploy/nginx.conf) keep it for
+`s-maxage`.
 
-What a stored page depends on, besides the code and templates a worker loaded at start: the
-date and the published policy versions (`website.policy.service.published_state`). The layer
-asks for that state at most every POLICY_CACHE_SECONDS and forgets every page when it changed;
-a publication in this worker forgets them at once (`forget_remembered` there).
+Every public page carries a strong ETag over its bytes; an anonymous one also carries
+Last-Modified, the time the published state last changed. Conditional requests are answered by
+one rule (website/conditional.py) whether Flask or the memory answers.
 """
 
 from __future__ import annotations
 
 import hashlib
-import threading
-import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from flask import Flask, current_app, request, session
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.datastructures import Headers
+from werkzeug.http import parse_date
 from werkzeug.wrappers import Response
 
-from website.policy.service import published_state
+from website.conditional import not_modified, not_modified_headers
+from website.policy.published import MISSING, PublishedMemory, published_memory
 
 # Browsers revalidate every time (max-age=0: a 304 when nothing changed, so a visitor who then
-# accepts cookies never sees a stale banner page); a shared cache may answer for 60 s and
-# serve a stale copy for 30 s more while it refetches. A publication therefore reaches every
-# visitor within POLICY_CACHE_SECONDS + 90 s.
-PUBLIC_CACHE_CONTROL = "public, max-age=0, s-maxage=60, stale-while-revalidate=30"
+# accepts cookies never sees a stale banner page); a shared cache may answer for 10 s and
+# serve a stale copy for 10 s more while it refetches. A publication therefore reaches every
+# visitor behind deploy/nginx.conf within POLICY_CACHE_SECONDS + 20 s.
+PUBLIC_CACHE_CONTROL = "public, max-age=0, s-maxage=10, stale-while-revalidate=10"
 PRIVATE_CACHE_CONTROL = "private, no-cache"
 
 # The pages that are the same for every visitor without cookies.
@@ -46,19 +48,19 @@ PUBLIC_ENDPOINTS = frozenset({
 
 KEY = "website.page_cache.key"  # WSGI environ: the cache key of a request that may be stored
 STORE = "website.page_cache.store"  # WSGI environ: set by Flask when the answer may be stored
-MAX_BYTES = 32 * 1024 * 1024  # per worker; least recently used pages go first
 
 PageKey = tuple[str, str, str, str, bool]
 
 
 @dataclass(frozen=True)
 class StoredPage:
-    """One answer as sent: status line, headers (with its ETag) and body."""
+    """One answer as sent: status line, headers, body, and its validators."""
 
     status: str
     headers: list[tuple[str, str]]
     body: bytes
     etag: str
+    last_modified: datetime | None
 
 
 def page_key(environ: dict[str, Any]) -> PageKey | None:
@@ -79,79 +81,43 @@ def page_key(environ: dict[str, Any]) -> PageKey | None:
 class PageCache:
     """WSGI layer: answers stored anonymous pages itself; passes everything else to Flask."""
 
-    def __init__(self, app: Flask, wsgi_app: Callable) -> None:
+    def __init__(self, app: Flask, wsgi_app: Callable, memory: PublishedMemory) -> None:
         self.app = app
         self.wsgi_app = wsgi_app
-        self.pages: OrderedDict[PageKey, StoredPage] = OrderedDict()
-        self.size = 0
-        self.state: object = None
-        self.checked_until = 0.0
-        self.generation = 0  # changes whenever the pages are forgotten
-        self.lock = threading.Lock()
-
-    def forget(self) -> None:
-        """Drop every stored page (a publication, a new day, a changed state)."""
-        with self.lock:
-            self.clear()
-            self.checked_until = 0.0
-
-    def clear(self) -> None:
-        """Drop the pages (the lock held); a page rendered before this will not be kept."""
-        self.pages.clear()
-        self.size = 0
-        self.generation += 1
+        self.memory = memory
 
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
         key = page_key(environ)
         if key is None or not self.app.config["PAGE_CACHE"]:
             return self.wsgi_app(environ, start_response)
-        self.check_state()
-        with self.lock:
-            page = self.pages.get(key)
-            if page is not None:
-                self.pages.move_to_end(key)
-        if page is not None:
+        try:
+            generation = self.memory.current()
+        except SQLAlchemyError:
+            # The database is away: Flask answers (a 503 page) until it is back.
+            return self.wsgi_app(environ, start_response)
+        page = self.memory.recall(("page", key))
+        if page is not MISSING:
             return self.answer(page, environ, start_response)
         if environ["REQUEST_METHOD"] == "GET":
             environ[KEY] = key
-            return self.render_and_store(key, environ, start_response)
+            return self.render_and_store(key, generation, environ, start_response)
         return self.wsgi_app(environ, start_response)
-
-    def check_state(self) -> None:
-        """Every POLICY_CACHE_SECONDS: forget the pages when the published state changed."""
-        now = time.monotonic()
-        if now < self.checked_until:
-            return
-        try:
-            with self.app.app_context():
-                state = published_state()
-        except SQLAlchemyError:
-            # The database is down: let Flask answer (a 503 page) until it is back.
-            self.forget()
-            return
-        with self.lock:
-            if state != self.state:
-                self.clear()
-                self.state = state
-            self.checked_until = now + self.app.config["POLICY_CACHE_SECONDS"]
 
     @staticmethod
     def answer(page: StoredPage, environ: dict[str, Any],
                start_response: Callable) -> Iterable[bytes]:
-        """The stored page, or 304 when the client already holds these bytes."""
-        if page.etag in environ.get("HTTP_IF_NONE_MATCH", ""):
-            kept = [(k, v) for k, v in page.headers
-                    if k in ("ETag", "Cache-Control", "Vary", "Last-Modified")]
-            start_response("304 NOT MODIFIED", kept)
+        """The stored page, or 304 when the client's validators match it."""
+        if not_modified(environ, page.etag, page.last_modified):
+            start_response("304 NOT MODIFIED", not_modified_headers(page.headers))
             return []
         start_response(page.status, page.headers)
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [page.body]
 
-    def render_and_store(self, key: PageKey, environ: dict[str, Any],
+    def render_and_store(self, key: PageKey, generation: int, environ: dict[str, Any],
                          start_response: Callable) -> Iterable[bytes]:
-        """Let Flask answer; keep the bytes when Flask marked the answer as shareable."""
+        """Let Flask answer; keep the bytes when Flask marked the answer as shareable (and
+        only in the generation it was rendered in)."""
         sent: list[Any] = []
-        generation = self.generation
 
         def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             sent[:] = [status, headers]
@@ -166,25 +132,12 @@ class PageCache:
             if hasattr(result, "close"):
                 result.close()
         status, headers = sent
-        names = {name.lower() for name, _ in headers}
-        if status.startswith("200") and "set-cookie" not in names:
-            etag = next(value for name, value in headers if name == "ETag")
-            self.store(key, StoredPage(status, list(headers), body, etag), generation)
+        found = Headers(headers)
+        if status.startswith("200") and "Set-Cookie" not in found:
+            page = StoredPage(status, list(headers), body, found["ETag"],
+                              parse_date(found.get("Last-Modified")))
+            self.memory.keep(("page", key), page, generation, size=len(body) + 1024)
         return [body]
-
-    def store(self, key: PageKey, page: StoredPage, generation: int) -> None:
-        """Keep a page rendered under the current state, dropping the least recently used ones
-        past MAX_BYTES."""
-        with self.lock:
-            if generation != self.generation:
-                return  # a publication or a new state came while it was rendered
-            old = self.pages.pop(key, None)
-            self.size -= len(old.body) if old else 0
-            self.pages[key] = page
-            self.size += len(page.body)
-            while self.size > MAX_BYTES and self.pages:
-                _, dropped = self.pages.popitem(last=False)
-                self.size -= len(dropped.body)
 
 
 def shareable(response: Response) -> bool:
@@ -201,33 +154,33 @@ def shareable(response: Response) -> bool:
 
 
 def set_cache_headers(response: Response) -> Response:
-    """Public pages: `public` with a strong ETag when anonymous, else `private`; never stored
-    when they carry anything of the visitor's."""
+    """Public pages: a strong ETag over the bytes, `public` with Last-Modified when anonymous,
+    else `private`, and 304 when the client's validators match; never stored when they carry
+    anything of the visitor's."""
     if request.endpoint == "static":
         return response
-    if request.endpoint in PUBLIC_ENDPOINTS:
+    public = request.endpoint in PUBLIC_ENDPOINTS
+    if public:
         response.vary.add("Cookie")
         response.vary.add("Sec-GPC")
+    if public and response.status_code == 200 and request.method in ("GET", "HEAD"):
+        response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32])
     if shareable(response):
         response.headers["Cache-Control"] = PUBLIC_CACHE_CONTROL
-        body = response.get_data()
-        response.set_etag(hashlib.sha256(body).hexdigest()[:32])
+        response.last_modified = published_memory().last_modified()
         if request.environ.get(KEY) is not None and current_app.config["PAGE_CACHE"]:
             request.environ[STORE] = True
-        return response.make_conditional(request)
-    if "Cache-Control" not in response.headers:
+    elif "Cache-Control" not in response.headers:
         response.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
+    if "ETag" in response.headers and not_modified(
+            request.environ, response.headers["ETag"], response.last_modified):
+        response.status_code = 304
     return response
 
 
 def register_page_cache(app: Flask) -> None:
-    """The header hook (registered first, it runs after every other after-request hook) and
-    the WSGI layer in front of Flask (off in debug mode, where templates reload)."""
+    """The header hook (registered first, it runs after every other after-request hook); off
+    in debug mode, where templates reload. The WSGI layer is placed by the factory's stack."""
     app.after_request(set_cache_headers)
     if app.debug:
         app.config["PAGE_CACHE"] = False
-    cache = PageCache(app, app.wsgi_app)
-    app.extensions["page_cache"] = cache
-    # Wrapping the WSGI app is Flask's documented middleware pattern; mypy sees a method.
-    app.wsgi_app = cache  # type: ignore[method-assign]
-

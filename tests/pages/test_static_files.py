@@ -44,3 +44,18 @@ def test_plain_names_are_revalidated(client: FlaskClient) -> None:
     assert response.status_code == 200
     assert "immutable" not in response.headers["Cache-Control"]
     assert "max-age=0" in response.headers["Cache-Control"]
+
+
+def test_static_files_answer_conditional_requests_by_the_one_rule(client: FlaskClient) -> None:
+    """If-None-Match as a list, `*` and weak tags; If-Modified-Since only without it."""
+    first = client.get("/static/css/site.css")
+    etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+    for header in (etag, f'"other", {etag}', f"W/{etag}", "*"):
+        again = client.get("/static/css/site.css", headers={"If-None-Match": header})
+        assert again.status_code == 304 and again.get_data() == b"", header
+    assert client.get("/static/css/site.css",
+                      headers={"If-None-Match": '"other"'}).status_code == 200
+    assert client.get("/static/css/site.css",
+                      headers={"If-Modified-Since": modified}).status_code == 304
+    both = {"If-None-Match": '"other"', "If-Modified-Since": modified}
+    assert client.get("/static/css/site.css", headers=both).status_code == 200

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -16,17 +15,13 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import defer
 
 from website.audit import record_audit
-from website.extensions import db, utcnow
-from website.policy.models import PolicyTranslation, PolicyVersion
+from website.extensions import db
+from website.policy.models import PolicyVersion
+from website.policy.published import published_memory, today
 from website.policy.render import render_policy
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-
-
-def today() -> date:
-    """Today's date in UTC: effective dates are calendar days."""
-    return utcnow().date()
 
 
 def published_versions() -> list[PolicyVersion]:
@@ -59,18 +54,16 @@ def get_version(number: int) -> PolicyVersion | None:
 
 
 def published_version(number: int) -> PolicyVersion | None:
-    """One published version, kept by this worker once read: a published text never changes,
-    so a page view costs no query for it (the version in force is remembered separately)."""
-    kept = current_app.extensions.setdefault("published_versions", {})
-    version = kept.get(number)
-    if version is None:
+    """One published version with its text, remembered by this worker: a page view costs no
+    query for it."""
+
+    def read() -> PolicyVersion | None:
         version = get_version(number)
         if version is not None:
             db.session.expunge(version)
-            if len(kept) >= 64:
-                kept.clear()
-            kept[number] = version
-    return version
+        return version
+
+    return remembered(("version", number), read)
 
 
 @dataclass(frozen=True)
@@ -82,40 +75,15 @@ class VersionRef:
 
 
 def remembered(key: tuple, compute: Callable[[], T]) -> T:
-    """The value computed for `key` in this worker in the last POLICY_CACHE_SECONDS, or a new one.
-
-    For what every page asks and only a publication changes: publishing here forgets it at
-    once, and other workers and hosts see a new version within POLICY_CACHE_SECONDS.
-    """
-    cache = current_app.extensions.setdefault("policy_cache", {})
-    now = time.monotonic()
-    hit = cache.get(key)
-    if hit is not None and hit[0] > now:
-        return hit[1]
-    value = compute()
-    if len(cache) > 100:  # keys hold dates: drop the old days now and then
-        cache.clear()
-    cache[key] = (now + current_app.config["POLICY_CACHE_SECONDS"], value)
-    return value
+    """The value of `key` under the published state this worker knows (website/policy/
+    published.py): for what every page asks and only a publication or a new day changes."""
+    return published_memory().remember(key, compute)
 
 
 def forget_remembered() -> None:
-    """After a publication: this worker's next request reads the versions afresh, and its
-    stored public pages (website/pagecache.py) are rendered again."""
-    current_app.extensions.get("policy_cache", {}).clear()
-    page_cache = current_app.extensions.get("page_cache")
-    if page_cache is not None:
-        page_cache.forget()
-
-
-def published_state() -> tuple[date, int, int | None, int]:
-    """What every public page may depend on: the date, how many versions are published, and
-    how many translations of them."""
-    count, latest = db.session.execute(
-        select(func.count(), func.max(PolicyVersion.number)).select_from(PolicyVersion)
-    ).one()
-    translations = db.session.scalar(select(func.count()).select_from(PolicyTranslation))
-    return today(), count, latest, translations or 0
+    """After a publication: this worker forgets everything it remembers of what is published
+    (values and stored public pages) and reads the published state at its next request."""
+    published_memory().forget()
 
 
 def version_ref(query: Select) -> VersionRef | None:

@@ -8,7 +8,6 @@ visitor reading `/de/privacy` reads what was published that day.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from flask import current_app
@@ -182,11 +181,6 @@ class Reading:
     def untranslated(self) -> bool:
         """A page in another language showing the English text: it says so."""
         return self.locale != DEFAULT_LOCALE and self.translation is None
-
-    @property
-    def published_at(self) -> datetime:
-        """When what is shown was published (Last-Modified)."""
-        return self.text.published_at
 
 
 def reading(version: PolicyVersion, locale: str) -> Reading:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, make_response, render_template, request
+from flask import Response, abort, render_template, request
 from flask.typing import ResponseReturnValue
-from werkzeug.wrappers import Response as BaseResponse
 
 from website.i18n import gettext as _
 from website.i18n import page_locale
@@ -12,15 +11,6 @@ from website.policy import bp, service, translations
 from website.policy.diff import compare, diff_page_html
 from website.policy.models import PolicyVersion
 from website.policy.translations import Reading
-
-
-def conditional(response: Response, reading: Reading) -> BaseResponse:
-    """ETag over the page as sent and Last-Modified from publication; answer 304 when fresh.
-
-    Cache-Control and Vary come from website/pagecache.py (public only without cookies)."""
-    response.last_modified = reading.published_at
-    response.add_etag()
-    return response.make_conditional(request)
 
 
 def version_or_404(number: int) -> PolicyVersion:
@@ -62,13 +52,12 @@ def version(number: int) -> ResponseReturnValue:
 def version_page(
     version: PolicyVersion, current: service.VersionRef | PolicyVersion | None,
     upcoming: list[service.UpcomingVersion] | None = None,
-) -> BaseResponse:
+) -> str:
     """A version in the page's language (its translation, or the English with a notice), with
     the versions about to take effect when it is the policy in force."""
     reading = translations.reading(version, page_locale())
-    html = render_template("policy/version.html", version=version, reading=reading,
+    return render_template("policy/version.html", version=version, reading=reading,
                            current=current, upcoming=upcoming or [])
-    return conditional(make_response(html), reading)
 
 
 @bp.get("/privacy/versions/<int:number>.md")
@@ -78,7 +67,7 @@ def version_markdown(number: int) -> ResponseReturnValue:
     reading = translations.reading(version_or_404(number), page_locale())
     response = Response(reading.text.markdown, content_type="text/markdown; charset=utf-8")
     response.headers["Content-Language"] = reading.language
-    return conditional(response, reading)
+    return response
 
 
 @bp.get("/privacy/diff")
