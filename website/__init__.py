@@ -135,12 +135,9 @@ def register_commands(app: Flask) -> None:
 def register_request_hooks(app: Flask) -> None:
     """Template globals, consent state, after-request mail, daily purge."""
     register_templating(app)
-    from website.consent.service import register_consent
+    from website.consent.state import register_consent
 
     register_consent(app)
-    from website.consent.fastpath import register_fast_path
-
-    register_fast_path(app)
     from website.mail.service import before_delivery, register_mail
     from website.policy.announce import announce_material_change, continue_announcements
     from website.policy.service import on_material_change
