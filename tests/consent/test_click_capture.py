@@ -11,7 +11,7 @@ import os
 
 import pytest
 
-from tests.conftest import ROOT, CHROMIUM
+from tests.conftest import CHROMIUM, ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -19,6 +19,7 @@ from sqlalchemy import Insert, Table, bindparam, insert, select, update
 from sqlalchemy.sql.selectable import ScalarSelect
 
 from website.consent import registry
+from website.consent.group_commit import proof_queue
 from website.consent.models import ConsentRecord
 from website.consent.proof import browser_family
 from website.database import commit_without_flush_wait
@@ -147,7 +148,7 @@ def consent_insert() -> Insert:
     return (
         insert(table)
         .values(policy_version=current_policy_number_query())
-        .returning(table.c.policy_version)
+        .returning(table.c.policy_version, sort_by_parameter_order=True)
     )
 
 
@@ -202,22 +203,17 @@ def decide(choice: str, requested: AbstractSet[str], sent_origin: str | None, gp
 def insert_proof(values: dict[str, Any]) -> int | None:
     """Store one proof row; the policy version it was recorded under.
 
-    Inside the request's transaction when it already read something (a logged-in user); else on
-    a connection of its own, alone in autocommit (one round trip, no BEGIN and COMMIT, durable
-    when it returns); with DURABLE_CONSENT_PROOF=false, in a transaction that does not wait for
-    the disk flush."""
+    Inside the request's transaction when it already read something (a logged-in user); else
+    on a connection of its own, committed with the rows of the decisions made at the same
+    moment in this worker (`website.consent.group_commit`), durable when it returns unless
+    DURABLE_CONSENT_PROOF=false."""
     if db.session().in_transaction():
         if not current_app.config["DURABLE_CONSENT_PROOF"]:
             commit_without_flush_wait()
         version = db.session.execute(consent_insert(), values).scalar_one()
         db.session.commit()
         return version
-    if current_app.config["DURABLE_CONSENT_PROOF"]:
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as alone:
-            return alone.execute(consent_insert(), values).scalar_one()
-    with db.engine.begin() as connection:
-        commit_without_flush_wait(connection)
-        return connection.execute(consent_insert(), values).scalar_one()
+    return proof_queue().store(values, consent_insert())
 
 
 def new_decision(

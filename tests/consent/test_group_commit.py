@@ -1,0 +1,129 @@
+"""Group commit of proof rows: decisions made at the same moment in one worker are stored in
+one statement, each answer waits for its own row, and one row's error stays its own."""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.exc import IntegrityError
+
+from website.consent.group_commit import proof_queue
+from website.consent.service import ConsentState, consent_insert, new_decision
+from website.extensions import db
+
+CLICK = b"origin=banner&next=%2F&choice=accept_all"
+HEADERS = {"Accept": "application/json", "Sec-Fetch-Site": "same-origin"}
+
+
+def slow_first_insert(app: Flask, queued: int) -> tuple[list[int], threading.Event]:
+    """Hold the first proof INSERT (as a slow disk flush would) until `queued` more rows wait
+    behind it (10 s at most); note how many rows each INSERT carries."""
+    rows_per_insert: list[int] = []
+    first = threading.Event()
+
+    def note(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
+             executemany: bool) -> None:
+        if statement.startswith("INSERT INTO consent_records"):
+            rows_per_insert.append(statement.count("(SELECT") or 1)
+            if not first.is_set():
+                first.set()
+                deadline = time.monotonic() + 10
+                while len(queue.queue) < queued and time.monotonic() < deadline:
+                    time.sleep(0.01)
+
+    with app.app_context():
+        queue = proof_queue()
+        event.listen(db.engine, "before_cursor_execute", note)
+    return rows_per_insert, first
+
+
+def rows_in_one_statement(app: Flask, rows: int) -> list[int]:
+    """How the INSERTs of a batch of `rows` look: one statement on PostgreSQL; SQLAlchemy
+    sends them one by one (in the one transaction) on SQLite, which cannot return the rows of
+    a multi-row INSERT in the order given."""
+    with app.app_context():
+        return [rows] if db.engine.dialect.name == "postgresql" else [1] * rows
+
+
+def test_decisions_made_together_share_one_insert_and_each_gets_its_row(app, rows):
+    inserts, started = slow_first_insert(app, queued=7)
+
+    def click(_: int) -> Any:
+        return app.test_client(use_cookies=False).post(
+            "/cookies/consent", data=CLICK, content_type="application/x-www-form-urlencoded",
+            headers=HEADERS)
+
+    with ThreadPoolExecutor(8) as pool:
+        first = pool.submit(click, 0)
+        assert started.wait(10)  # the first one is writing: the next seven queue behind it
+        others = list(pool.map(click, range(7)))
+        answers = [first.result(), *others]
+    assert [a.status_code for a in answers] == [200] * 8
+    records = rows.consent_records()
+    assert sorted(r.consent_id for r in records) == sorted(
+        a.get_json()["consent_id"] for a in answers)
+    assert {r.policy_version for r in records} == {1}
+    # The first alone; the seven that came meanwhile together.
+    assert inserts == [1, *rows_in_one_statement(app, 7)]
+
+
+def test_one_rows_error_is_not_the_others(app, rows):
+    inserts, started = slow_first_insert(app, queued=3)
+
+    def store(source: str | None) -> Any:
+        with app.app_context():
+            values, _ = new_decision(frozenset(), "banner", ConsentState(), None, "", "", "en")
+            values["source"] = source
+            try:
+                return proof_queue().store(values, consent_insert())
+            except IntegrityError:
+                return "refused"
+
+    with ThreadPoolExecutor(4) as pool:
+        first = pool.submit(store, "banner")
+        assert started.wait(10)
+        others = list(pool.map(store, ["banner", None, "banner"]))
+        results = [first.result(), *others]
+    assert results == [1, 1, "refused", 1]  # a row without a source: only that one is refused
+    assert len(rows.consent_records()) == 3
+    # The batch of three failed (on SQLite, at its second row, sent one by one), then each
+    # row was tried alone, and the batch's first row was not stored twice.
+    batch = rows_in_one_statement(app, 3)
+    assert inserts == [1, *(batch if len(batch) == 1 else [1, 1]), 1, 1, 1]
+
+
+@pytest.mark.parametrize("durable", [True, False])
+def test_a_lone_decision_is_stored_at_once(fresh_app_for_durable, durable):
+    app = fresh_app_for_durable(durable)
+    with app.app_context():
+        values, _ = new_decision(frozenset(), "banner", ConsentState(), None, "", "", "en")
+        assert proof_queue().store(values, consent_insert()) == 1
+        assert not proof_queue().writing and proof_queue().queue == []
+
+
+@pytest.fixture
+def fresh_app_for_durable(migrated):
+    """An app with DURABLE_CONSENT_PROOF set, on the emptied test database."""
+    from tests.conftest import empty_all_tables, make_app
+    from website.policy.service import ensure_first_version
+
+    made = []
+
+    def build(durable: bool) -> Flask:
+        app = make_app(migrated, DURABLE_CONSENT_PROOF=durable)
+        with app.app_context():
+            empty_all_tables()
+            ensure_first_version()
+        made.append(app)
+        return app
+
+    yield build
+    for app in made:
+        with app.app_context():
+            db.engine.dispose()
