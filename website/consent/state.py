@@ -48,6 +48,10 @@ def set_choice_cookies(response: Response, choice: StoredChoice) -> None:
 
 def current_user_id() -> int | None:
     """The logged-in user's id, or None."""
+    if not request.cookies:
+        # A login lives in the session or remember cookie (no request loader here): without a
+        # cookie there is nobody to look up, and a first visitor's click skips Flask-Login.
+        return None
     return current_user.id if current_user.is_authenticated else None
 
 
