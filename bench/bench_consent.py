@@ -110,6 +110,21 @@ def measure_hello(seconds: int, connections: int, threads: int) -> dict:
         stop(process)
 
 
+def commits(url: str) -> int:
+    """Transactions committed in the database so far (PostgreSQL's statistics; 0 on SQLite)."""
+    if not url.startswith("postgresql"):
+        return 0
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        conn.execute(text("SELECT pg_stat_force_next_flush()"))
+        count = conn.execute(text("SELECT xact_commit FROM pg_stat_database "
+                                  "WHERE datname = current_database()")).scalar_one()
+    engine.dispose()
+    return count
+
+
 def measure_consent(kind: str, seconds: int, connections: int, threads: int,
                     click: dict[str, Any]) -> dict:
     """Browser clicks on a fresh database; rows counted after the server stopped."""
@@ -122,10 +137,12 @@ def measure_consent(kind: str, seconds: int, connections: int, threads: int,
                 script.write(wrk_script(click, base_url))
             target = base_url + click["path"]
             run_wrk(target, 2, connections, script.name)
-            warm_rows = count_rows(url)
+            warm_rows, warm_commits = count_rows(url), commits(url)
             figures = run_wrk(target, seconds, connections, script.name)
         finally:
             stop(process)
+        time.sleep(1)  # the stopped workers' statistics reach the server
+        figures["commits"] = commits(url) - warm_commits
         figures["rows"] = count_rows(url) - warm_rows
         figures["ok"] = figures["requests"] - figures["non2xx"]
         return figures
@@ -259,25 +276,32 @@ def main() -> None:
 def report(kinds: list[str], seconds: int, connections: int, threads: int,
            click: dict[str, Any]) -> None:
     """One comparison: hello and the browser's click, all with the same worker setup."""
-    hello = measure_hello(seconds, connections, threads)
+    # Hello before and after: on a shared machine its figure moves within minutes, so the
+    # ratio is taken against the mean of the two (both printed).
+    before = measure_hello(seconds, connections, threads)
     results = {kind: measure_consent(kind, seconds, connections, threads, click)
                for kind in kinds}
+    after = measure_hello(seconds, connections, threads)
+    hello = {key: (before[key] + after[key]) / 2 for key in before}
     setup = "sync workers" if threads == 1 else f"gthread workers x {threads} threads"
-    print(f"\n== 2 gunicorn {setup}, wrk {connections} connections, {seconds} s")
+    print(f"\n== 2 gunicorn {setup}, wrk {connections} connections, {seconds} s; hello "
+          f"{before['rps']:.0f} req/s before, {after['rps']:.0f} after (ratios: their mean)")
     print(f"{'':34} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'errors':>7} "
           f"{'ratio':>6}")
     rows = [("hello GET", hello)] + [(f"consent click {k}", f) for k, f in results.items()]
     for name, f in rows:
         ratio = f["rps"] / hello["rps"] if hello["rps"] else 0.0
         print(f"{name:34} {f['rps']:>9.0f} {f['p50_ms']:>8.2f} {f['p99_ms']:>8.2f} "
-              f"{f['non2xx']:>8} {f['errors']:>7} {ratio:>6.2f}")
+              f"{f['non2xx']:>8.0f} {f['errors']:>7.0f} {ratio:>6.2f}")
     print()
     for kind, f in results.items():
         lost = max(f["ok"] - f["rows"], 0)
         print(f"{kind}: {f['ok']} successful answers, {f['rows']} rows written "
               f"({f['rows'] - f['ok']} more rows than answers counted by wrk: requests still in "
               f"flight when wrk stopped), lost writes {lost}, failed requests "
-              f"{f['non2xx'] + f['errors']}")
+              f"{f['non2xx'] + f['errors']}"
+              + (f"; {f['rows'] / f['commits']:.2f} rows per commit (group commit; the "
+                 "count includes the bench's own few)" if f["commits"] else ""))
     if "postgresql" in results and hello["rps"]:
         f = results["postgresql"]
         ratio = f["rps"] / hello["rps"]
