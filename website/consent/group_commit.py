@@ -94,12 +94,13 @@ def write_batch(batch: Sequence[Waiting], statement: Insert) -> None:
 def insert_rows(rows: list[dict[str, Any]], statement: Insert) -> list[int | None]:
     """INSERT the rows on a connection of their own; the policy version of each, in order.
 
-    One durable row: alone in autocommit (one round trip, durable when it returns). Several:
-    in one transaction (SQLAlchemy may send them one by one, as on SQLite, and a batch must
+    Durable, in one statement (one row, or several on PostgreSQL, whose multi-row INSERT is
+    atomic by itself): in autocommit, one round trip, durable when it returns. Several rows
+    elsewhere: in one transaction (SQLAlchemy sends them one by one on SQLite, and a batch must
     be all or nothing, or a retry would store a row twice). DURABLE_CONSENT_PROOF=false: a
     transaction that does not wait for the disk flush."""
     durable = current_app.config["DURABLE_CONSENT_PROOF"]
-    if durable and len(rows) == 1:
+    if durable and (len(rows) == 1 or db.engine.dialect.name == "postgresql"):
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as alone:
             return returned(alone, statement, rows)
     with db.engine.begin() as connection:
