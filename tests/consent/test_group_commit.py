@@ -13,7 +13,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
 
-from website.consent.group_commit import proof_queue
+from website.consent.group_commit import WRITERS, ProofQueue, proof_queue
 from website.consent.service import ConsentState, consent_insert, new_decision
 from website.extensions import db
 
@@ -21,26 +21,29 @@ CLICK = b"origin=banner&next=%2F&choice=accept_all"
 HEADERS = {"Accept": "application/json", "Sec-Fetch-Site": "same-origin"}
 
 
-def slow_first_insert(app: Flask, queued: int) -> tuple[list[int], threading.Event]:
-    """Hold the first proof INSERT (as a slow disk flush would) until `queued` more rows wait
-    behind it (10 s at most); note how many rows each INSERT carries."""
+def slow_first_inserts(app: Flask, writers: int, queued: int) -> tuple[list[int], threading.Event]:
+    """A queue with `writers` writers whose first INSERTs are held (as a slow disk flush would
+    hold them) until `queued` more rows wait (10 s at most); how many rows each INSERT carries,
+    and an event set once the first INSERT has begun."""
     rows_per_insert: list[int] = []
-    first = threading.Event()
+    started = threading.Event()
+    queue = ProofQueue(writers)
 
     def note(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
              executemany: bool) -> None:
         if statement.startswith("INSERT INTO consent_records"):
             rows_per_insert.append(statement.count("(SELECT") or 1)
-            if not first.is_set():
-                first.set()
+            if len(rows_per_insert) <= writers:
+                started.set()
                 deadline = time.monotonic() + 10
-                while len(queue.queue) < queued and time.monotonic() < deadline:
+                while (sum(not w.leads for w in queue.queue) < queued
+                       and time.monotonic() < deadline):
                     time.sleep(0.01)
 
+    app.extensions["consent_proof_queue"] = queue
     with app.app_context():
-        queue = proof_queue()
         event.listen(db.engine, "before_cursor_execute", note)
-    return rows_per_insert, first
+    return rows_per_insert, started
 
 
 def rows_in_one_statement(app: Flask, rows: int) -> list[int]:
@@ -51,8 +54,9 @@ def rows_in_one_statement(app: Flask, rows: int) -> list[int]:
         return [rows] if db.engine.dialect.name == "postgresql" else [1] * rows
 
 
-def test_decisions_made_together_share_one_insert_and_each_gets_its_row(app, rows):
-    inserts, started = slow_first_insert(app, queued=7)
+@pytest.mark.parametrize("writers", [1, WRITERS])
+def test_decisions_made_together_share_one_insert_and_each_gets_its_row(app, rows, writers):
+    inserts, started = slow_first_inserts(app, writers, queued=8 - writers)
 
     def click(_: int) -> Any:
         return app.test_client(use_cookies=False).post(
@@ -61,7 +65,7 @@ def test_decisions_made_together_share_one_insert_and_each_gets_its_row(app, row
 
     with ThreadPoolExecutor(8) as pool:
         first = pool.submit(click, 0)
-        assert started.wait(10)  # the first one is writing: the next seven queue behind it
+        assert started.wait(10)  # the first one is writing: the others come meanwhile
         others = list(pool.map(click, range(7)))
         answers = [first.result(), *others]
     assert [a.status_code for a in answers] == [200] * 8
@@ -69,12 +73,12 @@ def test_decisions_made_together_share_one_insert_and_each_gets_its_row(app, row
     assert sorted(r.consent_id for r in records) == sorted(
         a.get_json()["consent_id"] for a in answers)
     assert {r.policy_version for r in records} == {1}
-    # The first alone; the seven that came meanwhile together.
-    assert inserts == [1, *rows_in_one_statement(app, 7)]
+    # The first `writers` alone (each write under way); those that came meanwhile together.
+    assert inserts == [1] * writers + rows_in_one_statement(app, 8 - writers)
 
 
 def test_one_rows_error_is_not_the_others(app, rows):
-    inserts, started = slow_first_insert(app, queued=3)
+    inserts, started = slow_first_inserts(app, writers=1, queued=3)
 
     def store(source: str | None) -> Any:
         with app.app_context():
@@ -104,7 +108,7 @@ def test_a_lone_decision_is_stored_at_once(fresh_app_for_durable, durable):
     with app.app_context():
         values, _ = new_decision(frozenset(), "banner", ConsentState(), None, "", "", "en")
         assert proof_queue().store(values, consent_insert()) == 1
-        assert not proof_queue().writing and proof_queue().queue == []
+        assert proof_queue().writers == 0 and proof_queue().queue == []
 
 
 @pytest.fixture

@@ -19,6 +19,10 @@ from sqlalchemy import Connection, Insert
 from website.database import commit_without_flush_wait
 from website.extensions import db
 
+# Writes under way at once in one worker: the rows that come meanwhile queue for the next.
+# More than one keeps the disk's flush of one write from holding up the next.
+WRITERS = 2
+
 
 class Waiting:
     """One decision's row in the queue, and what became of it."""
@@ -40,23 +44,27 @@ class Waiting:
 class ProofQueue:
     """The proof rows waiting to be written in one worker (one per app)."""
 
-    def __init__(self) -> None:
+    def __init__(self, writers: int = WRITERS) -> None:
         self.lock = threading.Lock()
         self.queue: list[Waiting] = []
-        self.writing = False
+        self.writers = 0  # writes under way, or handed to a queued row to lead
+        self.most = writers
 
     def store(self, values: dict[str, Any], statement: Insert) -> int | None:
         """Store one row (alone or with those queued beside it); its policy version."""
         mine = Waiting(values)
         with self.lock:
             self.queue.append(mine)
-            leads, self.writing = not self.writing, True
-        if not leads:
+            if self.writers < self.most:
+                self.writers += 1
+                mine.leads = True
+        if not mine.leads:
             mine.done.wait()
             if not mine.leads:
                 return mine.outcome()
-        with self.lock:
-            batch, self.queue = self.queue, []
+        with self.lock:  # this row, and the queued rows nobody else leads
+            batch = [w for w in self.queue if w is mine or not w.leads]
+            self.queue = [w for w in self.queue if w.leads and w is not mine]
         try:
             write_batch(batch, statement)
         finally:
@@ -64,12 +72,13 @@ class ProofQueue:
                 if not waiting.done.is_set():
                     waiting.error = RuntimeError("the proof row's write was interrupted")
                     waiting.done.set()
-            with self.lock:
-                if self.queue:  # arrived during the write: the first of them writes next
-                    self.queue[0].leads = True
-                    self.queue[0].done.set()
+            with self.lock:  # rows that came meanwhile: the first of them writes them next
+                following = next((w for w in self.queue if not w.leads), None)
+                if following is None:
+                    self.writers -= 1
                 else:
-                    self.writing = False
+                    following.leads = True
+                    following.done.set()
         return mine.outcome()
 
 
