@@ -4,19 +4,16 @@ JSON and the stored row; and the same answer for a multipart body as for the url
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from datetime import timedelta
 
 import pytest
 from flask import Flask
 
-from tests.conftest import empty_all_tables, make_app
 from tests.consent.conftest import Db, set_cookie_header
 from website.consent import registry
 from website.consent.models import ConsentRecord
 from website.consent.service import decode_choice
-from website.extensions import db, utcnow
-from website.policy.service import ensure_first_version
+from website.extensions import utcnow
 from website.security import CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY
 
 # What Chromium sends on a banner click (bench/fixtures/consent_click.json, captured by
@@ -37,25 +34,6 @@ SECURITY = {
     "Cross-Origin-Resource-Policy": "same-origin",
 }
 CONSENT_MAX_AGE = 182 * 24 * 3600  # CONSENT_MAX_AGE_DAYS' default (the cookie's lifetime)
-
-
-@pytest.fixture
-def fresh_app(migrated: str) -> Iterator[Callable[..., Flask]]:
-    """Apps with overridden settings on the emptied test database."""
-    made: list[Flask] = []
-
-    def build(**overrides: object) -> Flask:
-        app = make_app(migrated, **overrides)
-        with app.app_context():
-            empty_all_tables()
-            ensure_first_version()
-        made.append(app)
-        return app
-
-    yield build
-    for app in made:
-        with app.app_context():
-            db.engine.dispose()
 
 
 def click(app: Flask, body: bytes = CLICK_BODY, content_type: str = URLENCODED,

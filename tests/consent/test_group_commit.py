@@ -89,11 +89,23 @@ def test_one_rows_error_is_not_the_others(app, rows):
             except IntegrityError:
                 return "refused"
 
+    queue = app.extensions["consent_proof_queue"]
+
+    def queued(count: int) -> bool:
+        deadline = time.monotonic() + 10
+        while len(queue.queue) < count and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return len(queue.queue) == count
+
     with ThreadPoolExecutor(4) as pool:
         first = pool.submit(store, "banner")
         assert started.wait(10)
-        others = list(pool.map(store, ["banner", None, "banner"]))
-        results = [first.result(), *others]
+        others = [pool.submit(store, "banner")]
+        assert queued(1)
+        others.append(pool.submit(store, None))
+        assert queued(2)  # in this order behind the first; the third one releases it
+        others.append(pool.submit(store, "banner"))
+        results = [first.result(), *(future.result() for future in others)]
     assert results == [1, 1, "refused", 1]  # a row without a source: only that one is refused
     assert len(rows.consent_records()) == 3
     # The batch of three failed (on SQLite, at its second row, sent one by one), then each
@@ -103,31 +115,9 @@ def test_one_rows_error_is_not_the_others(app, rows):
 
 
 @pytest.mark.parametrize("durable", [True, False])
-def test_a_lone_decision_is_stored_at_once(fresh_app_for_durable, durable):
-    app = fresh_app_for_durable(durable)
+def test_a_lone_decision_is_stored_at_once(fresh_app, durable):
+    app = fresh_app(DURABLE_CONSENT_PROOF=durable)
     with app.app_context():
         values, _ = new_decision(frozenset(), "banner", ConsentState(), None, "", "", "en")
         assert proof_queue().store(values, consent_insert()) == 1
         assert proof_queue().writers == 0 and proof_queue().queue == []
-
-
-@pytest.fixture
-def fresh_app_for_durable(migrated):
-    """An app with DURABLE_CONSENT_PROOF set, on the emptied test database."""
-    from tests.conftest import empty_all_tables, make_app
-    from website.policy.service import ensure_first_version
-
-    made = []
-
-    def build(durable: bool) -> Flask:
-        app = make_app(migrated, DURABLE_CONSENT_PROOF=durable)
-        with app.app_context():
-            empty_all_tables()
-            ensure_first_version()
-        made.append(app)
-        return app
-
-    yield build
-    for app in made:
-        with app.app_context():
-            db.engine.dispose()
