@@ -1,9 +1,9 @@
 """Group commit of consent proof rows: the decisions a worker's threads make at the same moment
 are stored by one INSERT in one commit, and each answer still waits until its own row is on disk.
 
-The first decision to arrive writes at once; those that arrive while its commit waits for the
-disk flush queue up, and the next of them writes the whole queue in one statement. One thread:
-one row per commit, as before. The rows are the server's own values, but should a batch fail
+A decision writes at once while fewer than WRITERS writes are under way; the others queue, and
+when a write ends the first of them writes the whole queue in one statement. One thread: one
+row per commit, as before. The rows are the server's own values, but should a batch fail
 (a user deleted at that very moment, say), each of its rows is tried alone, so one row's
 error is never another visitor's."""
 
@@ -128,4 +128,7 @@ def returned(connection: Connection, statement: Insert, rows: list[dict[str, Any
 
 def proof_queue() -> ProofQueue:
     """This app's queue (made on first use; dict.setdefault is atomic)."""
-    return cast(ProofQueue, current_app.extensions.setdefault("consent_proof_queue", ProofQueue()))
+    queue = current_app.extensions.get("consent_proof_queue")
+    if queue is None:
+        queue = current_app.extensions.setdefault("consent_proof_queue", ProofQueue())
+    return cast(ProofQueue, queue)
