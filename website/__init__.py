@@ -159,7 +159,7 @@ def register_commands(app: Flask) -> None:
 def register_request_hooks(app: Flask) -> None:
     """Template globals, consent state, after-request mail, daily purge."""
     register_templating(app)
-    from website.consent.service import register_consent
+    from website.consent.state import register_consent
 
     register_consent(app)
     from website.mail.service import before_delivery, register_mail
@@ -186,16 +186,13 @@ def register_wsgi_stack(app: Flask) -> None:
 
     The proxy headers come first, so every layer sees the client's scheme and host as the load
     balancer (deploy/nginx.conf) reports them; then the language prefix (a stored page's key
-    includes it), the static files, the consent fast path, and the stored public pages."""
-    from website.consent.fastpath import ConsentFastPath
-
+    includes it), the static files, and the stored public pages."""
     proxies = app.config["TRUSTED_PROXIES"]
     layers: list[tuple[str, Callable[[WSGIApplication], WSGIApplication]]] = [
         ("proxy headers", lambda inner: ProxyFix(inner, x_for=proxies, x_proto=proxies,
                                                  x_host=proxies)),
         ("language prefix", LocalePrefix),
         ("static files", lambda inner: static_files(app, inner)),
-        ("consent fast path", lambda inner: ConsentFastPath(app, inner)),
         ("stored public pages", lambda inner: PageCache(app, inner, app.extensions[MEMORY])),
     ]
     if not proxies:

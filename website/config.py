@@ -123,9 +123,6 @@ class Config:
         self.POLICY_CACHE_SECONDS = env_int("POLICY_CACHE_SECONDS", 10)
         # Keep anonymous public pages in each worker's memory (website/pagecache.py).
         self.PAGE_CACHE = env_flag("PAGE_CACHE", True)
-        # A first visitor's JSON consent POST stored and answered before Flask
-        # (website/consent/fastpath.py); false sends it through Flask like every other request.
-        self.CONSENT_FAST_PATH = env_flag("CONSENT_FAST_PATH", True)
         # `flask digest compile` writes fingerprinted, gzip- and brotli-compressed static files.
         self.FLASK_STATIC_DIGEST_COMPRESSION = ["gzip", "brotli"]
         self.GPC_LAST_UPDATE = os.environ.get("GPC_LAST_UPDATE", "2026-11-27")

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from tests.conftest import empty_all_tables, make_app
 from website.consent import registry
 from website.consent.models import ConsentRecord, PageView
 from website.consent.service import StoredChoice, encode_choice
 from website.extensions import db, utcnow
+from website.policy.service import ensure_first_version
 
 PAGES = ("/", "/privacy", "/privacy/versions", "/cookies")
 
@@ -83,3 +86,22 @@ class Db:
 def rows(app: Flask) -> Db:
     """Database rows for assertions, and signed consent cookies."""
     return Db(app)
+
+
+@pytest.fixture
+def fresh_app(migrated: str) -> Iterator[Callable[..., Flask]]:
+    """Apps with overridden settings on the emptied test database."""
+    made: list[Flask] = []
+
+    def build(**overrides: object) -> Flask:
+        app = make_app(migrated, **overrides)
+        with app.app_context():
+            empty_all_tables()
+            ensure_first_version()
+        made.append(app)
+        return app
+
+    yield build
+    for app in made:
+        with app.app_context():
+            db.engine.dispose()

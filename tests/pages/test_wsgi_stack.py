@@ -10,8 +10,7 @@ from flask import Flask
 from tests.conftest import make_app
 from website.extensions import db
 
-ORDER = ["proxy headers", "language prefix", "static files", "consent fast path",
-         "stored public pages"]
+ORDER = ["proxy headers", "language prefix", "static files", "stored public pages"]
 
 
 def inner(layer: Any) -> Callable:

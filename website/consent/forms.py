@@ -1,45 +1,44 @@
-"""The consent form: the banner's two buttons and the cookie page's checkboxes."""
+"""The consent form: the banner's two buttons and the cookie page's checkboxes, read by one
+small function (no form class: it is the site's most frequent POST, and a first visitor's)."""
 
 from __future__ import annotations
 
-from wtforms import BooleanField, HiddenField, StringField
-from wtforms.validators import AnyOf, InputRequired
+from dataclasses import dataclass
+
+from werkzeug.datastructures import MultiDict
 
 from website.consent import registry
 from website.consent.service import CHOICES
-from website.forms import PublicForm
-from website.i18n import lazy_gettext as _l
+from website.forms import NOT_UTF8
+
+# What a checkbox reads as unticked (as WTForms' BooleanField): absent, empty or "false".
+UNTICKED = ("", "false")
 
 
-class ConsentForm(PublicForm):
-    """`choice` comes from the button pressed; one checkbox per optional category."""
+@dataclass(frozen=True)
+class ConsentChoice:
+    """What the form says: the button pressed, the boxes ticked, where it was sent from."""
 
-    choice = StringField(
-        validators=[
-            InputRequired(_l("Choose Accept all, Reject all or Save choices.")),
-            AnyOf(CHOICES, _l("Choose Accept all, Reject all or Save choices.")),
-        ]
-    )
-    next = HiddenField()
-    origin = HiddenField()
-    # Ticked on the cookie page to allow categories although the browser sends GPC.
-    gpc_exception = BooleanField()
-
-    def requested(self) -> set[str]:
-        """The optional categories whose box was ticked."""
-        return {key for key in registry.optional_keys() if self[key].data}
+    choice: str
+    requested: frozenset[str]
+    origin: str | None
+    next: str | None
+    gpc_exception: bool
 
 
-_form_classes: dict[tuple[tuple[str, str], ...], type[ConsentForm]] = {}
+def ticked(form: MultiDict[str, str], name: str) -> bool:
+    """True when the checkbox came back ticked (its first value, as browsers send one)."""
+    return form.get(name, "") not in UNTICKED
 
 
-def consent_form(**kwargs: object) -> ConsentForm:
-    """A consent form with a checkbox for each optional category in the registry."""
-    fields = tuple((c.key, c.name) for c in registry.optional_categories())
-    form_class = _form_classes.get(fields)
-    if form_class is None:
-        # Built once per set of categories (the registry does not change while running).
-        form_class = type("CategoriesConsentForm", (ConsentForm,),
-                          {key: BooleanField(name) for key, name in fields})
-        _form_classes[fields] = form_class
-    return form_class(**kwargs)
+def read_consent_form(form: MultiDict[str, str]) -> ConsentChoice | None:
+    """The choice in a posted consent form; None when there is no known choice or a value was
+    not UTF-8. Each field's first value counts; fields the form does not have are ignored."""
+    if any(NOT_UTF8 in value for _, value in form.items(multi=True)):
+        return None  # a multipart part that was not UTF-8 (Werkzeug replaced its bytes)
+    choice = form.get("choice")
+    if choice not in CHOICES:
+        return None
+    requested = frozenset(key for key in registry.optional_keys() if ticked(form, key))
+    return ConsentChoice(choice, requested, form.get("origin"), form.get("next"),
+                         ticked(form, "gpc_exception"))

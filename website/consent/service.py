@@ -1,40 +1,37 @@
-"""Cookie consent: the visitor's choice, its proof, and what it switches on."""
+"""Cookie consent's rules: what a choice grants, what the signed cookie says, whether it still
+counts, and the proof row each decision stores.
+
+Nothing here reads the request in progress: `website.consent.state` does (the request's state on
+`g`, the cookies an answer sets, the after-request hook and the templates' `consent`)."""
 
 from __future__ import annotations
 
 import functools
-import logging
 import secrets
-from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from flask import Flask, current_app, g, has_request_context, request
-from flask_login import current_user
+from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import Insert, Table, bindparam, insert, select, update
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql.selectable import ScalarSelect
-from werkzeug.wrappers import Response
 
 from website.consent import registry
-from website.consent.analytics import counts_as_page_view, forget_visitor, record_page_view
+from website.consent.group_commit import proof_queue
 from website.consent.models import ConsentRecord
 from website.consent.proof import browser_family
 from website.database import commit_without_flush_wait
 from website.extensions import db, rowcount, utcnow
-from website.i18n import page_locale
+from website.i18n import DEFAULT_LOCALE
 from website.policy.models import PolicyVersion
 from website.policy.service import in_force_first
-from website.processing import ANALYTICS, processing_allowed
-
-log = logging.getLogger(__name__)
 
 CHOICES = ("accept_all", "reject_all", "save")
 ORIGINS = ("banner", "settings", "gpc", "gpc_exception")
 SOURCES = ("banner", "settings", "withdrawal", "gpc", "gpc_exception")
-# Decisions one address may send; the view and the fast path (fastpath.py) count together.
+# Decisions one address may send in a minute (the view's rate limit).
 DECISIONS_PER_MINUTE = "30 per minute"
 
 
@@ -151,27 +148,24 @@ def consent_insert() -> Insert:
     return (
         insert(table)
         .values(policy_version=current_policy_number_query())
-        .returning(table.c.policy_version)
+        .returning(table.c.policy_version, sort_by_parameter_order=True)
     )
 
 
-def consent_state() -> ConsentState:
-    """The consent in force for this request (computed once per request)."""
-    if "consent_state" in g:
-        return g.consent_state
-    state = ConsentState(gpc=request.headers.get("Sec-GPC", "").strip() == "1")
-    state.stored = decode_choice(request.cookies.get(registry.CONSENT_COOKIE))
+def state_for(cookie: str | None, gpc: bool) -> ConsentState:
+    """The consent in force for a visitor who sends this consent cookie and GPC signal."""
+    state = ConsentState(gpc=gpc)
+    state.stored = decode_choice(cookie)
     state.current = state.stored is not None and is_current(state.stored)
     if state.current and state.stored is not None:
         stored = state.stored
         # The signal wins over any earlier grant; only an exception the visitor confirmed on
         # the cookie page while sending it counts (CCPA regulations section 7025(c)(3)).
-        state.gpc_honoured = state.gpc and stored.origin != "gpc_exception"
+        state.gpc_honoured = gpc and stored.origin != "gpc_exception"
         state.gpc_override = state.gpc_honoured and bool(stored.granted)
         state.granted = frozenset() if state.gpc_honoured else stored.granted
     else:
-        state.gpc_honoured = state.gpc
-    g.consent_state = state
+        state.gpc_honoured = gpc
     return state
 
 
@@ -183,7 +177,7 @@ def decision_origin(choice: str, sent: str | None) -> str:
     return "settings" if choice == "save" else "banner"
 
 
-def granted_for(choice: str, requested: set[str]) -> frozenset[str]:
+def granted_for(choice: str, requested: AbstractSet[str]) -> frozenset[str]:
     """The optional categories a form choice grants; unknown category keys are ignored."""
     optional = registry.optional_keys()
     if choice == "accept_all":
@@ -193,33 +187,41 @@ def granted_for(choice: str, requested: set[str]) -> frozenset[str]:
     return frozenset(k for k in optional if k in requested)
 
 
-def insert_proof(values: dict[str, Any], outside_session: bool = False) -> int | None:
+def decide(choice: str, requested: AbstractSet[str], sent_origin: str | None, gpc_exception: bool,
+           state: ConsentState) -> tuple[frozenset[str], str] | None:
+    """The categories a form's choice grants and where it was made; None when it grants one
+    while the browser sends GPC and the exception was not confirmed (the signal wins)."""
+    granted = granted_for(choice, requested)
+    origin = decision_origin(choice, sent_origin)
+    if state.gpc and granted:
+        if not gpc_exception:
+            return None
+        origin = "gpc_exception"
+    return granted, origin
+
+
+def insert_proof(values: dict[str, Any]) -> int | None:
     """Store one proof row; the policy version it was recorded under.
 
-    Inside the request's transaction when it already read something; else (or when the caller
-    has no session: `outside_session`) on a connection of its own, alone in autocommit (one
-    round trip, no BEGIN and COMMIT, durable when it returns); with DURABLE_CONSENT_PROOF=false,
-    in a transaction that does not wait for the disk flush."""
-    if not outside_session and db.session().in_transaction():
+    Inside the request's transaction when it already read something (a logged-in user); else
+    on a connection of its own, committed with the rows of the decisions made at the same
+    moment in this worker (`website.consent.group_commit`), durable when it returns unless
+    DURABLE_CONSENT_PROOF=false."""
+    if db.session().in_transaction():
         if not current_app.config["DURABLE_CONSENT_PROOF"]:
             commit_without_flush_wait()
         version = db.session.execute(consent_insert(), values).scalar_one()
         db.session.commit()
         return version
-    if current_app.config["DURABLE_CONSENT_PROOF"]:
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as alone:
-            return alone.execute(consent_insert(), values).scalar_one()
-    with db.engine.begin() as connection:
-        commit_without_flush_wait(connection)
-        return connection.execute(consent_insert(), values).scalar_one()
+    return proof_queue().store(values, consent_insert())
 
 
 def new_decision(
     granted: frozenset[str], origin: str, previous: ConsentState, user_id: int | None,
-    user_agent: str, banner_fingerprint: str = "", locale: str | None = None,
+    user_agent: str, banner_fingerprint: str, locale: str,
 ) -> tuple[dict[str, Any], StoredChoice]:
     """One decision: the proof row's values, and the choice for the cookie (its policy version
-    is filled in by the INSERT). `locale`: the banner's language (default: the page's)."""
+    is filled in by the INSERT). `locale`: the language of the banner or page answered."""
     stored = previous.stored
     consent_id = stored.consent_id if stored else secrets.token_urlsafe(18)
     before = stored.granted if (stored and previous.current) else frozenset()
@@ -238,40 +240,24 @@ def new_decision(
         "created_at": now,
         "banner_fingerprint": banner_fingerprint,
         "registry_fingerprint": covered,
-        "locale": locale or page_locale(),
+        "locale": locale,
     }
     return values, StoredChoice(consent_id, granted, None, now, origin, covered)
 
 
 def record_consent(
     granted: frozenset[str], origin: str, previous: ConsentState, user_id: int | None,
-    user_agent: str, banner_fingerprint: str = "", outside_session: bool = False,
-    locale: str | None = None,
+    user_agent: str, banner_fingerprint: str = "", locale: str = DEFAULT_LOCALE,
 ) -> StoredChoice:
     """Store one decision as proof (a new row, never an update) and return it for the cookie."""
     values, choice = new_decision(granted, origin, previous, user_id, user_agent,
                                   banner_fingerprint, locale)
-    return replace(choice, policy_version=insert_proof(values, outside_session))
+    return replace(choice, policy_version=insert_proof(values))
 
 
 def categories_map(granted: frozenset[str]) -> dict[str, bool]:
     """Every category with whether it is allowed: the JSON answer's `categories`."""
     return {c.key: c.required or c.key in granted for c in registry.categories()}
-
-
-def set_choice_cookies(response: Response, choice: StoredChoice,
-                       sent_cookies: Mapping[str, str] | None = None) -> None:
-    """Remember the choice; drop the analytics id when analytics is refused. `sent_cookies`:
-    the request's cookies (by default, those of the request in progress)."""
-    registry.set_cookie(response, registry.CONSENT_COOKIE, encode_choice(choice))
-    sent = request.cookies if sent_cookies is None else sent_cookies
-    if registry.ANALYTICS not in choice.granted and registry.ANALYTICS_COOKIE in sent:
-        registry.delete_cookie(response, registry.ANALYTICS_COOKIE)
-
-
-def current_user_id() -> int | None:
-    """The logged-in user's id, or None."""
-    return current_user.id if current_user.is_authenticated else None
 
 
 def consent_records_for_user(user_id: int) -> list[dict[str, Any]]:
@@ -317,55 +303,3 @@ def latest_gpc_refusal(stored: StoredChoice) -> StoredChoice | None:
         return None
     return StoredChoice(stored.consent_id, frozenset(), newest.policy_version,
                         newest.created_at, "gpc", newest.registry_fingerprint)
-
-
-def record_gpc_refusal(response: Response, state: ConsentState) -> None:
-    """A grant meets the GPC signal: record the refusal once per change, as source "gpc".
-
-    A client that keeps sending the old cookie (it never stored the new one) gets the refusal
-    already on record, so the proof holds one row per change of state, not one per request.
-    """
-    choice = latest_gpc_refusal(state.stored) if state.stored else None
-    if choice is None:
-        choice = record_consent(frozenset(), "gpc", state, current_user_id(),
-                                request.headers.get("User-Agent", ""))
-    set_choice_cookies(response, choice)
-
-
-def apply_consent(response: Response) -> Response:
-    """After each request: honour GPC over a banner grant, and count the page view if allowed."""
-    if request.endpoint in (None, "static", "consent.save"):
-        return response
-    if response.mimetype == "text/html":
-        response.vary.add("Cookie")
-        response.vary.add("Sec-GPC")
-    try:
-        state = consent_state()
-        if state.gpc_override:
-            record_gpc_refusal(response, state)
-        elif state.allows(registry.ANALYTICS):
-            if not processing_allowed(current_user, ANALYTICS):
-                forget_visitor(response)  # restricted or objected: out of analytics at once
-            elif counts_as_page_view(response):
-                record_page_view(response)
-        elif registry.ANALYTICS_COOKIE in request.cookies:
-            registry.delete_cookie(response, registry.ANALYTICS_COOKIE)
-    except SQLAlchemyError:
-        # Statistics never cost a visitor their page.
-        db.session.rollback()
-        log.warning("could not apply consent after %s", request.path, exc_info=True)
-    return response
-
-
-def consent_context() -> dict[str, Any]:
-    """Templates get `consent`: the visitor's state (banner shown or not, GPC honoured)."""
-    if not has_request_context() or request.endpoint == "static":
-        return {}
-    return {"consent": consent_state()}
-
-
-def register_consent(app: Flask) -> None:
-    """Install the consent hooks (banner state for templates, analytics gate)."""
-    app.context_processor(consent_context)
-    app.jinja_env.globals["category_label"] = registry.category_label
-    app.after_request(apply_consent)

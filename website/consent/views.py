@@ -8,10 +8,11 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as BaseResponse
 
-from website.consent import bp, proof, registry, service
-from website.consent.forms import consent_form
+from website.consent import bp, proof, registry, service, state
+from website.consent.forms import read_consent_form
 from website.errors import wants_json
 from website.extensions import csrf, limiter
+from website.forms import body_not_utf8
 from website.i18n import gettext as _
 from website.security import safe_local_path
 
@@ -19,12 +20,9 @@ from website.security import safe_local_path
 @bp.get("/cookies")
 def cookies() -> str:
     """What each category is for, every cookie, the current choice, and the form."""
-    state = service.consent_state()
-    form = consent_form(data={key: state.allows(key) for key in registry.optional_keys()})
     return render_template(
         "consent/cookies.html",
-        state=state,
-        form=form,
+        state=state.consent_state(),
         categories=registry.categories(),
         cookies=registry.as_json()["cookies"],
     )
@@ -41,21 +39,17 @@ def cookies_json() -> ResponseReturnValue:
 @limiter.limit(service.DECISIONS_PER_MINUTE)
 def save() -> Any:
     """Record the visitor's decision, remember it in a cookie, and return where they were."""
-    form = consent_form()
-    if not form.validate():
+    form = None if body_not_utf8() else read_consent_form(request.form)
+    if form is None:
         abort(400, _("Choose Accept all, Reject all or Save choices."))
-    choice = form.choice.data
-    origin = service.decision_origin(choice, form.origin.data)
-    state = service.consent_state()
-    granted = service.granted_for(choice, form.requested())
-    if state.gpc and granted:
-        if not form.gpc_exception.data:
-            return gpc_exception_needed()
-        origin = "gpc_exception"
-    stored = service.record_consent(
-        granted, origin, state, service.current_user_id(), request.headers.get("User-Agent", ""),
-        banner_fingerprint=proof.banner_fingerprint(state.expired),
-    )
+    current = state.consent_state()
+    decision = service.decide(form.choice, form.requested, form.origin, form.gpc_exception,
+                              current)
+    if decision is None:
+        return gpc_exception_needed()
+    granted, origin = decision
+    stored = state.record_decision(granted, origin, current,
+                                   banner_fingerprint=proof.banner_fingerprint(current.expired))
     response: BaseResponse
     if wants_json():
         response = jsonify(
@@ -63,9 +57,9 @@ def save() -> Any:
         )
     else:
         flash(saved_message(granted), "success")
-        target = safe_local_path(form.next.data) or url_for("consent.cookies")
+        target = safe_local_path(form.next) or url_for("consent.cookies")
         response = redirect(target, 303)
-    service.set_choice_cookies(response, stored)
+    state.set_choice_cookies(response, stored)
     return response
 
 
