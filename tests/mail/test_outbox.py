@@ -190,3 +190,18 @@ def test_delivery_after_request_never_makes_the_visitor_wait(app, users, live_se
         assert rows(app)[0].sent_at is not None
     finally:
         slow.stop()
+
+
+def test_every_try_of_one_email_carries_the_same_message_id(app, smtp, runner):
+    # A copy sent again (its first send's record was lost) must be recognisable as the same
+    # email: the Message-ID comes from the row, not from the time and randomness of the try.
+    queue(app, count=2)
+    assert "sent 2" in runner.invoke(args=["outbox", "send"]).output
+    with app.app_context():
+        db.session.execute(update(OutboxEmail).values(sent_at=None, next_attempt_at=utcnow()))
+        db.session.commit()
+    time.sleep(0.01)
+    assert "sent 2" in runner.invoke(args=["outbox", "send"]).output
+    first, second, first_again, second_again = (m["Message-ID"] for m in smtp.messages)
+    assert first == first_again and second == second_again and first != second
+    assert first_again.startswith("<outbox-") and first.endswith("@localhost>")

@@ -5,32 +5,39 @@ from __future__ import annotations
 import logging
 import re
 import smtplib
-import sys
 import threading
+import time
 from collections.abc import Callable
-from datetime import timedelta
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask, current_app, g, render_template
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from website.extensions import db, rowcount, utcnow
 from website.i18n import language
+from website.jobs.claims import claim_rows, unclaimed
+from website.mail.message import Mailer, deliver, one_line
 from website.mail.models import OutboxEmail
+
+__all__ = ["Mailer", "deliver", "one_line"]  # the SMTP side, for callers of the outbox
 
 log = logging.getLogger(__name__)
 
+# A sender's hold on the emails it took; a sender that dies lets them go after this.
 CLAIM_SECONDS = 120
+# Just before an email is handed to SMTP its hold becomes the record of that attempt, kept until
+# the outcome is stored. Only a sender that died in between lets it lapse; the email then goes
+# again, with the same Message-ID (website/mail/message.py), so the receiver can drop the copy.
+ATTEMPT_SECONDS = 900
+# Emails one sender takes at a time (the other workers take the next ones).
+CLAIM_BATCH = 10
+# How long a sender retries recording a send before leaving it to its next round.
+RECORD_RETRY_SECONDS = 20.0
+# Sends this process made whose record the database has not stored yet.
+_UNRECORDED: set[int] = set()
 MAX_BACKOFF = timedelta(hours=6)
-
-
-def one_line(text: str) -> str:
-    """Text a mail header can carry: every line break (U+2028 too) and control character
-    becomes a space. A header that cannot be encoded would make the email fail on every try."""
-    return " ".join("".join(ch if ch.isprintable() else " " for ch in line)
-                    for line in text.splitlines()).strip()
 
 
 def queue_email(
@@ -64,89 +71,10 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
-def build_message(email: OutboxEmail, sender: str) -> EmailMessage:
-    """A multipart plain-text and HTML message."""
-    message = EmailMessage()
-    message["From"] = sender
-    message["To"] = email.to_address
-    message["Subject"] = one_line(email.subject)
-    message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(idstring=f"outbox-{email.id}")
-    message["Auto-Submitted"] = "auto-generated"
-    message.set_content(email.body_text)
-    if email.body_html:
-        message.add_alternative(email.body_html, subtype="html")
-    return message
-
-
-def print_to_terminal(email: OutboxEmail, message: EmailMessage) -> None:
-    """Development without MAIL_SERVER: the whole email on stderr, links readable as typed."""
-    rule = "-" * 72
-    headers = "\n".join(f"{name}: {message[name]}" for name in ("From", "To", "Subject", "Date"))
-    print(
-        f"{rule}\nEmail not sent (no MAIL_SERVER set); this is what it says:\n{headers}\n\n"
-        f"{email.body_text.rstrip()}\n{rule}",
-        file=sys.stderr,
-        flush=True,
-    )
-
-
-class Mailer:
-    """One SMTP connection for a run of emails (or the log when no server is configured)."""
-
-    def __init__(self) -> None:
-        self.config = current_app.config
-        self.smtp: smtplib.SMTP | None = None
-
-    def __enter__(self) -> Mailer:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    def connect(self) -> smtplib.SMTP:
-        """Open and authenticate the connection."""
-        config = self.config
-        server, port = config["MAIL_SERVER"], config["MAIL_PORT"]
-        smtp = smtplib.SMTP(server, port, timeout=config["MAIL_TIMEOUT"])
-        try:
-            if config["MAIL_USE_TLS"]:
-                smtp.starttls()
-            if config["MAIL_USERNAME"]:
-                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
-        except BaseException:
-            smtp.close()
-            raise
-        return smtp
-
-    def send(self, email: OutboxEmail) -> None:
-        """Hand one email to the server; on any failure the connection is dropped."""
-        message = build_message(email, self.config["MAIL_DEFAULT_SENDER"])
-        if not self.config["MAIL_SERVER"]:
-            print_to_terminal(email, message)
-            return
-        try:
-            if self.smtp is None:
-                self.smtp = self.connect()
-            self.smtp.send_message(message)
-        except BaseException:
-            self.close()
-            raise
-
-    def close(self) -> None:
-        """Say goodbye; once the server has accepted a message, a failed goodbye changes nothing."""
-        if self.smtp is not None:
-            try:
-                self.smtp.quit()
-            except (OSError, smtplib.SMTPException):
-                self.smtp.close()
-            self.smtp = None
-
-
-def deliver(email: OutboxEmail) -> None:
-    """Hand one email to the SMTP server now, on a connection of its own."""
-    with Mailer() as mailer:
-        mailer.send(email)
+def _due(now: datetime) -> ColumnElement[bool]:
+    # Due again only after its backoff: another sender may have just failed it.
+    return and_(OutboxEmail.sent_at.is_(None), OutboxEmail.failed_at.is_(None),
+                OutboxEmail.next_attempt_at <= now)
 
 
 def claim(email_id: int) -> bool:
@@ -154,14 +82,7 @@ def claim(email_id: int) -> bool:
     now = utcnow()
     result = db.session.execute(
         update(OutboxEmail)
-        .where(
-            OutboxEmail.id == email_id,
-            OutboxEmail.sent_at.is_(None),
-            OutboxEmail.failed_at.is_(None),
-            # Due again only after its backoff: another sender may have just failed it.
-            OutboxEmail.next_attempt_at <= now,
-            or_(OutboxEmail.claimed_until.is_(None), OutboxEmail.claimed_until < now),
-        )
+        .where(OutboxEmail.id == email_id, _due(now), unclaimed(OutboxEmail.claimed_until, now))
         .values(claimed_until=now + timedelta(seconds=CLAIM_SECONDS))
     )
     db.session.commit()
@@ -170,14 +91,7 @@ def claim(email_id: int) -> bool:
 
 def due_ids(limit: int) -> list[int]:
     """Ids of queued email whose next try has come, oldest first."""
-    now = utcnow()
-    query = (
-        select(OutboxEmail.id)
-        .where(OutboxEmail.sent_at.is_(None), OutboxEmail.failed_at.is_(None),
-               OutboxEmail.next_attempt_at <= now)
-        .order_by(OutboxEmail.id)
-        .limit(limit)
-    )
+    query = select(OutboxEmail.id).where(_due(utcnow())).order_by(OutboxEmail.id).limit(limit)
     return list(db.session.scalars(query))
 
 
@@ -189,35 +103,83 @@ def queued_count() -> int:
 
 
 def send_pending(limit: int = 500) -> tuple[int, int]:
-    """Deliver what is due; what fails stays queued with its attempt count. (sent, failed)"""
+    """Deliver what is due, a few claimed at a time; what fails stays queued with its attempt
+    count. (sent, failed)"""
+    record_unrecorded()
     sent = failed = 0
     with Mailer() as mailer:
-        for email_id in due_ids(limit):
-            if not claim(email_id):
-                continue
-            email = db.session.get(OutboxEmail, email_id)
-            if email is not None and deliver_one(mailer, email):
-                sent += 1
-            else:
-                failed += 1
+        while sent + failed < limit:
+            batch = claim_rows(OutboxEmail, _due(utcnow()), OutboxEmail.claimed_until,
+                               CLAIM_SECONDS, min(CLAIM_BATCH, limit - sent - failed))
+            if not batch:
+                break
+            for email_id in batch:
+                email = db.session.get(OutboxEmail, email_id)
+                if email is not None and deliver_one(mailer, email):
+                    sent += 1
+                else:
+                    failed += 1
     return sent, failed
 
 
 def deliver_one(mailer: Mailer, email: OutboxEmail) -> bool:
-    """Send one claimed email and record the outcome (sent, or queued again); True when sent."""
+    """Send one claimed email and record the outcome (sent, or queued again); True when sent.
+
+    The claim is this attempt's record: it stays until the outcome is stored. A send whose
+    record cannot be committed (the database went away) is kept and recorded again until it
+    is stored; nobody else takes the email meanwhile."""
+    hold_for_attempt(email)
     try:
         mailer.send(email)
     except Exception as error:  # noqa: BLE001 - any failure keeps the email queued
         record_failure(email, error)
         db.session.commit()
         return False
-    email.attempts += 1
-    email.sent_at = utcnow()
-    email.last_error = ""
-    email.claimed_until = None
-    forget_body(email)
-    db.session.commit()
+    keep_sent(email.id)
     return True
+
+
+def hold_for_attempt(email: OutboxEmail) -> None:
+    """Record that this email is being sent (committed before the send): its claim now lasts
+    ATTEMPT_SECONDS, long past any outage its outcome may have to wait out."""
+    email.claimed_until = utcnow() + timedelta(seconds=ATTEMPT_SECONDS)
+    db.session.commit()
+
+
+def record_sent(email_id: int) -> None:
+    """Store that the email has gone, and forget its body; commits."""
+    db.session.execute(
+        update(OutboxEmail).where(OutboxEmail.id == email_id).values(
+            attempts=OutboxEmail.attempts + 1, sent_at=utcnow(), last_error="",
+            claimed_until=None, body_text="", body_html=""),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.commit()
+    _UNRECORDED.discard(email_id)
+
+
+def keep_sent(email_id: int) -> None:
+    """Record a send, retrying through a short database outage; when the database stays away,
+    the send is remembered in this process and recorded before its next delivery round."""
+    _UNRECORDED.add(email_id)
+    deadline = time.monotonic() + RECORD_RETRY_SECONDS
+    pause = 0.1
+    while True:
+        try:
+            record_sent(email_id)
+            return
+        except SQLAlchemyError:
+            db.session.rollback()
+            if time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 2.0)
+
+
+def record_unrecorded() -> None:
+    """Store the sends this process made whose record the database missed."""
+    for email_id in sorted(_UNRECORDED):
+        record_sent(email_id)
 
 
 def forget_body(email: OutboxEmail) -> None:
