@@ -13,6 +13,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from website.config import ROOT, Config, ProductionConfig, instance_secret_key, trusted_hosts
+from website.database import engine_options
 from website.extensions import csrf, db, limiter, login, migrate, static_digest
 from website.i18n import LocalePrefix, register_i18n
 from website.pagecache import register_page_cache
@@ -62,6 +63,9 @@ def configure(app: Flask, config: Config | None) -> None:
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         path = os.path.join(app.instance_path, "site.db")
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    options = engine_options(app.config["SQLALCHEMY_DATABASE_URI"], app.config)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options,
+                                               **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})}
 
 
 def register_extensions(app: Flask) -> None:

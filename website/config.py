@@ -58,6 +58,11 @@ class Config:
     def __init__(self) -> None:
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or None
         self.SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or None
+        # PostgreSQL: limits on every wait, in seconds (website/database.py). A visitor gets a
+        # 503 within about 5 s when the database stops answering, however it fails.
+        self.DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 2)
+        self.DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT", 3)
+        self.DATABASE_POOL_TIMEOUT = env_int("DATABASE_POOL_TIMEOUT", 2)
         # Keys the fingerprint kept of an erased address (default: derived from SECRET_KEY).
         self.ERASURE_HMAC_KEY = os.environ.get("ERASURE_HMAC_KEY") or None
         self.MAIL_SERVER = os.environ.get("MAIL_SERVER") or None

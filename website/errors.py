@@ -19,6 +19,7 @@ from website.extensions import db, limiter
 from website.i18n import gettext as _
 from website.i18n import lazy_gettext as _l
 from website.i18n import ngettext
+from website.outages import database as database_outage
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +134,7 @@ def handle_http_exception(error: HTTPException) -> ResponseReturnValue | HTTPExc
 
 def handle_database_down(error: Exception) -> tuple[ErrorBody, int]:
     """A database that does not answer gives 503; the pool reconnects when it is back."""
-    log.warning("database unavailable: %s", error.__class__.__name__)
+    database_outage.failed(error)
     try:
         db.session.rollback()
     except Exception:  # noqa: BLE001 - the connection is already broken; nothing more to do

@@ -13,7 +13,6 @@ error), goes on to Flask, which answers it as it always did.
 from __future__ import annotations
 
 import io
-import logging
 import time
 from collections.abc import Callable, Iterable
 from typing import Any, cast
@@ -33,10 +32,9 @@ from website.errors import prefers_json
 from website.extensions import limiter
 from website.i18n import DEFAULT_LOCALE
 from website.i18n import ENVIRON_KEY as LOCALE_KEY
+from website.outages import database as database_outage
 from website.pagecache import PRIVATE_CACHE_CONTROL
 from website.security import add_security_headers, is_cross_origin, trusted_origins
-
-log = logging.getLogger(__name__)
 
 ENDPOINT = "consent.save"
 FORM_FIELDS = frozenset({"choice", "origin", "next", "gpc_exception"})
@@ -130,9 +128,9 @@ class ConsentFastPath:
                 environ.get("HTTP_USER_AGENT", ""), banner_fingerprint=wording,
                 outside_session=True, locale=locale,
             )
-        except SQLAlchemyError:
+        except SQLAlchemyError as error:
             # Nothing was stored (the INSERT commits alone); Flask retries it or answers 503.
-            log.warning("consent fast path: database error, passing on", exc_info=True)
+            database_outage.failed(error)
             return None
         # The app's response class (typed as the sans-IO base): a WSGI response.
         response = cast(Response, self.app.json.response(

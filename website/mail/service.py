@@ -20,6 +20,7 @@ from website.i18n import language
 from website.jobs.claims import claim_rows, unclaimed
 from website.mail.message import Mailer, deliver, one_line
 from website.mail.models import OutboxEmail
+from website.outages import database as database_outage
 
 __all__ = ["Mailer", "deliver", "one_line"]  # the SMTP side, for callers of the outbox
 
@@ -247,8 +248,8 @@ def _send_in_background(app: Flask) -> None:
     with app.app_context():
         try:
             deliver_outbox(limit=50)
-        except Exception:  # noqa: BLE001 - the CLI retries; a visitor must never see this
-            log.warning("background mail delivery failed", exc_info=True)
+        except SQLAlchemyError as error:
+            database_outage.failed(error)
         finally:
             db.session.remove()
 
