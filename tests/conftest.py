@@ -24,6 +24,7 @@ from website import create_app
 from website.config import TestConfig
 from website.extensions import db
 from website.i18n import compile_catalogues
+from website.jobs import runner_of
 
 pytest_plugins = ("tests.outage",)  # the postgres_database fixture
 
@@ -161,6 +162,7 @@ def app(migrated: str) -> Iterator[Flask]:
         empty_all_tables()
         ensure_first_version()
     yield app
+    runner_of(app).stop()  # a test that switched on JOBS_ENABLED started it
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

@@ -145,10 +145,12 @@ def register_request_hooks(app: Flask) -> None:
     from website.consent.fastpath import register_fast_path
 
     register_fast_path(app)
+    from website.jobs import register_jobs
     from website.mail.service import before_delivery, register_mail
     from website.policy.announce import announce_material_change, continue_announcements
     from website.policy.service import on_material_change
 
+    register_jobs(app)
     register_mail(app)
     on_material_change(app, announce_material_change)
     before_delivery(app, continue_announcements)

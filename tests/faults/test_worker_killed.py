@@ -18,7 +18,7 @@ KILLS = 3
 def test_sigkill_a_worker_under_load_leaves_no_half_written_rows(app, migrated, gunicorn):
     server = gunicorn({
         "DATABASE_URL": migrated, "SECRET_KEY": "fault-test-secret",
-        "RATELIMIT_ENABLED": "false", "MAIL_SEND_AFTER_REQUEST": "false", "MAIL_SERVER": "",
+        "RATELIMIT_ENABLED": "false", "JOBS_ENABLED": "false", "MAIL_SERVER": "",
     }, workers=3)
     traffic = Traffic(server.base_url, visitors=6)
     killed: list[int] = []

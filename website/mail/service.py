@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import re
 import smtplib
-import threading
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -17,10 +16,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from website.extensions import db, rowcount, utcnow
 from website.i18n import language
-from website.jobs.claims import claim_rows, unclaimed
+from website.jobs import Job, claim_rows, register_job, unclaimed, wake
 from website.mail.message import Mailer, deliver, one_line
 from website.mail.models import OutboxEmail
-from website.outages import database as database_outage
 
 __all__ = ["Mailer", "deliver", "one_line"]  # the SMTP side, for callers of the outbox
 
@@ -39,6 +37,8 @@ RECORD_RETRY_SECONDS = 20.0
 # Sends this process made whose record the database has not stored yet.
 _UNRECORDED: set[int] = set()
 MAX_BACKOFF = timedelta(hours=6)
+# Emails one round of the job runner sends before it looks at its other jobs.
+MAIL_ROUND = 50
 
 
 def queue_email(
@@ -68,8 +68,9 @@ def queue_email(
 
 
 def backoff(attempts: int) -> timedelta:
-    """Wait before the next try: 1, 2, 4 ... minutes, at most six hours."""
-    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+    """Wait before the next try: 15 s, 30 s, 1, 2, 4 ... minutes, at most six hours (a relay
+    that was away for a moment is tried again soon; one away for hours is not hammered)."""
+    return min(timedelta(seconds=15 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
 def _due(now: datetime) -> ColumnElement[bool]:
@@ -244,25 +245,22 @@ def failed_emails(reference: str) -> list[OutboxEmail]:
     return list(db.session.scalars(query))
 
 
-def _send_in_background(app: Flask) -> None:
-    with app.app_context():
-        try:
-            deliver_outbox(limit=50)
-        except SQLAlchemyError as error:
-            database_outage.failed(error)
-        finally:
-            db.session.remove()
+def deliver_due_mail() -> bool:
+    """The job runner's mail round: deliver what is due; True when a full round went out (more
+    may be waiting)."""
+    sent, failed = deliver_outbox(limit=MAIL_ROUND)
+    return sent + failed >= MAIL_ROUND
 
 
 def register_mail(app: Flask) -> None:
-    """After a request that queued mail, try delivery in a thread: the visitor never waits."""
+    """Deliver mail from the site's job runner: every MAIL_POLL_SECONDS (retries come due), and
+    at once after a request that queued mail (its transaction is committed by then)."""
+    register_job(app, Job("mail", deliver_due_mail, every=app.config["MAIL_POLL_SECONDS"]))
 
     @app.after_request
-    def send_after_request(response):  # noqa: ANN001, ANN202
-        if g.get("mail_queued") and app.config["MAIL_SEND_AFTER_REQUEST"]:
-            real_app = current_app._get_current_object()
-            thread = threading.Thread(target=_send_in_background, args=(real_app,), daemon=True)
-            response.call_on_close(thread.start)
+    def wake_mail_job(response):  # noqa: ANN001, ANN202
+        if g.get("mail_queued"):
+            response.call_on_close(lambda: wake(app, "mail"))
         return response
 
 
