@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Collection
 from datetime import date, timedelta
 from typing import Any, Literal
 
@@ -175,15 +176,19 @@ def notify(item: RightsRequest, subject: str, template: str, **context: Any) -> 
 
 
 def submit_request(
-    request_type: str, name: str, email: str, details: str, user: User | None = None
+    request_type: str, name: str, email: str, details: str, user: User | None = None,
+    mine: Collection[str] = (),
 ) -> tuple[RightsRequest, str | None]:
     """Store a new request; email the confirmation link (or verify at once for the account owner).
 
-    The same request sent again before it is confirmed is not stored twice: the waiting one takes
-    the new wording and its confirmation email is sent again.
+    The same request sent again by the same browser before it is confirmed is not stored twice:
+    the waiting one takes the new wording and its confirmation email is sent again. `mine` are
+    the references this browser made (its signed session); a waiting request for the same
+    address made elsewhere is never touched, shown or re-sent from here: whoever types someone's
+    address makes a request of their own, which only that mailbox can confirm.
     Returns the request and the raw verification token (None when verified at once)."""
     waiting = None if owns_email(user, email) else waiting_request(email, request_type)
-    if waiting is not None:
+    if waiting is not None and waiting.reference in mine:
         waiting.name, waiting.details = name, details
         token = send_confirmation(waiting)
         db.session.commit()
