@@ -34,6 +34,10 @@ POSTGRES_ADMIN_URL = os.environ.get(
     "POSTGRES_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# An app a test builds from the environment (ProductionConfig) must not start a job runner that
+# outlives the test and delivers or purges in the next one's database; a test (or a gunicorn it
+# starts) that wants the runner sets JOBS_ENABLED itself.
+os.environ["JOBS_ENABLED"] = "false"
 
 
 def missing(reason: str) -> None:

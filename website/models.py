@@ -8,12 +8,14 @@ from website.policy.models import PolicyAnnouncement, PolicyDraft, PolicyTransla
 from website.processing import ProcessingLimit
 from website.rights.models import RightsRequest, RightsRequestEvent
 from website.scheduled import ScheduledRun
+from website.submissions import FormSubmission
 from website.support.models import SupportReply, SupportRequest
 
 __all__ = [
     "AuditEntry",
     "ConsentRecord",
     "EmailConfirmation",
+    "FormSubmission",
     "OutboxEmail",
     "PageView",
     "PasswordResetToken",

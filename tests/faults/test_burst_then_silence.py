@@ -22,7 +22,8 @@ def test_burst_then_silence_delivers_every_email_within_a_minute(app, migrated, 
     try:
         server = gunicorn({
             "DATABASE_URL": migrated, "SECRET_KEY": "fault-test-secret",
-            "RATELIMIT_ENABLED": "false", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(smtp.port),
+            "RATELIMIT_ENABLED": "false", "JOBS_ENABLED": "true",
+            "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(smtp.port),
         }, workers=2, threads=4)
         accepted: dict[str, str] = {}
         lock = threading.Lock()

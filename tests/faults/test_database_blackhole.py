@@ -82,7 +82,7 @@ def test_blackholed_database_gives_503_in_time_and_the_site_recovers(postgres_da
     url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0].replace(":5432", f":{proxy.port}") + f"/{name}"
     server = gunicorn({
         "DATABASE_URL": url, "SECRET_KEY": "fault-test-secret", "RATELIMIT_ENABLED": "false",
-        "MAIL_SERVER": "", "POLICY_CACHE_SECONDS": "0",
+        "MAIL_SERVER": "", "POLICY_CACHE_SECONDS": "0", "JOBS_ENABLED": "true",
     }, workers=2, threads=4)
     visitors = TimedVisitors(server.base_url)
     health = Browser(server.base_url)

@@ -111,7 +111,7 @@ def new_request() -> ResponseReturnValue:
         user = current_user if current_user.is_authenticated else None
         rights_request, token = service.submit_request(
             form.request_type.data, form.name.data, form.email.data, form.details.data or "",
-            user=user, mine=browser_references(),
+            user=user, mine=browser_references(), submission=form.submission_key,
         )
         if token is None:
             remember_reference(rights_request.reference)
