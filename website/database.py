@@ -28,6 +28,26 @@ PING_SECONDS = 1.0
 # the statement: past it, no answer is coming (a network that drops packets).
 ANSWER_MARGIN_SECONDS = 0.5
 ANSWER_WITHIN = "answer_within"  # our own connect argument, taken off before psycopg sees it
+# After the database failed to answer in time, this worker does not wait for it again for this
+# long: a request whose statement timed out renders its 503 page at once instead of waiting
+# once more for a new connection, and so do the requests right behind it.
+NO_ANSWER_HOLD_SECONDS = 3.0
+
+
+class NoAnswer:
+    """When this worker last waited in vain for the database (a partitioned network)."""
+
+    until = 0.0
+
+    @classmethod
+    def noted(cls) -> None:
+        """The database did not answer in time: hold off for NO_ANSWER_HOLD_SECONDS."""
+        cls.until = time.monotonic() + NO_ANSWER_HOLD_SECONDS
+
+    @classmethod
+    def holding(cls) -> bool:
+        """True while this worker is not waiting for the database again."""
+        return time.monotonic() < cls.until
 
 
 def engine_options(uri: str, config: Mapping[str, Any]) -> dict[str, Any]:
@@ -68,6 +88,7 @@ class AnsweringConnection(psycopg.Connection):
             return super().wait(gen, interval=interval, timeout=limit)
         except psycopg.errors._WaitTimeout:  # noqa: SLF001 - psycopg's own "no answer in time"
             self.pgconn.finish()  # the state of the exchange is unknown: never reuse it
+            NoAnswer.noted()
             raise psycopg.OperationalError(
                 f"the database did not answer within {limit:g} s") from None
 
@@ -77,7 +98,13 @@ def _connect_answering(dialect: Any, connection_record: Any, cargs: Any, cparams
     answer_within = cparams.pop(ANSWER_WITHIN, None)
     if answer_within is None or dialect.driver != "psycopg":
         return None  # SQLAlchemy connects as usual
-    connection = AnsweringConnection.connect(*cargs, **cparams)
+    if NoAnswer.holding():
+        raise psycopg.OperationalError("the database did not answer a moment ago")
+    try:
+        connection = AnsweringConnection.connect(*cargs, **cparams)
+    except psycopg.errors.ConnectionTimeout:
+        NoAnswer.noted()
+        raise
     connection.answer_within = answer_within
     return connection
 
@@ -125,6 +152,8 @@ def _ping_if_idle(dbapi_connection: Any, connection_record: Any, connection_prox
     # when dead, replaced (the pool retries the checkout on DisconnectionError). A connection
     # killed while in steady use fails its next query: that request gets the 503 page and the
     # pool is renewed for the next one.
+    if NoAnswer.holding() and not is_sqlite(dbapi_connection):
+        raise DisconnectionError()  # replaced; the new connection fails at once while holding
     last_used = connection_record.info.get("last_used")
     if last_used is None or is_sqlite(dbapi_connection):
         return

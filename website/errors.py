@@ -155,10 +155,10 @@ def close_database_session(error: BaseException | None = None) -> None:
     """End the request's session; a database lost after the answer was built is no error."""
     try:
         db.session.remove()
-    except SQLAlchemyError:
+    except SQLAlchemyError as error:
         # The connection died between the answer and this clean-up (a restart, an admin's
         # terminate): forget the session; the pool reconnects on the next request.
-        log.warning("database connection lost while closing the session")
+        database_outage.failed(error)
         db.session.registry.clear()
 
 

@@ -70,7 +70,7 @@ def test_database_lost_between_send_and_record_delivers_each_email_once(
     name, admin = postgres_database
     # A short claim, so this test sees what the next sender does once a lost record's claim has
     # lapsed (the same happens after CLAIM_SECONDS in production).
-    monkeypatch.setattr(mail_service, "CLAIM_SECONDS", 5)
+    monkeypatch.setattr(mail_service, "CLAIM_SECONDS", 3)
     app = app_on(name)
 
     def cut() -> None:
