@@ -224,3 +224,8 @@ def gunicorn(tmp_path: Path) -> Iterator:
             server.process.wait()
     for handle in handles:
         handle.close()
+
+
+def table_row(fault: str, answers: str, rows: str, emails: str, recovery: str) -> None:
+    """Print one row of docs/load.md's fault table (`pytest tests/faults -s | grep '^| '`)."""
+    print(f"\n| {fault} | {answers} | {rows} | {emails} | {recovery} |")

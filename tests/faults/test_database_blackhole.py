@@ -22,6 +22,7 @@ from tests.faults.conftest import (
     reference_of,
     stored_support,
     support_form,
+    table_row,
 )
 from tests.outage import app_on
 
@@ -155,3 +156,8 @@ def test_blackholed_database_gives_503_in_time_and_the_site_recovers(postgres_da
         assert mails[confirmation_subject(reference)] == 1
     assert set(rows) <= visitors.attempted
     assert all(len(references) == 1 for references in rows.values())
+    table_row(f"PostgreSQL blackholed {OUTAGE_SECONDS} s (gunicorn 2x4 gthread)",
+              f"{statuses[200]} ok, {statuses[503]} 503 (slowest {slowest[2]:.1f} s; /healthz "
+              f"{max(seconds for _, seconds in health_times):.1f} s), 0 hung",
+              f"0 lost, 0 duplicated ({len(rows)} stored)",
+              f"0 lost, 0 duplicated ({sum(mails.values())} queued)", f"{recovered:.1f} s")

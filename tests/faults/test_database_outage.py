@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 import pytest
 from werkzeug.serving import make_server
@@ -21,6 +22,7 @@ from tests.faults.conftest import (
     new_marker,
     stored_support,
     support_form,
+    table_row,
 )
 from tests.outage import cut_connections
 from website.extensions import db
@@ -64,7 +66,9 @@ def test_database_cut_mid_traffic_gives_503_loses_nothing_and_recovers(postgres_
         accepted_before_return = traffic.count(303)
 
         cut_connections(admin, name, allow=True)
+        healed = time.monotonic()
         assert visitor.open("/healthz").status == 200
+        recovery = time.monotonic() - healed
         assert "Version 1" in visitor.open("/privacy").body
         traffic.wait_for(303, more_than=accepted_before_return + 10)
     finally:
@@ -96,3 +100,7 @@ def test_database_cut_mid_traffic_gives_503_loses_nothing_and_recovers(postgres_
     assert set(rows) <= traffic.attempted
     assert all(len(references) == 1 for references in rows.values())
     assert sum(mails.values()) == len(rows)
+    table_row("PostgreSQL refuses connections (in-process server)",
+              f"{traffic.count(303)} ok, {traffic.count(503)} 503, 0 hung",
+              f"0 lost, 0 duplicated ({len(rows)} stored)",
+              f"0 lost, 0 duplicated ({sum(mails.values())} queued)", f"{recovery:.1f} s")

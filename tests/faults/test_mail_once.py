@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from tests.conftest import free_port
+from tests.faults.conftest import table_row
 from tests.outage import app_on, cut_connections
 from website.extensions import db
 from website.mail import service as mail_service
@@ -110,3 +111,6 @@ def test_database_lost_between_send_and_record_delivers_each_email_once(
     assert len(smtp.messages) == EMAILS
     assert all(row.sent_at is not None for row in rows), "every delivered email is recorded"
     assert len({message["Message-ID"] for message in smtp.messages}) == EMAILS
+    table_row(f"PostgreSQL cut for {OUTAGE_SECONDS:g} s between an SMTP send and its record",
+              "(no requests)", "-", f"0 lost, 0 duplicated ({EMAILS} delivered once)",
+              "sends resume when it is back")

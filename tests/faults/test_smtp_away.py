@@ -12,7 +12,7 @@ import time
 from sqlalchemy import select, update
 
 from tests.conftest import body_text
-from tests.faults.conftest import Browser, new_marker, reference_of, support_form
+from tests.faults.conftest import Browser, new_marker, reference_of, support_form, table_row
 from website.extensions import db, utcnow
 from website.jobs import runner_of
 from website.mail.models import OutboxEmail
@@ -74,6 +74,9 @@ def test_smtp_away_during_submissions_then_back_delivers_each_once(app, smtp, li
         assert reference in message["Subject"] and reference in body_text(message)
     assert len(smtp.messages) == 4
     assert all(row.sent_at is not None for row in outbox(app))
+    table_row("SMTP relay away during submissions, then back", "4 ok, 0 503, 0 hung",
+              "0 lost, 0 duplicated (4 stored)", "0 lost, 0 duplicated (4 delivered once)",
+              "at the retry (15 s)")
 
 
 def test_an_email_that_just_failed_is_not_claimed_again_before_its_backoff(app, smtp):

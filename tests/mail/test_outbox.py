@@ -205,3 +205,33 @@ def test_every_try_of_one_email_carries_the_same_message_id(app, smtp, runner):
     first, second, first_again, second_again = (m["Message-ID"] for m in smtp.messages)
     assert first == first_again and second == second_again and first != second
     assert first_again.startswith("<outbox-") and first.endswith("@localhost>")
+
+
+def test_a_sender_whose_claim_lapsed_during_a_pause_leaves_the_email_alone(app, smtp, monkeypatch):
+    # Found by the fault suite: a sender held up (a database outage) past its claim went on to
+    # send an email of its batch that another sender had meanwhile claimed and sent.
+    from website.mail import service as mail_service
+    from website.mail.service import Mailer, deliver_one
+
+    monkeypatch.setattr(mail_service, "CLAIM_SECONDS", 0.3)
+    queue(app)
+    [row] = rows(app)
+    with app.app_context():
+        assert claim(row.id) is True
+        held_up = db.session.get(OutboxEmail, row.id)
+        time.sleep(0.5)  # the claim lapses
+        done = threading.Event()
+
+        def other_sender() -> None:
+            with app.app_context():
+                assert claim(row.id) is True
+                with Mailer() as mailer:
+                    assert deliver_one(mailer, db.session.get(OutboxEmail, row.id)) is True
+                done.set()
+
+        threading.Thread(target=other_sender).start()
+        assert done.wait(10)
+        with Mailer() as mailer:
+            assert deliver_one(mailer, held_up) is False
+    assert len(smtp.messages) == 1
+    assert rows(app)[0].sent_at is not None

@@ -54,3 +54,26 @@ def claim_rows(
             taken.append(row_id)
     db.session.commit()
     return taken
+
+
+def still_held(
+    model: Any,
+    lease: InstrumentedAttribute[datetime | None],
+    row_id: int,
+    held_until: datetime | None,
+    extend_seconds: float,
+) -> bool:
+    """Just before a side effect (an email, a webhook): check the row is still held by this
+    caller's claim (`held_until`, the lease it set) and extend it to `extend_seconds`; commits.
+
+    False when the claim lapsed meanwhile (a long pause, an outage) and another worker may have
+    taken the row: the caller must then leave it alone."""
+    if held_until is None:
+        return False
+    result = db.session.execute(
+        update(model).where(model.id == row_id, lease == held_until)
+        .values({lease: utcnow() + timedelta(seconds=extend_seconds)}),
+        execution_options={"synchronize_session": "fetch"},
+    )
+    db.session.commit()
+    return rowcount(result) == 1

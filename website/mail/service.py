@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from website.extensions import db, rowcount, utcnow
 from website.i18n import language
-from website.jobs import Job, claim_rows, register_job, unclaimed, wake
+from website.jobs import Job, claim_rows, register_job, still_held, unclaimed, wake
 from website.mail.message import Mailer, deliver, one_line
 from website.mail.models import OutboxEmail
 
@@ -116,7 +116,8 @@ def send_pending(limit: int = 500) -> tuple[int, int]:
             if not batch:
                 break
             for email_id in batch:
-                email = db.session.get(OutboxEmail, email_id)
+                # Fresh from the database: its claimed_until is this sender's claim.
+                email = db.session.get(OutboxEmail, email_id, populate_existing=True)
                 if email is not None and deliver_one(mailer, email):
                     sent += 1
                 else:
@@ -130,7 +131,8 @@ def deliver_one(mailer: Mailer, email: OutboxEmail) -> bool:
     The claim is this attempt's record: it stays until the outcome is stored. A send whose
     record cannot be committed (the database went away) is kept and recorded again until it
     is stored; nobody else takes the email meanwhile."""
-    hold_for_attempt(email)
+    if not hold_for_attempt(email):
+        return False
     try:
         mailer.send(email)
     except Exception as error:  # noqa: BLE001 - any failure keeps the email queued
@@ -141,11 +143,12 @@ def deliver_one(mailer: Mailer, email: OutboxEmail) -> bool:
     return True
 
 
-def hold_for_attempt(email: OutboxEmail) -> None:
-    """Record that this email is being sent (committed before the send): its claim now lasts
-    ATTEMPT_SECONDS, long past any outage its outcome may have to wait out."""
-    email.claimed_until = utcnow() + timedelta(seconds=ATTEMPT_SECONDS)
-    db.session.commit()
+def hold_for_attempt(email: OutboxEmail) -> bool:
+    """Record that this email is being sent (committed before the send): its claim, if still
+    this sender's, now lasts ATTEMPT_SECONDS, long past any outage its outcome may have to wait
+    out. False when the claim lapsed and another sender may have taken the email."""
+    return still_held(OutboxEmail, OutboxEmail.claimed_until, email.id, email.claimed_until,
+                      ATTEMPT_SECONDS)
 
 
 def record_sent(email_id: int) -> None:
