@@ -85,10 +85,15 @@ def claim(email_id: int) -> bool:
     result = db.session.execute(
         update(OutboxEmail)
         .where(OutboxEmail.id == email_id, _due(now), unclaimed(OutboxEmail.claimed_until, now))
-        .values(claimed_until=now + timedelta(seconds=CLAIM_SECONDS))
+        .values(claimed_until=now + timedelta(seconds=CLAIM_SECONDS)),
+        execution_options={"synchronize_session": False},
     )
     db.session.commit()
-    return rowcount(result) == 1
+    if rowcount(result) != 1:
+        return False
+    # The session's copy now carries this sender's claim (deliver_one checks it is still ours).
+    db.session.get(OutboxEmail, email_id, populate_existing=True)
+    return True
 
 
 def due_ids(limit: int) -> list[int]:
