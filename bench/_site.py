@@ -101,7 +101,7 @@ def site_env(workdir: Path, **overrides: str) -> dict[str, str]:
         "INSTANCE_PATH": str(workdir / "instance"),
         "SECRET_KEY": SECRET_KEY,
         "RATELIMIT_ENABLED": "false",
-        "MAIL_SEND_AFTER_REQUEST": "false",
+        "JOBS_ENABLED": "false",
         "FLASK_APP": "app:app",
     }
     env.update(overrides)

@@ -10,7 +10,7 @@ accepted submission stored exactly once with its one queued email), delivers the
 
 Rate limits are OFF (RATELIMIT_ENABLED=false, storage still pointed at Redis db 14): the limits
 are per client IP, and every visitor here comes from 127.0.0.1, so with them on all but the first
-few submissions would be 429. Mail is not sent after each request (MAIL_SEND_AFTER_REQUEST=false)
+few submissions would be 429. Mail is not sent by the site during the run (JOBS_ENABLED=false)
 so the run measures the site; the outbox is delivered afterwards.
 
 Each visitor pauses 0 to 2 s (1 s on average) between actions, as a reader does; `--think 0`
@@ -98,7 +98,7 @@ def site_env(url: str, mail_port: int) -> dict[str, str]:
         "DATABASE_URL": url, "SECRET_KEY": "bench-load-secret", "SITE_URL": "http://127.0.0.1",
         "RATELIMIT_STORAGE_URI": REDIS_URI, "RATELIMIT_ENABLED": "false",
         "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(mail_port),
-        "MAIL_SEND_AFTER_REQUEST": "false", "BCRYPT_ROUNDS": "12",
+        "JOBS_ENABLED": "false", "BCRYPT_ROUNDS": "12",
     }
 
 

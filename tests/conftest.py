@@ -24,6 +24,7 @@ from website import create_app
 from website.config import TestConfig
 from website.extensions import db
 from website.i18n import TRANSLATIONS
+from website.jobs import runner_of
 
 pytest_plugins = ("tests.outage",)  # the postgres_database fixture
 
@@ -33,6 +34,10 @@ POSTGRES_ADMIN_URL = os.environ.get(
     "POSTGRES_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# An app a test builds from the environment (ProductionConfig) must not start a job runner that
+# outlives the test and delivers or purges in the next one's database; a test (or a gunicorn it
+# starts) that wants the runner sets JOBS_ENABLED itself.
+os.environ["JOBS_ENABLED"] = "false"
 
 
 def missing(reason: str) -> None:
@@ -169,6 +174,7 @@ def app(migrated: str) -> Iterator[Flask]:
         empty_all_tables()
         ensure_first_version()
     yield app
+    runner_of(app).stop()  # a test that switched on JOBS_ENABLED started it
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

@@ -15,6 +15,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from website.config import ROOT, Config, ProductionConfig, instance_secret_key, trusted_hosts
+from website.database import engine_options
 from website.extensions import csrf, db, limiter, login, migrate, static_digest
 from website.i18n import LocalePrefix, LocalisedFlask, register_i18n
 from website.pagecache import PageCache, register_page_cache
@@ -71,6 +72,9 @@ def configure(app: Flask, config: Config | None) -> None:
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         path = os.path.join(app.instance_path, "site.db")
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    options = engine_options(app.config["SQLALCHEMY_DATABASE_URI"], app.config)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options,
+                                               **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})}
 
 
 def register_extensions(app: Flask) -> None:
@@ -162,10 +166,12 @@ def register_request_hooks(app: Flask) -> None:
     from website.consent.state import register_consent
 
     register_consent(app)
+    from website.jobs import register_jobs
     from website.mail.service import before_delivery, register_mail
     from website.policy.announce import announce_material_change, continue_announcements
     from website.policy.service import on_material_change
 
+    register_jobs(app)
     register_mail(app)
     on_material_change(app, announce_material_change)
     before_delivery(app, continue_announcements)

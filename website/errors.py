@@ -19,6 +19,7 @@ from website.extensions import db, limiter
 from website.i18n import gettext as _
 from website.i18n import lazy_gettext as _l
 from website.i18n import ngettext
+from website.outages import database as database_outage
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +134,7 @@ def handle_http_exception(error: HTTPException) -> ResponseReturnValue | HTTPExc
 
 def handle_database_down(error: Exception) -> tuple[ErrorBody, int]:
     """A database that does not answer gives 503; the pool reconnects when it is back."""
-    log.warning("database unavailable: %s", error.__class__.__name__)
+    database_outage.failed(error)
     try:
         db.session.rollback()
     except Exception:  # noqa: BLE001 - the connection is already broken; nothing more to do
@@ -154,10 +155,10 @@ def close_database_session(error: BaseException | None = None) -> None:
     """End the request's session; a database lost after the answer was built is no error."""
     try:
         db.session.remove()
-    except SQLAlchemyError:
+    except SQLAlchemyError as error:
         # The connection died between the answer and this clean-up (a restart, an admin's
         # terminate): forget the session; the pool reconnects on the next request.
-        log.warning("database connection lost while closing the session")
+        database_outage.failed(error)
         db.session.registry.clear()
 
 

@@ -13,11 +13,12 @@ from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
-from wtforms import Field, StringField
+from wtforms import Field, HiddenField, StringField
 from wtforms.validators import ValidationError
 
 from website.i18n import gettext as _
 from website.i18n import lazy_gettext as _l
+from website.submissions import usable_key
 
 Validator = Callable[[FlaskForm, Field], None]
 
@@ -182,9 +183,16 @@ class PublicForm(FlaskForm):
 
 
 class HoneypotForm(PublicForm):
-    """A public form with the honeypot: a field hidden from people that only bots fill in."""
+    """A public form with the honeypot: a field hidden from people that only bots fill in; and
+    the submission key the page's script fills in when it is sent (website/submissions.py)."""
 
     website = StringField(_l("Leave this field empty"))
+    submission = HiddenField()
+
+    @property
+    def submission_key(self) -> str | None:
+        """The browser's key for this submission, or None (no script, or not one of ours)."""
+        return usable_key(self.submission.data)
 
     @property
     def sent_by_bot(self) -> bool:

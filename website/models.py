@@ -9,6 +9,7 @@ from website.policy.models import PolicyAnnouncement, PolicyDraft, PolicyTransla
 from website.processing import ProcessingLimit
 from website.rights.models import RightsRequest, RightsRequestEvent
 from website.scheduled import ScheduledRun
+from website.submissions import FormSubmission
 from website.support.models import SupportReply, SupportRequest
 from website.systems.models import RequestTask, System, TaskUpload
 
@@ -16,6 +17,7 @@ __all__ = [
     "AuditEntry",
     "ConsentRecord",
     "EmailConfirmation",
+    "FormSubmission",
     "Incident",
     "IncidentNotice",
     "IncidentRecipient",

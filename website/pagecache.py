@@ -67,6 +67,8 @@ def page_key(environ: dict[str, Any]) -> PageKey | None:
     """The key of an anonymous GET or HEAD, or None when the request may not share a page."""
     if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
         return None
+    if environ.get("PATH_INFO") == "/healthz":
+        return None  # answered in its own time limit; never waits for the published state
     if environ.get("HTTP_COOKIE") or environ.get("HTTP_AUTHORIZATION"):
         return None
     return (

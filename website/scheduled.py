@@ -2,8 +2,8 @@
 
 The lease is a row per job in `scheduled_runs`: a worker takes it with one conditional UPDATE
 (only when the last run started more than a day ago and no lease is live), which the database
-grants to exactly one caller on SQLite and PostgreSQL alike. Requests never wait: a worker only
-compares a time in memory after each response, and the work runs in a background thread.
+grants to exactly one caller on SQLite and PostgreSQL alike. The job runner (website/jobs/)
+asks every CHECK_SECONDS in each worker, whether or not requests come.
 """
 
 from __future__ import annotations
@@ -12,17 +12,17 @@ import logging
 import os
 import socket
 import threading
-import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask
 from sqlalchemy import JSON, String, Text, insert, or_, select, update
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from website.extensions import Model, db, rowcount, utcnow
+from website.jobs import Job, register_job
 
 log = logging.getLogger(__name__)
 
@@ -107,30 +107,12 @@ def last_run(name: str) -> ScheduledRun | None:
     return db.session.get(ScheduledRun, name)
 
 
-def _run_in_background(app: Flask, name: str, job: Callable[[], dict[str, int]]) -> None:
-    with app.app_context():
-        try:
-            run_if_due(name, job)
-        except SQLAlchemyError:
-            db.session.rollback()
-            log.warning("could not run scheduled job %s", name, exc_info=True)
-        finally:
-            db.session.remove()
-
-
 def register_daily(app: Flask, name: str, job: Callable[[], dict[str, int]], setting: str) -> None:
-    """After responses, start the job in a thread when due (checked every CHECK_SECONDS)."""
-    next_check = [0.0]
-    lock = threading.Lock()
+    """Run the job from the site's job runner, at most once a day across every worker and host
+    (each runner asks every CHECK_SECONDS; the lease lets one of them run it)."""
 
-    @app.after_request
-    def run_daily_job(response: Response) -> Response:
-        if not app.config[setting] or time.monotonic() < next_check[0]:
-            return response
-        with lock:
-            if time.monotonic() < next_check[0]:
-                return response
-            next_check[0] = time.monotonic() + CHECK_SECONDS
-        thread = threading.Thread(target=_run_in_background, args=(app, name, job), daemon=True)
-        response.call_on_close(thread.start)
-        return response
+    def run_when_due() -> bool:
+        run_if_due(name, job)
+        return False
+
+    register_job(app, Job(name, run_when_due, every=CHECK_SECONDS, enabled_by=setting))

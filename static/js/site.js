@@ -1,7 +1,11 @@
 /* Forms, made kinder when JavaScript runs (they work the same without it):
    - the error summary takes focus, and its links move focus to their field;
    - required fields and email addresses are checked before sending, with the same messages;
-   - password fields get a Show/Hide button.
+   - password fields get a Show/Hide button;
+   - a form with a submission key gets a random one when first sent, kept while its content is
+     unchanged (an edited form is a new submission), so the same form sent again (a retry after
+     a lost answer, a second click) is stored once
+     (website/submissions.py); the page itself carries an empty key, the same for everyone.
    The words come from the page, in its language: the script tag's data-messages (base.html). */
 (function () {
   "use strict";
@@ -172,6 +176,35 @@
     if (input.form) input.form.addEventListener("submit", function () { input.type = "password"; label(false); });
   }
 
+  function randomKey() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) {
+      return ("0" + b.toString(16)).slice(-2);
+    }).join("");
+  }
+
+  function contentOf(form) {
+    var parts = [];
+    for (var i = 0; i < form.elements.length; i++) {
+      var element = form.elements[i];
+      if (!element.name || element.hasAttribute("data-submission-key")) continue;
+      if ((element.type === "radio" || element.type === "checkbox") && !element.checked) continue;
+      parts.push(element.name + "=" + element.value);
+    }
+    return parts.join("\n");
+  }
+
+  function keySubmission(event) {
+    var input = event.target.querySelector && event.target.querySelector("[data-submission-key]");
+    if (!input) return;
+    var content = contentOf(event.target);
+    if (!input.value || input.sentContent !== content) {
+      input.value = randomKey();
+      input.sentContent = content;
+    }
+  }
+
   function start() {
     var summary = document.querySelector("[data-error-summary]");
     if (summary) {
@@ -184,6 +217,7 @@
     for (var j = 0; j < toggles.length; j++) addPasswordToggle(toggles[j]);
   }
 
+  document.addEventListener("submit", keySubmission, true);
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();

@@ -124,7 +124,7 @@ def front(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Front]:
     env = {**os.environ, "APP_ENV": "production", "SECRET_KEY": "nginx-test-key",
            "DATABASE_URL": url, "TRUSTED_PROXIES": "1", "RATELIMIT_ENABLED": "false",
            "SITE_URL": f"https://127.0.0.1:{https}", "INSTANCE_PATH": str(folder / "instance"),
-           "MAIL_SEND_AFTER_REQUEST": "false"}
+           "JOBS_ENABLED": "false"}
     gunicorn = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--no-control-socket", "-w", "1",
          "-b", f"127.0.0.1:{upstream}", "app:app"],

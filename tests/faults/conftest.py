@@ -184,19 +184,23 @@ class Gunicorn:
 
 @pytest.fixture
 def gunicorn(tmp_path: Path) -> Iterator:
-    """start(env, workers) -> Gunicorn on a free 127.0.0.1 port; stopped after the test."""
+    """start(env, workers, threads) -> Gunicorn on a free 127.0.0.1 port; stopped after the
+    test, with the shipped deploy/gunicorn.conf.py (its hooks). With threads > 1, gthread
+    workers as in production; else sync workers."""
     started: list[Gunicorn] = []
     handles: list = []
 
-    def start(env: dict[str, str], workers: int = 3) -> Gunicorn:
+    def start(env: dict[str, str], workers: int = 3, threads: int = 1) -> Gunicorn:
         port = free_port()
+        kind = ["-k", "gthread" if threads > 1 else "sync"]
         log = tmp_path / f"gunicorn-{port}.log"
         handle = log.open("w")
         handles.append(handle)
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--no-control-socket", "-w", str(workers),
+            [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py",
+             "--no-control-socket", "-w", str(workers), "--threads", str(threads),
              "--bind", f"127.0.0.1:{port}", "--timeout", "30", "--graceful-timeout", "5",
-             "--log-level", "warning", "app:app"],
+             "--log-level", "warning", *kind, "app:app"],
             cwd=ROOT, env={**os.environ, **env}, stdout=handle, stderr=subprocess.STDOUT,
         )
         server = Gunicorn(process, f"http://127.0.0.1:{port}", log)
@@ -220,3 +224,8 @@ def gunicorn(tmp_path: Path) -> Iterator:
             server.process.wait()
     for handle in handles:
         handle.close()
+
+
+def table_row(fault: str, answers: str, rows: str, emails: str, recovery: str) -> None:
+    """Print one row of docs/load.md's fault table (`pytest tests/faults -s | grep '^| '`)."""
+    print(f"\n| {fault} | {answers} | {rows} | {emails} | {recovery} |")

@@ -13,8 +13,9 @@ outbox_cli = AppGroup("outbox", help="The email outbox.")
 def send_command(limit: int) -> None:
     """Deliver queued email; what fails stays queued with its attempt count.
 
-    Run it from cron (every minute or five) to catch anything the after-request
-    delivery missed, such as mail that failed while the SMTP server was down.
+    The site delivers by itself (the job runner in each worker: at once after the request
+    that queued mail, retries on a timer); this is for operators, e.g. after a long
+    relay outage, or on a host where JOBS_ENABLED is false.
     """
     sent, failed = deliver_outbox(limit=limit)
     click.echo(f"sent {sent}, failed {failed}, still queued {queued_count()}")

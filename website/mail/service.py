@@ -5,32 +5,40 @@ from __future__ import annotations
 import logging
 import re
 import smtplib
-import sys
-import threading
+import time
 from collections.abc import Callable
-from datetime import timedelta
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask, current_app, g, render_template
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from website.extensions import db, rowcount, utcnow
 from website.i18n import language
+from website.jobs import Job, claim_rows, register_job, still_held, unclaimed, wake
+from website.mail.message import Mailer, deliver, one_line
 from website.mail.models import OutboxEmail
+
+__all__ = ["Mailer", "deliver", "one_line"]  # the SMTP side, for callers of the outbox
 
 log = logging.getLogger(__name__)
 
+# A sender's hold on the emails it took; a sender that dies lets them go after this.
 CLAIM_SECONDS = 120
+# Just before an email is handed to SMTP its hold becomes the record of that attempt, kept until
+# the outcome is stored. Only a sender that died in between lets it lapse; the email then goes
+# again, with the same Message-ID (website/mail/message.py), so the receiver can drop the copy.
+ATTEMPT_SECONDS = 900
+# Emails one sender takes at a time (the other workers take the next ones).
+CLAIM_BATCH = 10
+# How long a sender retries recording a send before leaving it to its next round.
+RECORD_RETRY_SECONDS = 20.0
+# Sends this process made whose record the database has not stored yet.
+_UNRECORDED: set[int] = set()
 MAX_BACKOFF = timedelta(hours=6)
-
-
-def one_line(text: str) -> str:
-    """Text a mail header can carry: every line break (U+2028 too) and control character
-    becomes a space. A header that cannot be encoded would make the email fail on every try."""
-    return " ".join("".join(ch if ch.isprintable() else " " for ch in line)
-                    for line in text.splitlines()).strip()
+# Emails one round of the job runner sends before it looks at its other jobs.
+MAIL_ROUND = 50
 
 
 def queue_email(
@@ -60,93 +68,15 @@ def queue_email(
 
 
 def backoff(attempts: int) -> timedelta:
-    """Wait before the next try: 1, 2, 4 ... minutes, at most six hours."""
-    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+    """Wait before the next try: 15 s, 30 s, 1, 2, 4 ... minutes, at most six hours (a relay
+    that was away for a moment is tried again soon; one away for hours is not hammered)."""
+    return min(timedelta(seconds=15 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
-def build_message(email: OutboxEmail, sender: str) -> EmailMessage:
-    """A multipart plain-text and HTML message."""
-    message = EmailMessage()
-    message["From"] = sender
-    message["To"] = email.to_address
-    message["Subject"] = one_line(email.subject)
-    message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(idstring=f"outbox-{email.id}")
-    message["Auto-Submitted"] = "auto-generated"
-    message.set_content(email.body_text)
-    if email.body_html:
-        message.add_alternative(email.body_html, subtype="html")
-    return message
-
-
-def print_to_terminal(email: OutboxEmail, message: EmailMessage) -> None:
-    """Development without MAIL_SERVER: the whole email on stderr, links readable as typed."""
-    rule = "-" * 72
-    headers = "\n".join(f"{name}: {message[name]}" for name in ("From", "To", "Subject", "Date"))
-    print(
-        f"{rule}\nEmail not sent (no MAIL_SERVER set); this is what it says:\n{headers}\n\n"
-        f"{email.body_text.rstrip()}\n{rule}",
-        file=sys.stderr,
-        flush=True,
-    )
-
-
-class Mailer:
-    """One SMTP connection for a run of emails (or the log when no server is configured)."""
-
-    def __init__(self) -> None:
-        self.config = current_app.config
-        self.smtp: smtplib.SMTP | None = None
-
-    def __enter__(self) -> Mailer:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    def connect(self) -> smtplib.SMTP:
-        """Open and authenticate the connection."""
-        config = self.config
-        server, port = config["MAIL_SERVER"], config["MAIL_PORT"]
-        smtp = smtplib.SMTP(server, port, timeout=config["MAIL_TIMEOUT"])
-        try:
-            if config["MAIL_USE_TLS"]:
-                smtp.starttls()
-            if config["MAIL_USERNAME"]:
-                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
-        except BaseException:
-            smtp.close()
-            raise
-        return smtp
-
-    def send(self, email: OutboxEmail) -> None:
-        """Hand one email to the server; on any failure the connection is dropped."""
-        message = build_message(email, self.config["MAIL_DEFAULT_SENDER"])
-        if not self.config["MAIL_SERVER"]:
-            print_to_terminal(email, message)
-            return
-        try:
-            if self.smtp is None:
-                self.smtp = self.connect()
-            self.smtp.send_message(message)
-        except BaseException:
-            self.close()
-            raise
-
-    def close(self) -> None:
-        """Say goodbye; once the server has accepted a message, a failed goodbye changes nothing."""
-        if self.smtp is not None:
-            try:
-                self.smtp.quit()
-            except (OSError, smtplib.SMTPException):
-                self.smtp.close()
-            self.smtp = None
-
-
-def deliver(email: OutboxEmail) -> None:
-    """Hand one email to the SMTP server now, on a connection of its own."""
-    with Mailer() as mailer:
-        mailer.send(email)
+def _due(now: datetime) -> ColumnElement[bool]:
+    # Due again only after its backoff: another sender may have just failed it.
+    return and_(OutboxEmail.sent_at.is_(None), OutboxEmail.failed_at.is_(None),
+                OutboxEmail.next_attempt_at <= now)
 
 
 def claim(email_id: int) -> bool:
@@ -154,30 +84,21 @@ def claim(email_id: int) -> bool:
     now = utcnow()
     result = db.session.execute(
         update(OutboxEmail)
-        .where(
-            OutboxEmail.id == email_id,
-            OutboxEmail.sent_at.is_(None),
-            OutboxEmail.failed_at.is_(None),
-            # Due again only after its backoff: another sender may have just failed it.
-            OutboxEmail.next_attempt_at <= now,
-            or_(OutboxEmail.claimed_until.is_(None), OutboxEmail.claimed_until < now),
-        )
-        .values(claimed_until=now + timedelta(seconds=CLAIM_SECONDS))
+        .where(OutboxEmail.id == email_id, _due(now), unclaimed(OutboxEmail.claimed_until, now))
+        .values(claimed_until=now + timedelta(seconds=CLAIM_SECONDS)),
+        execution_options={"synchronize_session": False},
     )
     db.session.commit()
-    return rowcount(result) == 1
+    if rowcount(result) != 1:
+        return False
+    # The session's copy now carries this sender's claim (deliver_one checks it is still ours).
+    db.session.get(OutboxEmail, email_id, populate_existing=True)
+    return True
 
 
 def due_ids(limit: int) -> list[int]:
     """Ids of queued email whose next try has come, oldest first."""
-    now = utcnow()
-    query = (
-        select(OutboxEmail.id)
-        .where(OutboxEmail.sent_at.is_(None), OutboxEmail.failed_at.is_(None),
-               OutboxEmail.next_attempt_at <= now)
-        .order_by(OutboxEmail.id)
-        .limit(limit)
-    )
+    query = select(OutboxEmail.id).where(_due(utcnow())).order_by(OutboxEmail.id).limit(limit)
     return list(db.session.scalars(query))
 
 
@@ -189,35 +110,86 @@ def queued_count() -> int:
 
 
 def send_pending(limit: int = 500) -> tuple[int, int]:
-    """Deliver what is due; what fails stays queued with its attempt count. (sent, failed)"""
+    """Deliver what is due, a few claimed at a time; what fails stays queued with its attempt
+    count. (sent, failed)"""
+    record_unrecorded()
     sent = failed = 0
     with Mailer() as mailer:
-        for email_id in due_ids(limit):
-            if not claim(email_id):
-                continue
-            email = db.session.get(OutboxEmail, email_id)
-            if email is not None and deliver_one(mailer, email):
-                sent += 1
-            else:
-                failed += 1
+        while sent + failed < limit:
+            batch = claim_rows(OutboxEmail, _due(utcnow()), OutboxEmail.claimed_until,
+                               CLAIM_SECONDS, min(CLAIM_BATCH, limit - sent - failed))
+            if not batch:
+                break
+            for email_id in batch:
+                # Fresh from the database: its claimed_until is this sender's claim.
+                email = db.session.get(OutboxEmail, email_id, populate_existing=True)
+                if email is not None and deliver_one(mailer, email):
+                    sent += 1
+                else:
+                    failed += 1
     return sent, failed
 
 
 def deliver_one(mailer: Mailer, email: OutboxEmail) -> bool:
-    """Send one claimed email and record the outcome (sent, or queued again); True when sent."""
+    """Send one claimed email and record the outcome (sent, or queued again); True when sent.
+
+    The claim is this attempt's record: it stays until the outcome is stored. A send whose
+    record cannot be committed (the database went away) is kept and recorded again until it
+    is stored; nobody else takes the email meanwhile."""
+    if not hold_for_attempt(email):
+        return False
     try:
         mailer.send(email)
     except Exception as error:  # noqa: BLE001 - any failure keeps the email queued
         record_failure(email, error)
         db.session.commit()
         return False
-    email.attempts += 1
-    email.sent_at = utcnow()
-    email.last_error = ""
-    email.claimed_until = None
-    forget_body(email)
-    db.session.commit()
+    keep_sent(email.id)
     return True
+
+
+def hold_for_attempt(email: OutboxEmail) -> bool:
+    """Record that this email is being sent (committed before the send): its claim, if still
+    this sender's, now lasts ATTEMPT_SECONDS, long past any outage its outcome may have to wait
+    out. False when the claim lapsed and another sender may have taken the email."""
+    return still_held(OutboxEmail, OutboxEmail.claimed_until, email.id, email.claimed_until,
+                      ATTEMPT_SECONDS)
+
+
+def record_sent(email_id: int) -> None:
+    """Store that the email has gone, and forget its body; commits."""
+    db.session.execute(
+        update(OutboxEmail).where(OutboxEmail.id == email_id).values(
+            attempts=OutboxEmail.attempts + 1, sent_at=utcnow(), last_error="",
+            claimed_until=None, body_text="", body_html=""),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.commit()
+    _UNRECORDED.discard(email_id)
+
+
+def keep_sent(email_id: int) -> None:
+    """Record a send, retrying through a short database outage; when the database stays away,
+    the send is remembered in this process and recorded before its next delivery round."""
+    _UNRECORDED.add(email_id)
+    deadline = time.monotonic() + RECORD_RETRY_SECONDS
+    pause = 0.1
+    while True:
+        try:
+            record_sent(email_id)
+            return
+        except SQLAlchemyError:
+            db.session.rollback()
+            if time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 2.0)
+
+
+def record_unrecorded() -> None:
+    """Store the sends this process made whose record the database missed."""
+    for email_id in sorted(_UNRECORDED):
+        record_sent(email_id)
 
 
 def forget_body(email: OutboxEmail) -> None:
@@ -281,25 +253,22 @@ def failed_emails(reference: str) -> list[OutboxEmail]:
     return list(db.session.scalars(query))
 
 
-def _send_in_background(app: Flask) -> None:
-    with app.app_context():
-        try:
-            deliver_outbox(limit=50)
-        except Exception:  # noqa: BLE001 - the CLI retries; a visitor must never see this
-            log.warning("background mail delivery failed", exc_info=True)
-        finally:
-            db.session.remove()
+def deliver_due_mail() -> bool:
+    """The job runner's mail round: deliver what is due; True when a full round went out (more
+    may be waiting)."""
+    sent, failed = deliver_outbox(limit=MAIL_ROUND)
+    return sent + failed >= MAIL_ROUND
 
 
 def register_mail(app: Flask) -> None:
-    """After a request that queued mail, try delivery in a thread: the visitor never waits."""
+    """Deliver mail from the site's job runner: every MAIL_POLL_SECONDS (retries come due), and
+    at once after a request that queued mail (its transaction is committed by then)."""
+    register_job(app, Job("mail", deliver_due_mail, every=app.config["MAIL_POLL_SECONDS"]))
 
     @app.after_request
-    def send_after_request(response):  # noqa: ANN001, ANN202
-        if g.get("mail_queued") and app.config["MAIL_SEND_AFTER_REQUEST"]:
-            real_app = current_app._get_current_object()
-            thread = threading.Thread(target=_send_in_background, args=(real_app,), daemon=True)
-            response.call_on_close(thread.start)
+    def wake_mail_job(response):  # noqa: ANN001, ANN202
+        if g.get("mail_queued"):
+            response.call_on_close(lambda: wake(app, "mail"))
         return response
 
 

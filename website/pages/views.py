@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from flask import Response, current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy import text
 
-from website.extensions import db, utcnow
+from website.database import database_answers
+from website.extensions import utcnow
 from website.i18n import alternates
 from website.pages import bp
 from website.policy.service import published_versions, upcoming_versions
@@ -20,15 +20,17 @@ def home() -> str:
     return render_template("pages/home.html", upcoming=upcoming_versions())
 
 
+# A load balancer's check gets its answer within this, whatever the database does.
+HEALTH_SECONDS = 1.5
+
+
 @bp.get("/healthz")
 def healthz() -> tuple[dict[str, str], int]:
-    """200 when the database answers, else 503."""
-    try:
-        db.session.execute(text("SELECT 1"))
-    except Exception:  # noqa: BLE001 - any failure to reach the database means "down"
-        db.session.rollback()
-        return {"status": "unavailable"}, 503
-    return {"status": "ok"}, 200
+    """200 when the database answers within HEALTH_SECONDS, else 503."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # the real app
+    if database_answers(app, HEALTH_SECONDS):
+        return {"status": "ok"}, 200
+    return {"status": "unavailable"}, 503
 
 
 @bp.get("/robots.txt")

@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal
@@ -15,6 +15,7 @@ from typing import Any, Literal
 from flask import Flask, current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from website.accounts.models import User
 from website.accounts.service import confirmed_owner, owned_email, owns_email, same_address
@@ -26,6 +27,7 @@ from website.mail.service import queue_email
 from website.processing import add_limit
 from website.references import new_reference
 from website.rights.models import RightsRequest, RightsRequestEvent
+from website.submissions import earlier_reference, record_submission
 
 # One plain sentence per right, shown on the form and in the emails.
 # Lazy: the owner reads them in the page's language, the admin pages in English.
@@ -67,6 +69,7 @@ MANUAL_TYPES = ("correction", "restriction", "objection")
 LIMITING_TYPES = ("restriction", "objection")
 REFERENCE_SHAPE = re.compile(r"RR-[0-9A-Z]{4,16}")
 VERIFIED_HOOKS = "rights_verified_hooks"
+SUBMISSION_FORM = "rights"  # the form's name for its submission keys
 
 
 def N_(text: str) -> str:  # noqa: N802 - the marker pybabel extracts by default
@@ -186,22 +189,30 @@ def notify(item: RightsRequest, subject: str, template: str, **context: Any) -> 
 
 def submit_request(
     request_type: str, name: str, email: str, details: str, user: User | None = None,
-    agent: Agent | None = None,
+    agent: Agent | None = None, mine: Collection[str] = (), submission: str | None = None,
 ) -> tuple[RightsRequest, str | None]:
     """Store a new request; email the confirmation link (or verify at once for the account owner).
 
-    The same request sent again before it is confirmed is not stored twice: the waiting one takes
-    the new wording and its confirmation email is sent again. A request an agent files is
-    confirmed by the person from their own address, always.
-    Returns the request and the raw verification token (None when verified at once)."""
+    The same request sent again by the same browser before it is confirmed is not stored twice:
+    the waiting one takes the new wording and its confirmation email is sent again. `mine` are
+    the references this browser made (its signed session); a waiting request for the same
+    address made elsewhere is never touched, shown or re-sent from here: whoever types someone's
+    address makes a request of their own, which only that mailbox can confirm. A request an
+    agent files is confirmed by the person from their own address, always.
+    `submission` is the browser's key for this sending of the form: the same key again within
+    its window returns the request it made, and nothing more is stored or sent.
+    Returns the request and the raw verification token (None when verified at once; "" for a
+    form sent again: its email went with the first)."""
+    earlier = earlier_submission(submission)
+    if earlier is not None:
+        return earlier, None if earlier.verified_at is not None else ""
     at_once = owns_email(user, email) and agent is None
     waiting = None if at_once else waiting_request(email, request_type)
-    if waiting is not None:
+    if waiting is not None and waiting.reference in mine:
         waiting.name, waiting.details = name, details
         waiting.agent_name, waiting.agent_email = (agent.name, agent.email) if agent else ("", "")
         token = send_confirmation(waiting)
-        db.session.commit()
-        return waiting, token
+        return commit_submission(waiting, token, submission)
     now = utcnow()
     item = RightsRequest(
         reference=new_reference("RR"),
@@ -220,11 +231,32 @@ def submit_request(
         assert user is not None  # owns_email is False without a user
         item.user_id = user.id
         mark_verified(item, user.id, VERIFIED_AT_ONCE)
-        db.session.commit()
-        return item, None
+        return commit_submission(item, None, submission)
     token = send_confirmation(item)
-    db.session.commit()
+    return commit_submission(item, token, submission)
+
+
+def commit_submission(
+    item: RightsRequest, token: str | None, submission: str | None
+) -> tuple[RightsRequest, str | None]:
+    """Commit the request with its submission key; when the same key was committed a moment
+    earlier (the form sent twice at once), that request instead."""
+    record_submission(SUBMISSION_FORM, submission, item.reference)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        earlier = earlier_submission(submission)
+        if earlier is None:
+            raise
+        return earlier, None if earlier.verified_at is not None else ""
     return item, token
+
+
+def earlier_submission(submission: str | None) -> RightsRequest | None:
+    """The request an earlier sending of the form with this key made (within its window)."""
+    reference = earlier_reference(SUBMISSION_FORM, submission)
+    return get_by_reference(reference) if reference else None
 
 
 def waiting_request(email: str, request_type: str) -> RightsRequest | None:

@@ -76,6 +76,12 @@ def remember_reference(reference: str) -> None:
     session[SESSION_KEY] = [*references[-19:], reference]
 
 
+def browser_references() -> list[str]:
+    """The requests this browser made (its signed session): the only ones it may change."""
+    pending = session.get(PENDING_KEY)
+    return [*session.get(SESSION_KEY, []), *([pending] if isinstance(pending, str) else [])]
+
+
 def owned_or_404(reference: str, token: str | None = None) -> RightsRequest:
     """The request, for its verified owner only; anyone else gets the same 404 as unknown."""
     rights_request = service.get_by_reference(reference)
@@ -106,7 +112,7 @@ def new_request() -> ResponseReturnValue:
         user = current_user if current_user.is_authenticated else None
         rights_request, token = agents.submit(
             form.request_type.data, form.name.data, form.email.data, form.details.data or "",
-            user, form.agent(),
+            user, form.agent(), mine=browser_references(), submission=form.submission_key,
         )
         if token is None:
             remember_reference(rights_request.reference)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import false, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 from sqlalchemy.sql import ColumnElement
 
@@ -17,6 +18,7 @@ from website.mail.service import queue_email
 from website.paging import Page, Run, count, paginate
 from website.references import new_reference
 from website.search import QueueSearch
+from website.submissions import earlier_reference, record_submission
 from website.support.models import SupportReply, SupportRequest
 
 # Category keys (stored) and their labels (shown). One place; the form and the queue read it.
@@ -30,6 +32,7 @@ CATEGORIES: dict[str, str] = {
 }
 # A leaked key lets anyone call the API as its owner: it goes to the top of the queue.
 URGENT_CATEGORY = "compromised_key"
+SUBMISSION_FORM = "support"  # the form's name for its submission keys
 STATUSES = ("open", "closed")
 # As the requester reads a status on their own pages.
 STATUS_LABELS: dict[str, str] = {"open": _l("open"), "closed": _l("closed")}
@@ -59,11 +62,18 @@ class Actor:
 
 
 def submit_request(
-    requester: Requester, category: str, subject: str, message: str, user_id: int | None = None
+    requester: Requester, category: str, subject: str, message: str, user_id: int | None = None,
+    submission: str | None = None,
 ) -> SupportRequest:
-    """Store a request and queue its confirmation email in the same transaction."""
+    """Store a request and queue its confirmation email in the same transaction.
+
+    `submission` is the browser's key for this sending of the form: the same key again within
+    its window returns the request it made, and nothing more is stored or sent."""
     if category not in CATEGORIES:
         raise ValueError(f"unknown support category {category!r}")
+    earlier = earlier_submission(submission)
+    if earlier is not None:
+        return earlier
     support_request = SupportRequest(
         reference=new_reference("SR"),
         user_id=user_id,
@@ -89,8 +99,22 @@ def submit_request(
         category_label=CATEGORIES[category],
         urgent=category == URGENT_CATEGORY,
     )
-    db.session.commit()
+    record_submission(SUBMISSION_FORM, submission, support_request.reference)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        earlier = earlier_submission(submission)  # the same key, sent at the same moment
+        if earlier is None:
+            raise
+        return earlier
     return support_request
+
+
+def earlier_submission(submission: str | None) -> SupportRequest | None:
+    """The request an earlier sending of the form with this key made (within its window)."""
+    reference = earlier_reference(SUBMISSION_FORM, submission)
+    return request_by_reference(reference) if reference else None
 
 
 def request_by_reference(reference: str) -> SupportRequest | None:

@@ -74,7 +74,8 @@ def new_request() -> ResponseReturnValue:
         )
         user_id = current_user.id if current_user.is_authenticated else None
         support_request = service.submit_request(
-            requester, form.category.data, form.subject.data, form.message.data, user_id
+            requester, form.category.data, form.subject.data, form.message.data, user_id,
+            submission=form.submission_key,
         )
         remember_reference(support_request.reference)
         return redirect(
