@@ -59,6 +59,10 @@ def configure(app: Flask, config: Config | None) -> None:
         if app.config["PRODUCTION"]:
             raise RuntimeError("SECRET_KEY must be set in production (APP_ENV=production).")
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+    if not app.config["AUDIT_KEY"]:
+        if app.config["PRODUCTION"]:
+            raise RuntimeError("AUDIT_KEY must be set in production (APP_ENV=production).")
+        app.config["AUDIT_KEY"] = instance_secret_key(app.instance_path, "audit_key")
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         path = os.path.join(app.instance_path, "site.db")
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
@@ -135,6 +139,9 @@ def register_commands(app: Flask) -> None:
 def register_request_hooks(app: Flask) -> None:
     """Template globals, consent state, after-request mail, daily purge."""
     register_templating(app)
+    from website.accounts.sessions import register_admin_sessions
+
+    register_admin_sessions(app)
     from website.consent.service import register_consent
 
     register_consent(app)

@@ -1,6 +1,6 @@
 """Every model, imported in one place so Alembic and the tests see all tables."""
 
-from website.accounts.models import EmailConfirmation, PasswordResetToken, User
+from website.accounts.models import EmailConfirmation, PasswordResetToken, RecoveryCode, User
 from website.audit import AuditEntry
 from website.consent.models import ConsentRecord, PageView
 from website.mail.models import OutboxEmail
@@ -17,6 +17,7 @@ __all__ = [
     "OutboxEmail",
     "PageView",
     "PasswordResetToken",
+    "RecoveryCode",
     "PolicyAnnouncement",
     "PolicyDraft",
     "PolicyTranslation",

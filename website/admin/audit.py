@@ -8,7 +8,8 @@ from typing import Any
 
 from flask import render_template, request, url_for
 
-from website.accounts.guards import admin_required
+from website.accounts.guards import role_required
+from website.accounts.roles import Role
 from website.accounts.service import emails_by_id
 from website.admin import bp
 from website.audit import AuditEntry, audit_actions, audit_page
@@ -95,7 +96,7 @@ def describe_target(
 
 
 @bp.get("/audit")
-@admin_required
+@role_required(Role.ADMINISTRATOR)
 def audit() -> str:
     """Every admin action, newest first; paginated, filtered by action."""
     action = request.args.get("action", "").strip()[:60]

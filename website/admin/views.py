@@ -2,7 +2,8 @@
 
 from flask import render_template
 
-from website.accounts.guards import admin_required
+from website.accounts.guards import role_required
+from website.accounts.roles import ANY_ROLE
 from website.admin import bp
 from website.consent.stats import consent_summary
 from website.policy.drafts import policy_overview
@@ -31,7 +32,7 @@ def no_public_notices() -> dict[str, object]:
 
 
 @bp.get("/")
-@admin_required
+@role_required(ANY_ROLE)
 def dashboard() -> str:
     """The admin dashboard: what needs attention first, then each feature's own tile."""
     rights = queue_summary()

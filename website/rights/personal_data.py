@@ -7,7 +7,7 @@ The export is one JSON document. Its keys:
 - ``email``: the address the export is about.
 - ``account``: the registered account (name, organisation, email, email_confirmed_at,
   pending_email, phone, address, created_at,
-  last_login_at, is_admin), or null when there is none.
+  last_login_at, is_admin, roles, second_factor), or null when there is none.
 - ``password_reset_requests``: password-reset links asked for (created_at, expires_at, used_at;
   never the token).
 - ``support_requests``: every support request sent from that address or account, with its
@@ -147,6 +147,7 @@ def _account(user: User | None) -> dict[str, Any] | None:
         "email_confirmed_at": _when(user.email_confirmed_at),
         "pending_email": user.pending_email,
         "phone": user.phone, "address": user.address, "is_admin": user.is_admin,
+        "roles": sorted(user.role_set), "second_factor": user.has_second_factor,
         "created_at": _when(user.created_at), "last_login_at": _when(user.last_login_at),
     }
 
