@@ -93,10 +93,12 @@ def register_blueprints(app: Flask) -> None:
 
     app.url_map.converters["int"] = DatabaseIntConverter  # before any rule is added
     from website import accounts, admin, consent, notices, pages, policy, records, rights, support
+    from website.accounts import second_factor  # noqa: F401 - the routes
     from website.accounts import views as accounts_views  # noqa: F401 - the routes
     from website.admin import (  # noqa: F401 - the routes
         audit,
         consents,
+        mfa,
         policy_translations,  # noqa: F401 - the routes
         processing,
     )

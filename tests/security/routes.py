@@ -210,6 +210,13 @@ ROUTES: tuple[Route, ...] = (
     Route("accounts.reset_password", "GET", PUBLIC, args=reset_args),
     Route("accounts.reset_password", "POST", EVERYONE_REDIRECTED, args=reset_args,
           form=new_password_form, token=False),
+    # Without a password typed a moment ago on this browser there is no code to ask for.
+    Route("accounts.login_code", "GET", EVERYONE_REDIRECTED),
+    Route("accounts.login_code", "POST", EVERYONE_REDIRECTED,
+          form=lambda w, r: {"code": "123456"}),
+    Route("accounts.reauth", "GET", LOGGED_IN),
+    # Nothing typed: the page again, asking for the password.
+    Route("accounts.reauth", "POST", LOGGED_IN),
     Route("accounts.account", "GET", LOGGED_IN),
     Route("accounts.account", "POST", (302, 303, 303, 303), form=account_form),
     Route("rights.account_export", "GET", LOGGED_IN, html=False),
@@ -260,6 +267,11 @@ ROUTES: tuple[Route, ...] = (
     Route("admin.rights_detail", "GET", HANDLER, args=rights_args),
     Route("admin.rights_action", "POST", HANDLER_ACTION,
           args=lambda w: {"reference": w.verified_rights_request(), "action": "start"}),
+    Route("admin.mfa_page", "GET", ANY_ADMIN),
+    # No secret shown to this session yet: nothing to check the code against.
+    Route("admin.mfa_enrol", "POST", needs(ANY_ROLE, 400), form=lambda w, r: {"code": "1"}),
+    # No second factor enrolled: back to the enrolment page.
+    Route("admin.mfa_recovery_codes", "POST", needs(ANY_ROLE, 303)),
     Route("admin.consents", "GET", ANY_ADMIN),
     Route("admin.analytics", "GET", ANY_ADMIN),
     Route("admin.processing", "GET", ADMINISTRATOR),

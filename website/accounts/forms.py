@@ -122,3 +122,36 @@ class ConfirmEmailForm(FlaskForm):
 
 class ButtonForm(FlaskForm):
     """A form that is only a button (log out everywhere, send a new link)."""
+
+
+def code_field(label: str | None = None) -> StringField:
+    """A six-digit TOTP code or a recovery code (xxxx-xxxx-xxxx-xxxx)."""
+    return StringField(label or _l("Code from your authenticator app, or a recovery code"),
+                       filters=[strip], validators=[
+        Optional(), Length(max=40, message=_l("Use at most 40 characters.")),
+    ])
+
+
+class LoginCodeForm(FlaskForm):
+    """The login's second step: the code of the account's second factor."""
+
+    code = code_field()
+
+    def validate_code(self, field: Field) -> None:
+        """A code is needed here."""
+        if not field.data:
+            raise ValidationError(_l("Enter the code from your authenticator app."))
+
+
+class ReauthForm(FlaskForm):
+    """Prove it is still you: the password, or a code of the second factor."""
+
+    password = PasswordField(_l("Your password"), validators=[
+        Length(max=1000, message=TOO_LONG_PASSWORD),
+    ])
+    code = code_field(_l("Or a code from your authenticator app"))
+
+    def validate_password(self, field: Field) -> None:
+        """The password or a code is needed."""
+        if not field.data and not self.code.data:
+            raise ValidationError(_l("Enter your password."))

@@ -16,7 +16,7 @@ from website.extensions import login
 # The attribute a view carries once `role_required` has declared who may open it.
 REQUIRED_ROLES = "required_roles"
 # Pages an admin without a second factor may still open in production (to enrol one).
-ENROLMENT_ENDPOINTS = frozenset({"admin.mfa", "admin.mfa_enrol"})
+ENROLMENT_ENDPOINTS = frozenset({"admin.mfa_page", "admin.mfa_enrol"})
 
 
 def role_required(
@@ -66,5 +66,5 @@ def guard_admin_area() -> ResponseReturnValue | None:
     must_enrol = current_app.config["MFA_REQUIRED_FOR_ADMINS"]
     if must_enrol and not current_user.has_second_factor:
         if request.endpoint not in ENROLMENT_ENDPOINTS:
-            return redirect(url_for("admin.mfa"), 303)
+            return redirect(url_for("admin.mfa_page"), 303)
     return None

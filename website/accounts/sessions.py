@@ -12,11 +12,11 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, flash, redirect, request, session, url_for
+from flask import Flask, current_app, flash, g, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, logout_user, user_loaded_from_cookie
+from flask_login import current_user, login_user, logout_user, user_loaded_from_cookie
 
-from website.i18n import gettext as _
+from website.accounts.models import User
 from website.security import safe_local_path
 
 LOGIN_AT = "login_at"  # when the password (and second factor) last opened this session
@@ -30,6 +30,21 @@ def stamp_login(store: MutableMapping[str, Any], now: float | None = None) -> No
     moment = time.time() if now is None else now
     store[LOGIN_AT] = store[AUTH_AT] = store[SEEN_AT] = moment
     store.pop(REMEMBERED, None)
+
+
+def start_session(user: User, remember: bool) -> None:
+    """Log the user in on a brand-new session, so a planted session id is worth nothing.
+
+    Admins get no remember-me cookie: their sessions end after ADMIN_SESSION_HOURS."""
+    session.clear()
+    g.pop("csrf_token", None)  # the next form gets a token for the new session
+    login_user(user, remember=remember and not user.is_admin)
+    stamp_login(session)
+
+
+def landing_page(user: User) -> str:
+    """Where a login lands without a `next`: admins on their dashboard, others on /account."""
+    return url_for("admin.dashboard") if user.is_admin else url_for("accounts.account")
 
 
 def stamp_reauthentication() -> None:
@@ -68,11 +83,12 @@ def _referring_path() -> str:
 
 
 def admin_session_problem() -> str | None:
-    """Why the current admin session must end (idle, too old, from a remember-me cookie)."""
+    """Why the current admin session must end (idle, too old, from a remember-me cookie), in
+    the admin area's English."""
     config = current_app.config
     now = time.time()
     if session.get(REMEMBERED):
-        return _("Admins log in with their password every time.")
+        return "Admins log in with their password every time."
     login_at, seen_at = session.get(LOGIN_AT), session.get(SEEN_AT)
     if login_at is None or seen_at is None:
         # A session opened before these stamps existed: its clocks start now (not a recent
@@ -81,13 +97,11 @@ def admin_session_problem() -> str | None:
         session.setdefault(SEEN_AT, now)
         return None
     if not isinstance(login_at, int | float) or not isinstance(seen_at, int | float):
-        return _("Log in again.")
+        return "Log in again."
     if now - seen_at > timedelta(minutes=config["ADMIN_IDLE_MINUTES"]).total_seconds():
-        return _("You were logged out after %(minutes)d minutes without activity.",
-                 minutes=config["ADMIN_IDLE_MINUTES"])
+        return f"You were logged out after {config['ADMIN_IDLE_MINUTES']} minutes without activity."
     if now - login_at > timedelta(hours=config["ADMIN_SESSION_HOURS"]).total_seconds():
-        return _("Admin sessions last %(hours)d hours: log in again.",
-                 hours=config["ADMIN_SESSION_HOURS"])
+        return f"Admin sessions last {config['ADMIN_SESSION_HOURS']} hours: log in again."
     if now - seen_at > 30:  # the cookie is rewritten at most every 30 s
         session[SEEN_AT] = now
     return None

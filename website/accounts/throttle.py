@@ -13,6 +13,9 @@ from website.accounts.service import comparable_email
 DEFAULT_LIMITS = {
     "LOGIN_LIMIT_PER_IP": "10 per minute;100 per hour",
     "LOGIN_LIMIT_PER_ACCOUNT": "5 per minute;20 per hour",
+    # Wrong second-factor codes (/login/code) and wrong passwords or codes on /reauth.
+    "LOGIN_CODE_LIMIT_PER_IP": "10 per minute;100 per hour",
+    "LOGIN_CODE_LIMIT_PER_ACCOUNT": "5 per minute;20 per hour",
     "REGISTER_LIMIT_PER_IP": "10 per minute;50 per hour",
     "PASSWORD_FORGOT_LIMIT_PER_IP": "5 per minute;30 per hour",
     "PASSWORD_FORGOT_LIMIT_PER_EMAIL": "3 per 10 minutes;10 per day",
