@@ -109,9 +109,8 @@ def admin_session_problem() -> str | None:
 
 def end_expired_admin_session() -> ResponseReturnValue | None:
     """Before each request: an admin session past its limits is ended and sent to /login."""
-    if "_user_id" not in session or not current_user.is_authenticated:
-        return None
-    if not current_user.is_admin:
+    # current_user loads the session's user, or one from a remember-me cookie (noted above).
+    if not current_user.is_authenticated or not current_user.is_admin:
         return None
     problem = admin_session_problem()
     if problem is None:

@@ -111,7 +111,7 @@ def publish(form: DraftForm, draft: PolicyDraft):
     """Publish the draft as typed, once confirmed; 303 to the version list."""
     if not form.validate_for_publish():
         return editor(form, draft, 400)
-    if not confirmed():
+    if not confirmed(recent_auth=True):
         return confirmation_page(publish_confirmation(draft, drafts.publish_plan(form.fields())))
     try:
         version = drafts.publish_draft(draft.id, form.fields(), acting_admin())

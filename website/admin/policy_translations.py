@@ -73,7 +73,7 @@ def add_translation(number: int, locale: str) -> ResponseReturnValue:
         return translation_page(version, locale, form, 400)
     if action == "preview":
         return translation_page(version, locale, form, preview=render_policy(form.text))
-    if not confirmed():
+    if not confirmed(recent_auth=True):
         return confirmation_page(publish_confirmation(version, locale))
     try:
         attach_translation(number, locale, form.text, form.summary.data or "",

@@ -134,7 +134,8 @@ def rights_action(reference: str, action: str) -> ResponseReturnValue:
         flash("The action was not done: please correct the form.", "error")
         return detail_page(item, **posted), 400
     if action in CONFIRMED_ACTIONS and action in workflow.available_actions(item):
-        if not confirmed():
+        # Approving an erasure also needs a recent authentication (asked on the same page).
+        if not confirmed(recent_auth=action == "approve_deletion"):
             return confirmation_page(CONFIRMED_ACTIONS[action](item, form))
     try:
         message = run_action(item, action, form)
