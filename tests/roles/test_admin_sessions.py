@@ -64,7 +64,8 @@ def test_a_remember_me_cookie_opens_no_admin_session(app, users, runner) -> None
     client = app.test_client()
     client.post("/login", data={"email": "ada@example.com", "password": PASSWORD,
                                 "remember": "y"})
-    assert runner.invoke(args=["users", "grant", "ada@example.com", "request_handler"]).exit_code == 0
+    granted = runner.invoke(args=["users", "grant", "ada@example.com", "request_handler"])
+    assert granted.exit_code == 0
     client.delete_cookie("session")  # the browser was closed; the remember cookie stays
     response = client.get("/admin/rights")
     assert response.status_code == 303 and "/login" in response.headers["Location"]
