@@ -128,13 +128,14 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    """`flask policy`, `flask users`, `flask outbox`, `flask retention`."""
+    """`flask policy`, `flask users`, `flask outbox`, `flask retention`, `flask audit`."""
     from website.accounts.cli import users_cli
+    from website.audit.cli import audit_cli
     from website.mail.cli import outbox_cli
     from website.policy.cli import policy_cli
     from website.retention import retention_cli
 
-    for group in (policy_cli, users_cli, outbox_cli, retention_cli):
+    for group in (policy_cli, users_cli, outbox_cli, retention_cli, audit_cli):
         app.cli.add_command(group)
 
 

@@ -1,7 +1,7 @@
 """Every model, imported in one place so Alembic and the tests see all tables."""
 
 from website.accounts.models import EmailConfirmation, PasswordResetToken, RecoveryCode, User
-from website.audit import AuditEntry
+from website.audit import AuditChainHead, AuditCheckpoint, AuditEntry
 from website.consent.models import ConsentRecord, PageView
 from website.mail.models import OutboxEmail
 from website.policy.models import PolicyAnnouncement, PolicyDraft, PolicyTranslation, PolicyVersion
@@ -11,6 +11,8 @@ from website.scheduled import ScheduledRun
 from website.support.models import SupportReply, SupportRequest
 
 __all__ = [
+    "AuditChainHead",
+    "AuditCheckpoint",
     "AuditEntry",
     "ConsentRecord",
     "EmailConfirmation",

@@ -1,10 +1,14 @@
 """The admin dashboard; each other page group lives in its own module of this package."""
 
-from flask import render_template
+from typing import Any
 
-from website.accounts.guards import role_required
+from flask import render_template
+from flask_login import current_user
+
+from website.accounts.guards import declared_roles, role_required
 from website.accounts.roles import ANY_ROLE
 from website.admin import bp
+from website.audit.verify import verify_chain
 from website.consent.stats import consent_summary
 from website.policy.drafts import policy_overview
 from website.retention import last_purge
@@ -19,7 +23,15 @@ ADMIN_PAGES = (
     ("admin.analytics", "Analytics", "First-party page views."),
     ("admin.audit", "Audit log", "Every admin action, newest first."),
     ("admin.processing", "Record of processing", "The Art. 30 record, with downloads."),
+    ("admin.exports", "Exports", "CSV for a regulator: audit log, consents, rights requests."),
+    ("admin.mfa_page", "Second factor", "Your authenticator app and recovery codes."),
 )
+
+
+def pages_for(user: Any) -> list[tuple[str, str, str]]:
+    """The admin pages this account's roles open (the others are not linked)."""
+    return [page for page in ADMIN_PAGES
+            if (roles := declared_roles(page[0])) is not None and user.has_role(*roles)]
 
 
 @bp.context_processor
@@ -43,7 +55,8 @@ def dashboard() -> str:
         "urgent": support["urgent"],
     }
     return render_template(
-        "admin/dashboard.html", pages=ADMIN_PAGES, policy=policy_overview(), attention=attention,
+        "admin/dashboard.html", pages=pages_for(current_user), policy=policy_overview(),
+        attention=attention, audit_chain=verify_chain(),
         purge=last_purge(), support_counts=support, rights=rights,
         consent_tile=consent_summary(30),
     )
