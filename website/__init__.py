@@ -98,6 +98,7 @@ def register_blueprints(app: Flask) -> None:
     from website.admin import (  # noqa: F401 - the routes
         audit,
         consents,
+        exports,
         mfa,
         policy_translations,  # noqa: F401 - the routes
         processing,

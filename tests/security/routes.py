@@ -272,6 +272,11 @@ ROUTES: tuple[Route, ...] = (
     Route("admin.mfa_enrol", "POST", needs(ANY_ROLE, 400), form=lambda w, r: {"code": "1"}),
     # No second factor enrolled: back to the enrolment page.
     Route("admin.mfa_recovery_codes", "POST", needs(ANY_ROLE, 303)),
+    Route("admin.exports", "GET", ADMINISTRATOR),
+    Route("admin.export_audit_csv", "GET", ADMINISTRATOR, html=False),
+    Route("admin.export_consents_csv", "GET", ADMINISTRATOR, html=False,
+          args=lambda w: {"from": "2025-01-01", "to": "2030-12-31"}),
+    Route("admin.export_requests_csv", "GET", ADMINISTRATOR, html=False),
     Route("admin.consents", "GET", ANY_ADMIN),
     Route("admin.analytics", "GET", ANY_ADMIN),
     Route("admin.processing", "GET", ADMINISTRATOR),

@@ -124,23 +124,20 @@ class ButtonForm(FlaskForm):
     """A form that is only a button (log out everywhere, send a new link)."""
 
 
-def code_field(label: str | None = None) -> StringField:
+def code_field(label: str | None = None, required: bool = False) -> StringField:
     """A six-digit TOTP code or a recovery code (xxxx-xxxx-xxxx-xxxx)."""
+    first = DataRequired(_l("Enter the code from your authenticator app.")) if required \
+        else Optional()
     return StringField(label or _l("Code from your authenticator app, or a recovery code"),
                        filters=[strip], validators=[
-        Optional(), Length(max=40, message=_l("Use at most 40 characters.")),
+        first, Length(max=40, message=_l("Use at most 40 characters.")),
     ])
 
 
 class LoginCodeForm(FlaskForm):
     """The login's second step: the code of the account's second factor."""
 
-    code = code_field()
-
-    def validate_code(self, field: Field) -> None:
-        """A code is needed here."""
-        if not field.data:
-            raise ValidationError(_l("Enter the code from your authenticator app."))
+    code = code_field(required=True)
 
 
 class ReauthForm(FlaskForm):

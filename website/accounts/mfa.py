@@ -76,7 +76,7 @@ def _totp_step(secret: str, code: str, now: float) -> int | None:
 def check_code(user: User, code: str, now: float | None = None) -> bool:
     """True when `code` is the account's current TOTP (never the same one twice) or one of its
     unused recovery codes (used up by this call). The caller commits."""
-    if user.totp_secret is None:
+    if user.totp_secret is None or not code:
         return False
     typed = _normal_code(code)
     if typed.isdigit() and len(typed) == 6:
