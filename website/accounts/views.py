@@ -25,7 +25,13 @@ from website.accounts.forms import (
 )
 from website.accounts.second_factor import ask_for_code
 from website.accounts.sessions import landing_page, start_session
-from website.accounts.throttle import configured, login_failed, submitted_email_key
+from website.accounts.throttle import (
+    configured,
+    login_failed,
+    over_email_ceiling,
+    submitted_email_and_client_key,
+    submitted_email_key,
+)
 from website.consent import service as consent_service
 from website.extensions import csrf, db, limiter
 from website.i18n import gettext as _
@@ -72,7 +78,11 @@ def register_sent() -> str:
 @csrf.exempt
 @limiter.limit(configured("LOGIN_LIMIT_PER_IP"), methods=["POST"], deduct_when=login_failed)
 @limiter.limit(
-    configured("LOGIN_LIMIT_PER_ACCOUNT"), methods=["POST"], key_func=submitted_email_key,
+    configured("LOGIN_LIMIT_PER_ACCOUNT"), methods=["POST"],
+    key_func=submitted_email_and_client_key, deduct_when=login_failed,
+)
+@limiter.limit(
+    configured("LOGIN_LIMIT_PER_ACCOUNT_CEILING"), methods=["POST"], key_func=submitted_email_key,
     deduct_when=login_failed,
 )
 def login() -> ResponseReturnValue:
@@ -127,13 +137,14 @@ def logout_everywhere() -> ResponseReturnValue:
 @csrf.exempt
 @limiter.limit(configured("PASSWORD_FORGOT_LIMIT_PER_IP"), methods=["POST"])
 @limiter.limit(
-    configured("PASSWORD_FORGOT_LIMIT_PER_EMAIL"), methods=["POST"], key_func=submitted_email_key
+    configured("PASSWORD_FORGOT_LIMIT_PER_EMAIL"), methods=["POST"],
+    key_func=submitted_email_and_client_key,
 )
 def forgot_password() -> ResponseReturnValue:
     """Ask for a reset link; the answer is the same whether or not the email has an account."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        links.request_password_reset(form.email.data)
+        links.request_password_reset(form.email.data, flooded=over_email_ceiling())
         return render_template("accounts/forgot_sent.html", email=form.email.data)
     return render_template("accounts/forgot_password.html", form=form)
 
