@@ -139,3 +139,33 @@ def test_the_retention_purge_leaves_a_signed_checkpoint(app, runner) -> None:
         db.session.commit()
     result = verify(runner)
     assert result.exit_code == 1 and "checkpoint" in result.output
+
+
+def test_production_refuses_to_start_without_an_audit_key(monkeypatch, migrated) -> None:
+    """The key must live outside the database: production names the missing variable."""
+    import pytest
+
+    from website import create_app
+    from website.config import ProductionConfig
+
+    monkeypatch.setenv("SECRET_KEY", "production-test-key")
+    monkeypatch.delenv("AUDIT_KEY", raising=False)
+    config = ProductionConfig()
+    config.SQLALCHEMY_DATABASE_URI = migrated
+    with pytest.raises(RuntimeError, match="AUDIT_KEY must be set"):
+        create_app(config)
+
+
+def test_a_development_audit_key_is_generated_into_the_instance_folder(
+    monkeypatch, tmp_path, migrated
+) -> None:
+    from website import create_app
+    from website.config import Config
+
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    monkeypatch.delenv("AUDIT_KEY", raising=False)
+    config = Config()
+    config.SQLALCHEMY_DATABASE_URI = migrated
+    first = create_app(config).config["AUDIT_KEY"]
+    assert (tmp_path / "audit_key").read_text().strip() == first
+    assert create_app(config).config["AUDIT_KEY"] == first
