@@ -169,3 +169,9 @@ def test_a_development_audit_key_is_generated_into_the_instance_folder(
     first = create_app(config).config["AUDIT_KEY"]
     assert (tmp_path / "audit_key").read_text().strip() == first
     assert create_app(config).config["AUDIT_KEY"] == first
+
+
+def test_the_audit_page_says_whether_the_chain_holds(app, client, auth) -> None:
+    auth.login(admin=True)
+    write_entries(app, 2)
+    assert "The audit log holds" in client.get("/admin/audit").text
