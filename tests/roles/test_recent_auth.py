@@ -118,3 +118,20 @@ def test_reauth_never_sends_anyone_to_another_site(app, client, auth) -> None:
     assert response.status_code == 303 and response.headers["Location"] == "/account"
     page = client.get("/reauth?next=//evil.example/")
     assert not re.search(r'value="//evil', page.text)
+
+
+def test_wrong_passwords_on_a_confirmation_page_are_throttled(app, migrated) -> None:
+    """Guessing the password through the confirmation page meets the same limit as /reauth:
+    past it even the right password is not checked until the window passes."""
+    from tests.conftest import AuthActions, Users, make_app
+
+    limited = make_app(migrated, RATELIMIT_ENABLED=True)
+    client = limited.test_client()
+    AuthActions(limited, client, Users(limited)).login(admin=True)
+    url = client.post("/admin/policy/drafts", data={"markdown": "# Draft"}).headers["Location"]
+    eleven_minutes_ago(client)
+    for _ in range(5):
+        wrong = client.post(url, data=publish_fields(confirm="yes", password="not it at all"))
+        assert wrong.status_code == 401
+    blocked = client.post(url, data=publish_fields(confirm="yes", password=PASSWORD))
+    assert blocked.status_code == 401 and versions(limited) == 1

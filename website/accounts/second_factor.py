@@ -8,6 +8,7 @@ import time
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
+from limits import parse_many
 from werkzeug.wrappers import Response
 
 from website.accounts import bp, mfa, service
@@ -84,28 +85,29 @@ def login_code() -> ResponseReturnValue:
 
 def reauthenticate(user: User, password: str, code: str) -> bool:
     """True (and the session's authentication is recent again) when the password or the code
-    is right; a wrong one is audited. The caller's page says what to type."""
+    is right; a wrong one is audited and counted (LOGIN_CODE_LIMIT_PER_ACCOUNT: past it,
+    nothing is checked until the window passes). The caller's page says what to type."""
+    limits = parse_many(configured("LOGIN_CODE_LIMIT_PER_ACCOUNT")())
+    key = ("reauth", str(user.id))
+    if limiter.enabled and not all(limiter.limiter.test(limit, *key) for limit in limits):
+        return False
     right = bool(password) and service.check_password(password, user.password_hash)
     if not right and code:
         right = mfa.check_code(user, code)
     if right:
         stamp_reauthentication()
     else:
+        if limiter.enabled:
+            for limit in limits:
+                limiter.limiter.hit(limit, *key)
         record_audit("user.reauth_failed", target=f"user:{user.id}", actor_id=user.id)
     db.session.commit()
     return right
 
 
-def current_account_key() -> str:
-    """Rate-limit key for the logged-in account."""
-    return f"reauth:{current_user.id}" if current_user.is_authenticated else "reauth:-"
-
-
 @bp.route("/reauth", methods=["GET", "POST"])
 @login_required
 @limiter.limit(configured("LOGIN_CODE_LIMIT_PER_IP"), methods=["POST"], deduct_when=code_failed)
-@limiter.limit(configured("LOGIN_CODE_LIMIT_PER_ACCOUNT"), methods=["POST"],
-               key_func=current_account_key, deduct_when=code_failed)
 def reauth() -> ResponseReturnValue:
     """Type the password (or a code) again before a sensitive action; then on to `next`."""
     target = safe_local_path(request.values.get("next")) or url_for("accounts.account")
