@@ -235,6 +235,7 @@ class AuthActions:
     def login(self, user_id: int | None = None, admin: bool = False) -> int:
         """Put the user's session token in the client's session; create the user if needed."""
         from website.accounts.models import User
+        from website.accounts.sessions import stamp_login
 
         if user_id is None:
             email = "admin@example.com" if admin else "ada@example.com"
@@ -244,6 +245,7 @@ class AuthActions:
         with self.client.session_transaction() as session:
             session["_user_id"] = token
             session["_fresh"] = True
+            stamp_login(session)  # a fresh login is a recent authentication
         return user_id
 
     def logout(self) -> None:

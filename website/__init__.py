@@ -69,6 +69,10 @@ def configure(app: Flask, config: Config | None) -> None:
         if app.config["PRODUCTION"]:
             raise RuntimeError("SECRET_KEY must be set in production (APP_ENV=production).")
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+    if not app.config["AUDIT_KEY"]:
+        if app.config["PRODUCTION"]:
+            raise RuntimeError("AUDIT_KEY must be set in production (APP_ENV=production).")
+        app.config["AUDIT_KEY"] = instance_secret_key(app.instance_path, "audit_key")
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         path = os.path.join(app.instance_path, "site.db")
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
@@ -113,10 +117,13 @@ def register_blueprints(app: Flask) -> None:
         rights,
         support,
     )
+    from website.accounts import second_factor  # noqa: F401 - the routes
     from website.accounts import views as accounts_views  # noqa: F401 - the routes
     from website.admin import (  # noqa: F401 - the routes
         audit,
         consents,
+        exports,
+        mfa,
         policy_translations,  # noqa: F401 - the routes
         processing,
         systems,
@@ -150,19 +157,23 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    """`flask policy`, `flask users`, `flask outbox`, `flask retention`."""
+    """`flask policy`, `flask users`, `flask outbox`, `flask retention`, `flask audit`."""
     from website.accounts.cli import users_cli
+    from website.audit.cli import audit_cli
     from website.mail.cli import outbox_cli
     from website.policy.cli import policy_cli
     from website.retention import retention_cli
 
-    for group in (policy_cli, users_cli, outbox_cli, retention_cli):
+    for group in (policy_cli, users_cli, outbox_cli, retention_cli, audit_cli):
         app.cli.add_command(group)
 
 
 def register_request_hooks(app: Flask) -> None:
     """Template globals, consent state, after-request mail, daily purge."""
     register_templating(app)
+    from website.accounts.sessions import register_admin_sessions
+
+    register_admin_sessions(app)
     from website.consent.state import register_consent
 
     register_consent(app)

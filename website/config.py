@@ -28,9 +28,9 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
-def instance_secret_key(instance_path: str) -> str:
+def instance_secret_key(instance_path: str, name: str = "secret_key") -> str:
     """Return the development key kept in the instance folder, creating it once."""
-    path = Path(instance_path) / "secret_key"
+    path = Path(instance_path) / name
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_hex(32))
@@ -75,6 +75,16 @@ class Config:
         self.DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 2)
         self.DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT", 3)
         self.DATABASE_POOL_TIMEOUT = env_int("DATABASE_POOL_TIMEOUT", 2)
+        # Keys the audit log's hash chain (website/audit/chain.py); kept outside the database.
+        # Default: a key generated once into the instance folder (production refuses to start
+        # without AUDIT_KEY).
+        self.AUDIT_KEY = os.environ.get("AUDIT_KEY") or None
+        # Admin sessions (website/accounts/sessions.py) and recent authentication.
+        self.ADMIN_IDLE_MINUTES = env_int("ADMIN_IDLE_MINUTES", 30)
+        self.ADMIN_SESSION_HOURS = env_int("ADMIN_SESSION_HOURS", 12)
+        self.RECENT_AUTH_MINUTES = env_int("RECENT_AUTH_MINUTES", 10)
+        # Every admin must enrol a second factor before any other admin page (production).
+        self.MFA_REQUIRED_FOR_ADMINS = env_flag("MFA_REQUIRED_FOR_ADMINS", self.PRODUCTION)
         # Keys the fingerprint kept of an erased address (default: derived from SECRET_KEY).
         self.ERASURE_HMAC_KEY = os.environ.get("ERASURE_HMAC_KEY") or None
         self.MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
@@ -188,6 +198,9 @@ class TestConfig(Config):
     def __init__(self) -> None:
         super().__init__()
         self.SECRET_KEY = "test-secret-key"  # noqa: S105 - a fixed key for tests only
+        self.AUDIT_KEY = "test-audit-key"
+        # Tests log admins in by session; the tests of the second factor switch this on.
+        self.MFA_REQUIRED_FOR_ADMINS = False
         self.SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or None
         self.BCRYPT_ROUNDS = 4
         self.RATELIMIT_ENABLED = False

@@ -30,6 +30,11 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 UNREADABLE_MESSAGE = _l("Some characters could not be read. Please type this again.")
 CONTROL_MESSAGE = _l("This contains control characters. Please remove them.")
+# Bidirectional embeddings, overrides and isolates: in a one-line field they only serve to
+# show text other than what was sent (pen-test finding 6: "Invoice‮fdp.exe").
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+BIDI_MESSAGE = _l("This contains invisible characters that change the direction of text. "
+                  "Please remove them.")
 
 
 def strip(value: str | None) -> str | None:
@@ -59,7 +64,8 @@ def body_not_utf8() -> bool:
 
 
 def readable_text(multiline: bool = False) -> Validator:
-    """Refuse text that was not valid UTF-8 or holds control characters (and line breaks)."""
+    """Refuse text that was not valid UTF-8 or holds control characters (and, on one line,
+    line breaks and direction overrides)."""
 
     def check(form: FlaskForm, field: Field) -> None:
         value = field.data if isinstance(field.data, str) else ""
@@ -69,6 +75,8 @@ def readable_text(multiline: bool = False) -> Validator:
             raise ValidationError(CONTROL_MESSAGE)
         if not multiline and LINE_BREAKS.search(value):
             raise ValidationError(_("Please keep this to one line."))
+        if not multiline and BIDI_CONTROLS.search(value):
+            raise ValidationError(BIDI_MESSAGE)
 
     return check
 

@@ -1,7 +1,7 @@
 """Every model, imported in one place so Alembic and the tests see all tables."""
 
-from website.accounts.models import EmailConfirmation, PasswordResetToken, User
-from website.audit import AuditEntry
+from website.accounts.models import EmailConfirmation, PasswordResetToken, RecoveryCode, User
+from website.audit import AuditChainHead, AuditCheckpoint, AuditEntry
 from website.consent.models import ConsentRecord, PageView
 from website.incidents.models import Incident, IncidentNotice, IncidentRecipient
 from website.mail.models import OutboxEmail
@@ -14,6 +14,8 @@ from website.support.models import SupportReply, SupportRequest
 from website.systems.models import RequestTask, System, TaskUpload
 
 __all__ = [
+    "AuditChainHead",
+    "AuditCheckpoint",
     "AuditEntry",
     "ConsentRecord",
     "EmailConfirmation",
@@ -24,6 +26,7 @@ __all__ = [
     "OutboxEmail",
     "PageView",
     "PasswordResetToken",
+    "RecoveryCode",
     "PolicyAnnouncement",
     "PolicyDraft",
     "PolicyTranslation",

@@ -28,7 +28,7 @@ from sqlalchemy import ColumnElement, SQLColumnExpression, and_, delete, exists,
 from sqlalchemy.orm import aliased
 
 from website.accounts.models import EmailConfirmation, PasswordResetToken, User
-from website.audit import AuditEntry, record_audit
+from website.audit import AuditEntry, record_audit, seal_before_purge
 from website.consent.models import ConsentRecord, PageView
 from website.extensions import db, rowcount, utcnow
 from website.i18n import Text
@@ -122,6 +122,8 @@ def _incidents(now: datetime, days: dict[str, int]) -> tuple[Any, ColumnElement[
 
 
 def _audit_log(now: datetime, days: dict[str, int]) -> tuple[Any, ColumnElement[bool]]:
+    # Entries are written in time order, so this is a prefix of the hash chain: the purge
+    # signs a checkpoint naming its last entry, and what is left still verifies from there.
     return AuditEntry, AuditEntry.created_at < _cutoff(now, days["audit_log"])
 
 
@@ -206,6 +208,8 @@ def purge(
             query = select(func.count()).select_from(model).where(condition)
             counts[kind] = db.session.scalar(query) or 0
         else:
+            if model is AuditEntry:
+                seal_before_purge(condition)
             counts[kind] = _delete_in_batches(model, condition, batch)
     if dry_run:
         db.session.rollback()

@@ -7,6 +7,7 @@ import pytest
 
 from tests.conftest import axe_violations
 from website.accounts.models import User
+from website.accounts.sessions import stamp_login
 from website.extensions import db
 from website.policy.service import today
 
@@ -21,6 +22,7 @@ def session_cookie(app, user_id: int, live_server: str) -> dict[str, str]:
     with client.session_transaction() as session:
         session["_user_id"] = token
         session["_fresh"] = True
+        stamp_login(session)
     return {"name": "session", "value": client.get_cookie("session").value, "url": live_server}
 
 

@@ -262,3 +262,51 @@ def test_admin_request_actions(world: World, errors: ServerErrors, reference: st
         send(client, "POST", f"/admin/rights/{world.rights_reference}/{rights_action}", request,
              errors)
     send(client, "POST", f"/admin/rights/{world.rights_reference}/{action}", request, errors)
+
+
+# --- second factor, recent authentication, exports ------------------------------------------
+
+@FUZZ
+@given(request=bodies(("code",)))
+def test_login_code(app: Flask, errors: ServerErrors, request: Request) -> None:
+    """The second step with anything in `code`: a page or a refusal, after a real first step."""
+    from tests.conftest import PASSWORD, Users
+    from website.accounts import mfa
+    from website.accounts.models import User
+    from website.extensions import db
+
+    with app.app_context():
+        found = db.session.scalar(db.select(User).where(User.email == "totp@example.com"))
+    if found is None:
+        user_id = Users(app).create(email="totp@example.com", admin=True)
+        with app.app_context():
+            mfa.set_second_factor(db.session.get(User, user_id), mfa.new_secret())
+            db.session.commit()
+    client = app.test_client()
+    first = client.post("/login", data={"email": "totp@example.com", "password": PASSWORD})
+    assert first.headers["Location"] == "/login/code"
+    response = send(client, "POST", "/login/code", request, errors)
+    assert response.status_code in (200, 303, 400, 401, 413), response.status_code
+
+
+@FUZZ
+@given(request=bodies(("password", "code", "next")))
+def test_reauth(world: World, errors: ServerErrors, request: Request) -> None:
+    response = send(world.client("user"), "POST", "/reauth", request, errors)
+    assert response.status_code in (200, 303, 400, 401, 413), response.status_code
+
+
+@FUZZ
+@given(request=bodies(("code",)))
+def test_admin_mfa_enrol(world: World, errors: ServerErrors, request: Request) -> None:
+    client = world.client("admin")
+    send(client, "GET", "/admin/mfa", Request(), errors)
+    response = send(client, "POST", "/admin/mfa", request, errors)
+    assert response.status_code in (200, 303, 400, 413), response.status_code
+
+
+@FUZZ
+@given(request=queries(("from", "to")))
+def test_admin_consent_export(world: World, errors: ServerErrors, request: Request) -> None:
+    response = send(world.client("admin"), "GET", "/admin/exports/consents.csv", request, errors)
+    assert response.status_code in (200, 400), response.status_code

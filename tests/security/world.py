@@ -11,13 +11,17 @@ from flask.testing import FlaskClient
 from tests.conftest import Users
 from website.extensions import db
 
-ROLES = ("anonymous", "user", "other", "admin")
+# "admin" holds every admin role; "editor", "handler" and "administrator" hold one each.
+ROLES = ("anonymous", "user", "other", "editor", "handler", "administrator", "admin")
 USER_EMAIL = "ada.q7@example.com"
 OTHER_EMAIL = "bob.q7@example.com"
 ADMIN_EMAIL = "root.q7@example.com"
+ONE_ROLE = {"editor": "policy_editor", "handler": "request_handler",
+            "administrator": "administrator"}
 # Text only "user" (and admins, in the queues) may ever see: nobody else's page may show it.
 PRIVATE_MARKERS = ("Marker-Q7", "SECRET-Q7", USER_EMAIL)
-NAMES = {"user": "Ada Marker-Q7", "other": "Bob Other", "admin": "Root Admin"}
+NAMES = {"user": "Ada Marker-Q7", "other": "Bob Other", "admin": "Root Admin",
+         "editor": "Eve Editor", "handler": "Hal Handler", "administrator": "Ann Administrator"}
 
 
 @dataclass
@@ -33,9 +37,17 @@ class World:
     export_reference: str
     export_token: str
     draft_id: int
+    one_role_ids: dict[str, int]
+
+    def account_id(self, role: str) -> int | None:
+        """The account of a role (None for anonymous)."""
+        ids = {"user": self.user_id, "other": self.other_id, "admin": self.admin_id}
+        return {**ids, **self.one_role_ids}.get(role)
 
     def email_of(self, role: str) -> str:
         """The account email of a role ("" for anonymous)."""
+        if role in ONE_ROLE:
+            return f"{role}.q7@example.com"
         return {"user": USER_EMAIL, "other": OTHER_EMAIL, "admin": ADMIN_EMAIL}.get(role, "")
 
     def name_of(self, role: str) -> str:
@@ -45,15 +57,17 @@ class World:
     def client(self, role: str) -> FlaskClient:
         """A fresh test client, logged in as the role (by session, as Flask-Login stores it)."""
         client = self.app.test_client()
-        user_id = {"user": self.user_id, "other": self.other_id, "admin": self.admin_id}.get(role)
+        user_id = self.account_id(role)
         if user_id is not None:
             from website.accounts.models import User
+            from website.accounts.sessions import stamp_login
 
             with self.app.app_context():
                 token = db.session.get(User, user_id).session_token
             with client.session_transaction() as session:
                 session["_user_id"] = token
                 session["_fresh"] = True
+                stamp_login(session)
         return client
 
     def reset_token(self) -> str:
@@ -148,6 +162,10 @@ def build_world(app: Flask) -> World:
     )
     other_id = users.create(email=OTHER_EMAIL, name=NAMES["other"])
     admin_id = users.create(email=ADMIN_EMAIL, name=NAMES["admin"], admin=True)
+    one_role_ids = {}
+    for role, held in ONE_ROLE.items():
+        one_role_ids[role] = users.create(email=f"{role}.q7@example.com", name=NAMES[role],
+                                          roles=held)
     with app.app_context():
         user = db.session.get(User, user_id)
         admin = db.session.get(User, admin_id)
@@ -171,6 +189,6 @@ def build_world(app: Flask) -> World:
             app=app, user_id=user_id, other_id=other_id, admin_id=admin_id,
             support_reference=support_reference, rights_reference=open_request.reference,
             export_reference=done_request.reference, export_token=export_token,
-            draft_id=draft.id,
+            draft_id=draft.id, one_role_ids=one_role_ids,
         )
 

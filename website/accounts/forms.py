@@ -122,3 +122,33 @@ class ConfirmEmailForm(FlaskForm):
 
 class ButtonForm(FlaskForm):
     """A form that is only a button (log out everywhere, send a new link)."""
+
+
+def code_field(label: str | None = None, required: bool = False) -> StringField:
+    """A six-digit TOTP code or a recovery code (xxxx-xxxx-xxxx-xxxx)."""
+    first = DataRequired(_l("Enter the code from your authenticator app.")) if required \
+        else Optional()
+    return StringField(label or _l("Code from your authenticator app, or a recovery code"),
+                       filters=[strip], validators=[
+        first, Length(max=40, message=_l("Use at most 40 characters.")),
+    ])
+
+
+class LoginCodeForm(FlaskForm):
+    """The login's second step: the code of the account's second factor."""
+
+    code = code_field(required=True)
+
+
+class ReauthForm(FlaskForm):
+    """Prove it is still you: the password, or a code of the second factor."""
+
+    password = PasswordField(_l("Your password"), validators=[
+        Length(max=1000, message=TOO_LONG_PASSWORD),
+    ])
+    code = code_field(_l("Or a code from your authenticator app"))
+
+    def validate_password(self, field: Field) -> None:
+        """The password or a code is needed."""
+        if not field.data and not self.code.data:
+            raise ValidationError(_l("Enter your password."))

@@ -35,16 +35,20 @@ TOKEN_MAX = 100
 
 # --- password reset -----------------------------------------------------------------------
 
-def request_password_reset(email: str) -> None:
+def request_password_reset(email: str, flooded: bool = False) -> None:
     """Email a reset link to an account's address, or a "no account here" note to any other.
 
     Both cases make a token, render one email and write it to the outbox, so the answer takes
-    the same time whether or not the address has an account."""
+    the same time whether or not the address has an account. `flooded` (the address's ceiling
+    is past): nothing new is sent while a link already sent still works, so a flood neither
+    fills the mailbox nor ever stops the owner's reset."""
     try:
         email = normalise_email(email)
     except ValueError:
         return
     user = find_user_by_email(email)
+    if flooded and (user is None or _working_reset_link(user)):
+        return
     token = secrets.token_urlsafe(32)
     # No account: the note goes out in the page's language; a reset link in the account's.
     locale = user.locale if user else None
@@ -61,6 +65,15 @@ def request_password_reset(email: str) -> None:
         queue_email(user.email, _l("Reset your password"), "password_reset", locale,
                     reset_url=reset_url, minutes=minutes)
     db.session.commit()
+
+
+def _working_reset_link(user: User) -> bool:
+    """True when a reset link sent to the account is unused and unexpired."""
+    query = select(PasswordResetToken.id).where(
+        PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None),
+        PasswordResetToken.expires_at > utcnow(),
+    ).limit(1)
+    return db.session.scalar(query) is not None
 
 
 def reset_token_is_valid(token: str) -> bool:
@@ -96,6 +109,9 @@ def reset_password(token: str, password: str) -> User | None:
     assert user is not None  # the token's user_id cascades: its user exists
     set_password(user, password)
     user.email_confirmed_at = user.email_confirmed_at or now
+    # Whoever asked to move the account elsewhere (an impostor, perhaps) loses that request:
+    # its link is spent below and "send the link again" has no address to mail (finding 5).
+    user.pending_email = None
     _spend_all(user, now)
     queue_email(user.email, _l("Your password was changed"), "password_changed", user.locale)
     db.session.commit()

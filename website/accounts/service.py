@@ -16,7 +16,6 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from website.accounts.models import EmailConfirmation, User, new_session_token
-from website.audit import record_audit
 from website.extensions import db, utcnow
 from website.forms import normalise_phone
 from website.i18n import gettext as _
@@ -246,34 +245,7 @@ def set_password(user: User, password: str) -> None:
     end_all_sessions(user)
 
 
-# --- admins -------------------------------------------------------------------------------
-
-def create_admin(email: str, password: str | None) -> tuple[User, bool]:
-    """Create an admin, or promote the existing user; returns (user, created). Audited.
-
-    The operator running the command vouches for the address, so it counts as confirmed."""
-    email = normalise_email(email)
-    if password is not None and (problem := password_problem(password)):
-        raise AccountError("password", problem)
-    user = find_user_by_email(email)
-    created = user is None
-    if user is None:
-        if password is None:
-            raise AccountError("password", "A new admin needs a password.")
-        user = User(email=email, password_hash=hash_password(password), is_admin=True)
-        db.session.add(user)
-    else:
-        user.is_admin = True
-        if password is not None:
-            set_password(user, password)
-    user.email_confirmed_at = user.email_confirmed_at or utcnow()
-    db.session.flush()
-    action = "user.create_admin" if created else "user.promote_admin"
-    record_audit(action, target=f"user:{user.id}",
-                 details={"password_set": password is not None}, actor="cli")
-    db.session.commit()
-    return user, created
-
+# --- naming users ---------------------------------------------------------------------
 
 def emails_by_id(user_ids: set[int]) -> dict[int, str]:
     """The email address of each user that still exists, for naming them (e.g. in the audit log)."""

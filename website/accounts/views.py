@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -12,7 +11,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from website.accounts import bp, links, service
 from website.accounts.forms import (
@@ -24,8 +23,15 @@ from website.accounts.forms import (
     RegisterForm,
     ResetPasswordForm,
 )
-from website.accounts.models import User
-from website.accounts.throttle import configured, login_failed, submitted_email_key
+from website.accounts.second_factor import ask_for_code
+from website.accounts.sessions import landing_page, start_session
+from website.accounts.throttle import (
+    configured,
+    login_failed,
+    over_email_ceiling,
+    submitted_email_and_client_key,
+    submitted_email_key,
+)
 from website.consent import service as consent_service
 from website.extensions import csrf, db, limiter
 from website.i18n import gettext as _
@@ -40,22 +46,10 @@ from website.support import service as support_service
 CONFIRM_TOKEN_KEY = "email_confirm_token"  # noqa: S105 - a session key
 
 
-def start_session(user: User, remember: bool) -> None:
-    """Log the user in on a brand-new session, so a planted session id is worth nothing."""
-    session.clear()
-    g.pop("csrf_token", None)  # the next form gets a token for the new session
-    login_user(user, remember=remember)
-
-
 def next_or(default: str) -> str:
     """The local `next` path from the form or query string, else `default`."""
     target = request.form.get("next") or request.args.get("next")
     return safe_local_path(target) or default
-
-
-def landing_page(user: User) -> str:
-    """Where a login lands without a `next`: admins on their dashboard, others on /account."""
-    return url_for("admin.dashboard") if user.is_admin else url_for("accounts.account")
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -85,7 +79,11 @@ def register_sent() -> str:
 @csrf.exempt
 @limiter.limit(configured("LOGIN_LIMIT_PER_IP"), methods=["POST"], deduct_when=login_failed)
 @limiter.limit(
-    configured("LOGIN_LIMIT_PER_ACCOUNT"), methods=["POST"], key_func=submitted_email_key,
+    configured("LOGIN_LIMIT_PER_ACCOUNT"), methods=["POST"],
+    key_func=submitted_email_and_client_key, deduct_when=login_failed,
+)
+@limiter.limit(
+    configured("LOGIN_LIMIT_PER_ACCOUNT_CEILING"), methods=["POST"], key_func=submitted_email_key,
     deduct_when=login_failed,
 )
 def login() -> ResponseReturnValue:
@@ -96,6 +94,8 @@ def login() -> ResponseReturnValue:
     if form.validate_on_submit():
         user = service.authenticate(form.email.data, form.password.data)
         if user is not None:
+            if user.has_second_factor:
+                return ask_for_code(user, form.remember.data, next_or(""))
             start_session(user, remember=form.remember.data)
             return redirect(next_or(landing_page(user)), 303)
         page = render_template("accounts/login.html", form=form, failed=service.LOGIN_FAILED)
@@ -138,13 +138,14 @@ def logout_everywhere() -> ResponseReturnValue:
 @csrf.exempt
 @limiter.limit(configured("PASSWORD_FORGOT_LIMIT_PER_IP"), methods=["POST"])
 @limiter.limit(
-    configured("PASSWORD_FORGOT_LIMIT_PER_EMAIL"), methods=["POST"], key_func=submitted_email_key
+    configured("PASSWORD_FORGOT_LIMIT_PER_EMAIL"), methods=["POST"],
+    key_func=submitted_email_and_client_key,
 )
 def forgot_password() -> ResponseReturnValue:
     """Ask for a reset link; the answer is the same whether or not the email has an account."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        links.request_password_reset(form.email.data)
+        links.request_password_reset(form.email.data, flooded=over_email_ceiling())
         return render_template("accounts/forgot_sent.html", email=form.email.data)
     return render_template("accounts/forgot_password.html", form=form)
 

@@ -8,10 +8,12 @@ from typing import Any
 
 from flask import render_template, request, url_for
 
-from website.accounts.guards import admin_required
+from website.accounts.guards import role_required
+from website.accounts.roles import Role
 from website.accounts.service import emails_by_id
 from website.admin import bp
 from website.audit import AuditEntry, audit_actions, audit_page
+from website.audit.verify import verify_chain
 from website.policy.drafts import existing_draft_ids
 from website.rights.service import STATUSES
 
@@ -95,7 +97,7 @@ def describe_target(
 
 
 @bp.get("/audit")
-@admin_required
+@role_required(Role.ADMINISTRATOR)
 def audit() -> str:
     """Every admin action, newest first; paginated, filtered by action."""
     action = request.args.get("action", "").strip()[:60]
@@ -109,4 +111,5 @@ def audit() -> str:
         action=action,
         page=page,
         has_more=entries.has_more,
+        audit_chain=verify_chain() if page == 1 else None,
     )

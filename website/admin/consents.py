@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from flask import render_template
 
-from website.accounts.guards import admin_required
+from website.accounts.guards import role_required
+from website.accounts.roles import ANY_ROLE
 from website.admin import bp
 from website.admin.charts import bar_chart, line_chart
 from website.consent import stats
 
 
 @bp.get("/consents")
-@admin_required
+@role_required(ANY_ROLE)
 def consents() -> str:
     """Consent decisions per day and the share allowing analytics, over 90 days."""
     days = stats.consent_per_day(90)
@@ -34,7 +35,7 @@ def consents() -> str:
 
 
 @bp.get("/analytics")
-@admin_required
+@role_required(ANY_ROLE)
 def analytics() -> str:
     """Page views per day over 90 days, and the most viewed pages over 30 days."""
     days = stats.page_views_per_day(90)

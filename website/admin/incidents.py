@@ -17,7 +17,8 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from website.accounts.guards import admin_required
+from website.accounts.guards import role_required
+from website.accounts.roles import Role
 from website.admin import bp
 from website.admin.confirm import Confirmation, confirmation_page, confirmed
 from website.extensions import utcnow
@@ -27,7 +28,7 @@ from website.incidents.forms import DecisionForm, IncidentForm, NoticeForm
 from website.incidents.models import Incident, IncidentNotice
 
 # Who may work the register. With roles, this is the `administrator` role's guard.
-incidents_guard = admin_required
+incidents_guard = role_required(Role.ADMINISTRATOR)
 
 
 def acting_admin() -> service.Actor:

@@ -6,7 +6,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from website.accounts.guards import admin_required
+from website.accounts.guards import role_required
+from website.accounts.roles import Role
 from website.admin import bp
 from website.admin.confirm import Confirmation, confirmation_page, confirmed
 from website.admin.forms import DRAFT_ACTIONS, DraftForm
@@ -30,7 +31,7 @@ def editor(form: DraftForm, draft: PolicyDraft | None, status: int = 200, **extr
 
 
 @bp.get("/policy")
-@admin_required
+@role_required(Role.POLICY_EDITOR)
 def policy() -> str:
     """Every published version and every draft."""
     return render_template(
@@ -44,7 +45,7 @@ def policy() -> str:
 
 
 @bp.get("/policy/drafts/new")
-@admin_required
+@role_required(Role.POLICY_EDITOR)
 def new_draft():
     """A new draft's editor, starting from the Markdown of the version in force."""
     form = DraftForm(formdata=None, markdown=drafts.starting_markdown())
@@ -52,7 +53,7 @@ def new_draft():
 
 
 @bp.post("/policy/drafts")
-@admin_required
+@role_required(Role.POLICY_EDITOR)
 def create_draft() -> ResponseReturnValue:
     """Create a draft from the posted fields; 303 to its page."""
     form = DraftForm()
@@ -64,7 +65,7 @@ def create_draft() -> ResponseReturnValue:
 
 
 @bp.get("/policy/drafts/<int:draft_id>")
-@admin_required
+@role_required(Role.POLICY_EDITOR)
 def draft(draft_id: int):
     """One draft in the editor."""
     draft = drafts.get_draft(draft_id) or abort(404, "There is no such draft.")
@@ -79,7 +80,7 @@ def draft(draft_id: int):
 
 
 @bp.post("/policy/drafts/<int:draft_id>")
-@admin_required
+@role_required(Role.POLICY_EDITOR)
 def update_draft(draft_id: int):
     """Save, preview, publish or discard a draft (field `action`)."""
     draft = drafts.get_draft(draft_id) or abort(
@@ -110,7 +111,7 @@ def publish(form: DraftForm, draft: PolicyDraft):
     """Publish the draft as typed, once confirmed; 303 to the version list."""
     if not form.validate_for_publish():
         return editor(form, draft, 400)
-    if not confirmed():
+    if not confirmed(recent_auth=True):
         return confirmation_page(publish_confirmation(draft, drafts.publish_plan(form.fields())))
     try:
         version = drafts.publish_draft(draft.id, form.fields(), acting_admin())

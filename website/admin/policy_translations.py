@@ -8,7 +8,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from website.accounts.guards import admin_required
+from website.accounts.guards import role_required
+from website.accounts.roles import Role
 from website.admin import bp
 from website.admin.confirm import Confirmation, confirmation_page, confirmed
 from website.admin.forms import TranslationForm
@@ -52,7 +53,7 @@ def translation_page(version: PolicyVersion, locale: str, form: TranslationForm,
 
 
 @bp.get("/policy/translations/<int:number>/<locale>")
-@admin_required
+@role_required(Role.POLICY_EDITOR)
 def translation(number: int, locale: str) -> ResponseReturnValue:
     """The form to translate a published version (or the translation already attached)."""
     version = translated_version(number, locale)
@@ -60,7 +61,7 @@ def translation(number: int, locale: str) -> ResponseReturnValue:
 
 
 @bp.post("/policy/translations/<int:number>/<locale>")
-@admin_required
+@role_required(Role.POLICY_EDITOR)
 def add_translation(number: int, locale: str) -> ResponseReturnValue:
     """Preview the translation, or publish it once confirmed (field `action`)."""
     version = translated_version(number, locale)
@@ -72,7 +73,7 @@ def add_translation(number: int, locale: str) -> ResponseReturnValue:
         return translation_page(version, locale, form, 400)
     if action == "preview":
         return translation_page(version, locale, form, preview=render_policy(form.text))
-    if not confirmed():
+    if not confirmed(recent_auth=True):
         return confirmation_page(publish_confirmation(version, locale))
     try:
         attach_translation(number, locale, form.text, form.summary.data or "",

@@ -5,20 +5,21 @@ from __future__ import annotations
 from flask import Response, jsonify, render_template
 from flask.typing import ResponseReturnValue
 
-from website.accounts.guards import admin_required
+from website.accounts.guards import role_required
+from website.accounts.roles import Role
 from website.admin import bp
 from website.records.service import processing_csv, processing_record
 
 
 @bp.get("/processing")
-@admin_required
+@role_required(Role.ADMINISTRATOR)
 def processing() -> str:
     """The record of processing, as a page."""
     return render_template("admin/processing.html", record=processing_record())
 
 
 @bp.get("/processing.json")
-@admin_required
+@role_required(Role.ADMINISTRATOR)
 def processing_json() -> ResponseReturnValue:
     """The record of processing as a JSON download."""
     response = jsonify(processing_record())
@@ -27,7 +28,7 @@ def processing_json() -> ResponseReturnValue:
 
 
 @bp.get("/processing.csv")
-@admin_required
+@role_required(Role.ADMINISTRATOR)
 def processing_csv_download() -> ResponseReturnValue:
     """The record of processing as a CSV download, one row per activity."""
     body = processing_csv(processing_record())

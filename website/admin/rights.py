@@ -8,7 +8,8 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from website.accounts.guards import admin_required
+from website.accounts.guards import role_required
+from website.accounts.roles import Role
 from website.admin import bp
 from website.admin.confirm import Confirmation, confirmation_page, confirmed
 from website.mail.service import failed_emails
@@ -41,7 +42,7 @@ def request_or_404(reference: str) -> RightsRequest:
 
 
 @bp.get("/rights")
-@admin_required
+@role_required(Role.REQUEST_HANDLER)
 def rights_queue() -> str:
     """Open requests first by due date; filters by type and status; 50 a page."""
     search = parse_search(request.args.get("q"))
@@ -93,7 +94,7 @@ def detail_page(item: RightsRequest, **forms: object) -> str:
 
 
 @bp.route("/rights/new", methods=["GET", "POST"])
-@admin_required
+@role_required(Role.REQUEST_HANDLER)
 def rights_new() -> ResponseReturnValue:
     """Enter a request received by email, phone or post."""
     form = IntakeForm()
@@ -120,14 +121,14 @@ def rights_new() -> ResponseReturnValue:
 
 
 @bp.get("/rights/<reference>")
-@admin_required
+@role_required(Role.REQUEST_HANDLER)
 def rights_detail(reference: str) -> str:
     """One request: its data, history and the actions allowed now."""
     return detail_page(request_or_404(reference))
 
 
 @bp.post("/rights/<reference>/<action>")
-@admin_required
+@role_required(Role.REQUEST_HANDLER)
 def rights_action(reference: str, action: str) -> ResponseReturnValue:
     """Start, complete, reject, extend, pause or resume the clock, approve deletion or lift a
     restriction."""
@@ -143,7 +144,8 @@ def rights_action(reference: str, action: str) -> ResponseReturnValue:
         flash("The action was not done: please correct the form.", "error")
         return detail_page(item, **posted), 400
     if action in CONFIRMED_ACTIONS and action in workflow.available_actions(item):
-        if not confirmed():
+        # Approving an erasure also needs a recent authentication (asked on the same page).
+        if not confirmed(recent_auth=action == "approve_deletion"):
             return confirmation_page(CONFIRMED_ACTIONS[action](item, form))
     try:
         message = run_action(item, action, form)

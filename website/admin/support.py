@@ -6,7 +6,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from website.accounts.guards import admin_required
+from website.accounts.guards import role_required
+from website.accounts.roles import Role
 from website.admin import bp
 from website.mail.service import failed_emails
 from website.processing import flags_for
@@ -62,7 +63,7 @@ def render_detail(
 
 
 @bp.get("/support")
-@admin_required
+@role_required(Role.REQUEST_HANDLER)
 def support_queue() -> str:
     """The support queue: filter by status and category, urgent first, 50 a page."""
     search = parse_search(request.args.get("q"))
@@ -82,14 +83,14 @@ def support_queue() -> str:
 
 
 @bp.get("/support/<reference>")
-@admin_required
+@role_required(Role.REQUEST_HANDLER)
 def support_detail(reference: str) -> tuple[str, int]:
     """One request with its replies."""
     return render_detail(request_or_404(reference), ReplyForm())
 
 
 @bp.post("/support/<reference>/reply")
-@admin_required
+@role_required(Role.REQUEST_HANDLER)
 def support_reply(reference: str) -> ResponseReturnValue:
     """Send a reply by email (and close the request when asked)."""
     support_request = request_or_404(reference)
@@ -105,7 +106,7 @@ def support_reply(reference: str) -> ResponseReturnValue:
 
 
 @bp.post("/support/<reference>/close")
-@admin_required
+@role_required(Role.REQUEST_HANDLER)
 def support_close(reference: str) -> ResponseReturnValue:
     """Close the request."""
     support_request = request_or_404(reference)
@@ -116,7 +117,7 @@ def support_close(reference: str) -> ResponseReturnValue:
 
 
 @bp.post("/support/<reference>/reopen")
-@admin_required
+@role_required(Role.REQUEST_HANDLER)
 def support_reopen(reference: str) -> ResponseReturnValue:
     """Reopen the request."""
     support_request = request_or_404(reference)

@@ -9,7 +9,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from website.accounts.guards import admin_required
+from website.accounts.guards import role_required
+from website.accounts.roles import Role
 from website.admin import bp
 from website.admin.rights import detail_page, request_or_404
 from website.rights import tasks
@@ -23,7 +24,7 @@ TASK_FORMS: dict[str, Any] = {"done": TaskDoneForm, "waive": TaskWaiveForm,
 
 
 @bp.post("/rights/<reference>/tasks/<int:task_id>/<action>")
-@admin_required
+@role_required(Role.REQUEST_HANDLER)
 def task_action(reference: str, task_id: int, action: str) -> ResponseReturnValue:
     """Mark a system's task done (with a note or its export), waive it, or resend its email."""
     item = request_or_404(reference)
@@ -54,7 +55,7 @@ def task_action(reference: str, task_id: int, action: str) -> ResponseReturnValu
 
 
 @bp.get("/tasks")
-@admin_required
+@role_required(Role.REQUEST_HANDLER)
 def task_queue() -> str:
     """Open tasks, the requests soonest due first: which request waits on which system, and
     which are late."""

@@ -1,9 +1,14 @@
 """The admin dashboard; each other page group lives in its own module of this package."""
 
-from flask import render_template
+from typing import Any
 
-from website.accounts.guards import admin_required
+from flask import render_template
+from flask_login import current_user
+
+from website.accounts.guards import declared_roles, role_required
+from website.accounts.roles import ANY_ROLE
 from website.admin import bp
+from website.audit.verify import verify_chain
 from website.consent.stats import consent_summary
 from website.extensions import utcnow
 from website.incidents.service import deadline, is_overdue, running_clocks
@@ -23,7 +28,15 @@ ADMIN_PAGES = (
     ("admin.systems", "Systems", "Systems that hold personal data, and how they are reached."),
     ("admin.task_queue", "Open tasks", "What each system still owes a rights request; late ones."),
     ("admin.incidents", "Breach register", "Personal-data breaches, the 72-hour clock, notices."),
+    ("admin.exports", "Exports", "CSV for a regulator: audit log, consents, rights requests."),
+    ("admin.mfa_page", "Second factor", "Your authenticator app and recovery codes."),
 )
+
+
+def pages_for(user: Any) -> list[tuple[str, str, str]]:
+    """The admin pages this account's roles open (the others are not linked)."""
+    return [page for page in ADMIN_PAGES
+            if (roles := declared_roles(page[0])) is not None and user.has_role(*roles)]
 
 
 @bp.context_processor
@@ -36,7 +49,7 @@ def no_public_notices() -> dict[str, object]:
 
 
 @bp.get("/")
-@admin_required
+@role_required(ANY_ROLE)
 def dashboard() -> str:
     """The admin dashboard: what needs attention first, then each feature's own tile."""
     rights = queue_summary()
@@ -50,8 +63,8 @@ def dashboard() -> str:
     clocks = [(incident, deadline(incident), is_overdue(incident, now))
               for incident in running_clocks()]
     return render_template(
-        "admin/dashboard.html", pages=ADMIN_PAGES, policy=policy_overview(), attention=attention,
-        breach_clocks=clocks,
+        "admin/dashboard.html", pages=pages_for(current_user), policy=policy_overview(),
+        attention=attention, audit_chain=verify_chain(), breach_clocks=clocks,
         purge=last_purge(), support_counts=support, rights=rights,
         consent_tile=consent_summary(30),
     )

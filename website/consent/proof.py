@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timedelta
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
 from types import SimpleNamespace
 from typing import Any
 
@@ -132,3 +133,30 @@ def consent_receipt(consent_id: str) -> dict[str, Any] | None:
         "purposes": _purposes(set(latest.granted), active),
         "events": [_event(n, r) for n, r in enumerate(records, 1)],
     }
+
+
+CONSENT_EXPORT_COLUMNS = ["consent_id", "created_at", "source", "granted", "refused",
+                          "policy_version", "locale", "browser_family", "banner_fingerprint",
+                          "registry_fingerprint"]
+
+
+def records_between(start: date | None, end: date | None) -> Iterator[list[Any]]:
+    """Every consent record made from `start` to `end` (whole days, UTC), oldest first, as rows
+    of CONSENT_EXPORT_COLUMNS (no account: the proof stands without it), read in batches."""
+    conditions = []
+    if start is not None:
+        conditions.append(ConsentRecord.created_at >= datetime.combine(start, time.min))
+    if end is not None:
+        conditions.append(ConsentRecord.created_at < datetime.combine(end + timedelta(days=1),
+                                                                      time.min))
+    columns = [getattr(ConsentRecord, name) for name in CONSENT_EXPORT_COLUMNS]
+    after = 0
+    while True:
+        query = (select(ConsentRecord.id, *columns).where(ConsentRecord.id > after, *conditions)
+                 .order_by(ConsentRecord.id).limit(1000))
+        batch = list(db.session.execute(query))
+        for row in batch:
+            yield list(row[1:])
+        if len(batch) < 1000:
+            return
+        after = batch[-1][0]

@@ -7,7 +7,7 @@ The export is one JSON document. Its keys:
 - ``email``: the address the export is about.
 - ``account``: the registered account (name, organisation, email, email_confirmed_at,
   pending_email, phone, address, created_at,
-  last_login_at, is_admin), or null when there is none.
+  last_login_at, is_admin, roles, second_factor), or null when there is none.
 - ``password_reset_requests``: password-reset links asked for (created_at, expires_at, used_at;
   never the token).
 - ``support_requests``: every support request sent from that address or account, with its
@@ -37,7 +37,7 @@ from sqlalchemy import delete, func, or_, select, update
 
 from website.accounts.models import EmailConfirmation, PasswordResetToken, User
 from website.accounts.service import find_user_by_email
-from website.audit import AuditEntry
+from website.audit import AuditEntry, pseudonymise_actor
 from website.consent.service import consent_records_for_user, unlink_user
 from website.extensions import db, rowcount, utcnow
 from website.i18n import language
@@ -97,6 +97,7 @@ def _account(user: User | None) -> dict[str, Any] | None:
         "email_confirmed_at": _when(user.email_confirmed_at),
         "pending_email": user.pending_email,
         "phone": user.phone, "address": user.address, "is_admin": user.is_admin,
+        "roles": sorted(user.role_set), "second_factor": user.has_second_factor,
         "created_at": _when(user.created_at), "last_login_at": _when(user.last_login_at),
     }
 
@@ -277,6 +278,7 @@ def erase_personal_data(
     _waive_tasks_of_closed([item.id for item in rights if item is not current_request])
     if email is not None:
         _erase_mail_audit_and_limits(email, report)
+    report.audit_entries = _pseudonymise_audit(email, user)
     if user is not None:
         report.consent_records = unlink_user(user.id)
         report.password_reset_tokens = rowcount(db.session.execute(
@@ -288,6 +290,21 @@ def erase_personal_data(
     return report
 
 
+def _pseudonymise_audit(email: str | None, user: User | None) -> int:
+    """The erased person, where they acted, becomes a stable pseudonym in the audit log; the
+    hash chain still holds (it hashes a keyed digest of the actor, not the name)."""
+    who = [func.lower(AuditEntry.actor) == email.lower()] if email else []
+    if user is not None:
+        who.append(AuditEntry.actor_id == user.id)
+    if not who:
+        return 0
+    pseudonym = erased_actor(email or (user.email if user else ""))
+    entries = list(db.session.scalars(select(AuditEntry).where(or_(*who))))
+    for entry in entries:
+        pseudonymise_actor(entry, pseudonym)
+    return len(entries)
+
+
 def _erase_mail_audit_and_limits(email: str, report: ErasureReport) -> None:
     lower = email.lower()
     # Another account may have asked to move to this address: forget that it was asked.
@@ -296,8 +313,4 @@ def _erase_mail_audit_and_limits(email: str, report: ErasureReport) -> None:
     db.session.execute(
         update(User).where(func.lower(User.pending_email) == lower).values(pending_email=None))
     report.emails = erase_mail_to(lower)
-    report.audit_entries = rowcount(db.session.execute(
-        update(AuditEntry).where(func.lower(AuditEntry.actor) == lower)
-        .values(actor=erased_actor(email))
-    ))
     erase_limits(lower)

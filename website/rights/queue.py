@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, false, func, select
 
@@ -117,3 +119,31 @@ def queue_summary() -> dict[str, object]:
     overdue = _count(_due_conditions("overdue", today))
     soon = _count(_due_conditions("soon", today))
     return {"counts": counts, "overdue": overdue, "due_soon": soon, "closed": CLOSED}
+
+
+REGISTER_COLUMNS = ["reference", "type", "received", "due", "completed", "outcome"]
+
+
+def outcome_category(status: str) -> str:
+    """The outcome as a category only (the text written to the person stays out)."""
+    return status if status in ("completed", "rejected") else "open"
+
+
+def register_rows() -> Iterator[list[Any]]:
+    """The register of verified rights requests, oldest first: reference, type, received,
+    due, completed and outcome category; nothing the person wrote and no address."""
+    after = 0
+    while True:
+        query = (select(RightsRequest.id, RightsRequest.reference, RightsRequest.request_type,
+                        RightsRequest.received_on, RightsRequest.created_at,
+                        RightsRequest.due_in_force, RightsRequest.closed_at,
+                        RightsRequest.status)
+                 .where(RightsRequest.verified_at.is_not(None), RightsRequest.id > after)
+                 .order_by(RightsRequest.id).limit(1000))
+        batch = list(db.session.execute(query))
+        for _, reference, kind, received_on, created_at, due, closed, status in batch:
+            yield [reference, kind, received_on or created_at.date(), due,
+                   closed.date() if closed else None, outcome_category(status)]
+        if len(batch) < 1000:
+            return
+        after = batch[-1][0]

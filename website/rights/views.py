@@ -20,6 +20,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, logout_user
 
 from website.accounts.service import owned_email
+from website.accounts.sessions import recent_auth_required
 from website.audit import record_audit
 from website.extensions import csrf, db, limiter, utcnow
 from website.forms import body_not_utf8
@@ -245,6 +246,7 @@ def json_download(data: dict, filename: str) -> Response:
 
 @bp.get("/account/export")
 @login_required
+@recent_auth_required
 def account_export() -> ResponseReturnValue:
     """What the account created, plus what is held under its address once it is confirmed."""
     user = current_user._get_current_object()
