@@ -101,6 +101,10 @@ def new_request() -> ResponseReturnValue:
                                unreadable=True, notice=collection_notice("rights")), 400
     if form.sent_by_bot:
         return redirect(url_for("rights.requested"), 303)
+    if request.method == "GET" and current_user.is_authenticated:
+        # As the support form does; only an address the account has proved (owned_email).
+        form.name.data = current_user.name
+        form.email.data = owned_email(current_user)
     if form.validate_on_submit():
         user = current_user if current_user.is_authenticated else None
         rights_request, token = service.submit_request(
