@@ -192,6 +192,8 @@ ROUTES: tuple[Route, ...] = (
           form=new_password_form, token=False),
     Route("accounts.account", "GET", LOGGED_IN),
     Route("accounts.account", "POST", (302, 303, 303, 303), form=account_form),
+    Route("accounts.change_password", "POST", (302, 303, 303, 303),
+          form=lambda w, r: {"current_password": PASSWORD, **new_password_form(w, r)}),
     Route("rights.account_export", "GET", LOGGED_IN, html=False),
     # Without the password nothing is deleted: the form answers 400.
     Route("rights.account_delete", "POST", (302, 400, 400, 400)),

@@ -246,6 +246,17 @@ def set_password(user: User, password: str) -> None:
     end_all_sessions(user)
 
 
+def change_password(user: User, current: str, new: str) -> None:
+    """Change the password of a logged-in user who knows the current one: every session ends
+    (the caller starts this browser's anew), the account is told by email; audited."""
+    if not check_password(current, user.password_hash):
+        raise AccountError("current_password", _("That is not your current password."))
+    set_password(user, new)
+    record_audit("account.password_changed", target=f"user:{user.id}", actor_id=user.id)
+    queue_email(user.email, _l("Your password was changed"), "password_changed", user.locale)
+    db.session.commit()
+
+
 # --- admins -------------------------------------------------------------------------------
 
 def create_admin(email: str, password: str | None) -> tuple[User, bool]:

@@ -37,3 +37,8 @@ def submitted_email_key() -> str:
 def login_failed(response: Response) -> bool:
     """Count only failed logins (wrong email or password) against the limits."""
     return response.status_code == 401
+
+
+def form_refused(response: Response) -> bool:
+    """Count only refused attempts (a wrong current password) against the limits."""
+    return response.status_code == 400

@@ -18,6 +18,7 @@ from website.accounts import bp, links, service
 from website.accounts.forms import (
     AccountForm,
     ButtonForm,
+    ChangePasswordForm,
     ConfirmEmailForm,
     ForgotPasswordForm,
     LoginForm,
@@ -25,7 +26,12 @@ from website.accounts.forms import (
     ResetPasswordForm,
 )
 from website.accounts.models import User
-from website.accounts.throttle import configured, login_failed, submitted_email_key
+from website.accounts.throttle import (
+    configured,
+    form_refused,
+    login_failed,
+    submitted_email_key,
+)
 from website.consent import service as consent_service
 from website.extensions import csrf, db, limiter
 from website.i18n import gettext as _
@@ -166,6 +172,20 @@ def reset_password(token: str) -> ResponseReturnValue:
     return render_template("accounts/reset_password.html", form=form)
 
 
+def account_page(form: AccountForm, password_form: ChangePasswordForm) -> str:
+    """The account page with these two forms (either may carry errors)."""
+    user = current_user._get_current_object()
+    return render_template(
+        "accounts/account.html", form=form, password_form=password_form, user=user,
+        button=ButtonForm(), confirmed=service.owned_email(user) is not None,
+        # By user id only: an account's address does not prove it owns requests sent from that
+        # address before; the rights process verifies it for an access request.
+        support_requests=support_service.requests_for_user(user.id),
+        my_rights=rights_service.requests_for_user(user),
+        consent_records=consent_service.consent_records_for_user(user.id),
+    )
+
+
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account() -> ResponseReturnValue:
@@ -185,15 +205,27 @@ def account() -> ResponseReturnValue:
                 flash(_("We sent a link to your new address: the change takes effect when you "
                         "follow it."), "info")
             return redirect(url_for("accounts.account"), 303)
-    return render_template(
-        "accounts/account.html", form=form, user=user, button=ButtonForm(),
-        confirmed=service.owned_email(user) is not None,
-        # By user id only: an account's address does not prove it owns requests sent from that
-        # address before; the rights process verifies it for an access request.
-        support_requests=support_service.requests_for_user(user.id),
-        my_rights=rights_service.requests_for_user(user),
-        consent_records=consent_service.consent_records_for_user(user.id),
-    )
+    return account_page(form, ChangePasswordForm(formdata=None))
+
+
+@bp.post("/account/password")
+@login_required
+@limiter.limit(configured("LOGIN_LIMIT_PER_IP"), deduct_when=form_refused)
+def change_password() -> ResponseReturnValue:
+    """A new password, with the current one; this browser stays logged in, no other does."""
+    user = current_user._get_current_object()
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            service.change_password(user, form.current_password.data, form.password.data)
+        except service.AccountError as error:
+            form.current_password.errors.append(error.message)
+        else:
+            start_session(user, remember=False)  # the change ended every session, this one too
+            flash(_("Your password has been changed. Every other device where you were logged "
+                    "in has been logged out."), "success")
+            return redirect(url_for("accounts.account", _anchor="password-heading"), 303)
+    return account_page(AccountForm(obj=user, formdata=None), form), 400
 
 
 @bp.post("/account/email/resend")
