@@ -10,8 +10,8 @@ import pytest
 
 def section_link(page: str, heading_id: str) -> bool:
     """Is the schedule linked right under the heading `heading_id` (before the next paragraph)?"""
-    found = re.search(r'<h2 id="%s">.*?</h2>\s*<p class="section-link"[^>]*>'
-                      r'<a href="([^"]+)">' % re.escape(heading_id), page, re.S)
+    found = re.search(rf'<h2 id="{re.escape(heading_id)}">.*?</h2>\s*<p class="section-link"[^>]*>'
+                      r'<a href="([^"]+)">', page, re.S)
     return found is not None and found.group(1).endswith("/privacy/retention")
 
 

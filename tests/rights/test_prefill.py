@@ -7,7 +7,7 @@ import re
 
 
 def value_of(page: str, field: str) -> str | None:
-    found = re.search(r'<input[^>]*\bid="%s"[^>]*>' % field, page)
+    found = re.search(rf'<input[^>]*\bid="{field}"[^>]*>', page)
     assert found, field
     value = re.search(r'value="([^"]*)"', found.group(0))
     return value.group(1) if value else None

@@ -175,6 +175,7 @@ ROUTES: tuple[Route, ...] = (
     Route("accounts.login", "GET", GUEST_ONLY),
     Route("accounts.login", "POST", (303, 302, 302, 302), form=login_form, token=False),
     Route("accounts.register_sent", "GET", PUBLIC),
+    Route("accounts.resend_registration", "POST", EVERYONE_REDIRECTED),
     Route("accounts.logout", "POST", EVERYONE_REDIRECTED),
     Route("accounts.logout_everywhere", "POST", (302, 303, 303, 303)),
     # The emailed link moves its token into the session and sends the browser on.

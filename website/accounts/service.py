@@ -217,6 +217,20 @@ def register_user(email: str, password: str, name: str) -> None:
     db.session.commit()
 
 
+def resend_registration(email: str) -> None:
+    """Send again what registering with `email` sent: the confirmation link while its account
+    waits for one, else the note to the address's owner (one email either way, as at first)."""
+    email = normalise_email(email)
+    user = find_user_by_email(email)
+    if user is None:  # deleted since
+        return
+    if user.email_confirmed_at is None:
+        send_confirmation(user, user.email, welcome=True)
+    else:
+        address_taken_notice(email)
+    db.session.commit()
+
+
 def authenticate(email: str, password: str) -> User | None:
     """The user these credentials belong to, or None (the same for every kind of failure)."""
     try:

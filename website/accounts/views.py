@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import (
     flash,
     g,
@@ -43,6 +45,8 @@ from website.support import service as support_service
 # The emailed confirmation token, moved out of the URL into the session (as Django's
 # password-reset view does), so it is not left in logs, history or a Referer header.
 CONFIRM_TOKEN_KEY = "email_confirm_token"  # noqa: S105 - a session key
+# The address this browser registered with: "check your email" names it and sends again.
+REGISTERED_KEY = "registered_email"
 
 
 def start_session(user: User, remember: bool) -> None:
@@ -74,16 +78,35 @@ def register() -> ResponseReturnValue:
     if form.validate_on_submit():
         # The same answer whether the address is new or taken: nobody learns who has an account.
         service.register_user(form.email.data, form.password.data, form.name.data)
+        session[REGISTERED_KEY] = form.email.data
         return redirect(url_for("accounts.register_sent"), 303)
     return render_template("accounts/register.html", form=form,
                            notice=collection_notice("accounts"))
 
 
 @bp.get("/register/sent")
-def register_sent() -> str:
-    """Check your inbox: the link in the email confirms the address and finishes registering."""
-    return render_template("accounts/register_sent.html",
-                           hours=service.CONFIRM_HOURS)
+def register_sent() -> ResponseReturnValue:
+    """Check your inbox, naming the address this browser registered, with "send again"."""
+    page = render_template("accounts/register_sent.html", hours=service.CONFIRM_HOURS,
+                           email=session.get(REGISTERED_KEY), button=ButtonForm(formdata=None))
+    return page, {"Cache-Control": "private, no-store"}
+
+
+def registered_email_key() -> str:
+    """Rate-limit key for the address this browser registered (hashed)."""
+    return "register:" + hashlib.sha256(str(session.get(REGISTERED_KEY)).encode()).hexdigest()
+
+
+@bp.post("/register/sent/resend")
+@limiter.limit(configured("PASSWORD_FORGOT_LIMIT_PER_IP"))
+@limiter.limit(configured("PASSWORD_FORGOT_LIMIT_PER_EMAIL"), key_func=registered_email_key)
+def resend_registration() -> ResponseReturnValue:
+    """Send the registration email again, to the address this browser registered."""
+    email = session.get(REGISTERED_KEY)
+    if ButtonForm().validate_on_submit() and isinstance(email, str):
+        service.resend_registration(email)
+        flash(_("We have sent the email again. It can take a few minutes to arrive."), "success")
+    return redirect(url_for("accounts.register_sent"), 303)
 
 
 @bp.route("/login", methods=["GET", "POST"])
