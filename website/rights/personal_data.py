@@ -66,6 +66,11 @@ def _days(key: str) -> int:
     return current_app.config["RETENTION_DAYS"][key]
 
 
+def _day_word(key: str) -> str:
+    """'day' or 'days', for the period of rule `key`."""
+    return "day" if _days(key) == 1 else "days"
+
+
 def processing() -> dict[str, dict[str, Any]]:
     """Art. 15(1)(a, c, d): purposes, recipients and retention of each kind of data."""
     return {
@@ -80,7 +85,8 @@ def processing() -> dict[str, dict[str, Any]]:
             "purposes": ["To let you reset a forgotten password securely."],
             "legal_basis": "contract performance",
             "recipients": RECIPIENTS,
-            "retention": f"Deleted {_days('expired_tokens')} day(s) after the link expires.",
+            "retention": (f"Deleted {_days('expired_tokens')} {_day_word('expired_tokens')} "
+                          "after the link expires."),
         },
         "support_requests": {
             "purposes": ["To respond to support requests."],

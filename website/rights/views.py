@@ -34,6 +34,7 @@ from website.rights.forms import (
     NewStatusLinkForm,
     RightsRequestForm,
 )
+from website.rights.history import history_line
 from website.rights.models import RightsRequest
 from website.rights.personal_data import (
     export_personal_data,
@@ -49,6 +50,16 @@ NOT_FOUND = _l("There is no request at this address, or it is not yours to see."
 
 
 bp.add_app_template_global(service.shown_note)
+bp.add_app_template_global(history_line)
+
+
+@bp.app_template_global()
+def rights_export_link(item: RightsRequest) -> str | None:
+    """The download link of a completed access or portability request while it works."""
+    if not service.export_available(item):
+        return None
+    return url_for("rights.export_download", reference=item.reference,
+                   token=service.export_token(item))
 
 
 @bp.app_template_global()
@@ -200,10 +211,7 @@ def status(reference: str) -> ResponseReturnValue:
     if token:
         remember_reference(reference)
         return redirect(url_for("rights.status", reference=reference), 303)
-    export_url = None
-    if service.export_available(rights_request):
-        export_url = url_for("rights.export_download", reference=reference,
-                             token=service.export_token(rights_request))
+    export_url = rights_export_link(rights_request)
     just_confirmed = session.get(CONFIRMED_KEY) == reference
     if just_confirmed:
         session.pop(CONFIRMED_KEY)
