@@ -9,15 +9,16 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 
 from website.extensions import db, utcnow
-from website.i18n import alternates
+from website.i18n import DEFAULT_LOCALE, alternates, language_offers, page_locale
 from website.pages import bp
 from website.policy.service import published_versions
 
 
 @bp.get("/")
 def home() -> str:
-    """What the site is, and the ways in."""
-    return render_template("pages/home.html")
+    """What the site is, and the ways in; in English, an offer of the reader's language."""
+    offers = language_offers() if page_locale() == DEFAULT_LOCALE else []
+    return render_template("pages/home.html", language_offers=offers)
 
 
 @bp.get("/healthz")
