@@ -51,6 +51,8 @@ VALIDATED_PAGES = [
     "/privacy/versions",
     "/privacy/versions/1",
     "/privacy/diff?from=1&to=2",
+    "/privacy/diff",
+    "/privacy/retention",
     "/de/privacy",
     "/fr/privacy/versions",
     "/de/privacy/diff?from=1&to=2",

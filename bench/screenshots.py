@@ -42,6 +42,14 @@ def support_errors(page: Page, base: str) -> None:
     page.get_by_role("button", name="Send request").click()
 
 
+def cookie_confirmation(page: Page, base: str) -> None:
+    """The banner answered with JavaScript: its confirmation, focused (issue 27). Last of the
+    public pages: the choice holds for the pages after it."""
+    page.goto(f"{base}/")
+    page.get_by_role("button", name="Reject all").click()
+    page.locator("#consent-banner").wait_for(state="detached")
+
+
 # name -> (path or action, logged in)
 PAGES: dict[str, tuple[str | Callable[[Page, str], None], bool]] = {
     "home": ("/", False),
@@ -52,6 +60,9 @@ PAGES: dict[str, tuple[str | Callable[[Page, str], None], bool]] = {
     "support-errors": (support_errors, False),
     "rights": ("/rights", False),
     "login": ("/login", False),
+    "register": ("/register", False),
+    "retention": ("/privacy/retention", False),
+    "cookie-confirmation": (cookie_confirmation, False),
     "account": ("/account", True),
     "admin": ("/admin/", True),
 }

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -180,6 +181,29 @@ def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
 def lazy_gettext(string: str, **variables: Any) -> LazyString:
     """A module-level string, translated each time it is read, in the language then."""
     return LazyString(gettext, string, **variables)
+
+
+@dataclass(frozen=True)
+class LanguageOffer:
+    """The current page offered in another language, in that language's own words."""
+
+    code: str
+    url: str
+    label: str  # the region's name ("Sprache")
+    link: str  # "Diese Seite auf Deutsch lesen"
+    dismiss: str  # "Nein, danke"
+
+
+def language_offers(path: str = "/") -> list[LanguageOffer]:
+    """Every language but English, each offering site path `path` in its own words (a script
+    shows the one the browser prefers: the page stays the same bytes for every visitor)."""
+    offers = []
+    for code in PREFIXED:
+        with language(code):
+            offers.append(LanguageOffer(code, locale_path(code, path), gettext("Language"),
+                                        gettext("Read this page in English"),
+                                        gettext("No, thanks")))
+    return offers
 
 
 def register_i18n(app: Flask) -> None:

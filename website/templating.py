@@ -39,15 +39,17 @@ TYPED_DATE = re.compile(
 TAGS = re.compile(r"<[^>]+>")
 
 
-def policy_html(html: str) -> Markup:
-    """Stored policy HTML for reading: a '#' link on each heading, no typed effective date."""
+def policy_html(html: str, after: dict[str | None, Markup] | None = None) -> Markup:
+    """Stored policy HTML for reading: a '#' link on each heading, no typed effective date;
+    `after` maps a heading's id to our own markup shown under it (the published text is kept)."""
+    after = after or {}
 
     def with_anchor(match: re.Match[str]) -> str:
         tag, slug, inner = match.groups()
         name = unescape(TAGS.sub("", inner))
         label = escape(_("Link to the section %(name)s", name=name))
         link = f'<a class="heading-anchor" href="#{slug}" aria-label="{label}">#</a>'
-        return f'<{tag} id="{slug}">{inner} {link}</{tag}>'
+        return f'<{tag} id="{slug}">{inner} {link}</{tag}>{after.get(slug, "")}'
 
     # The stored HTML was sanitised (nh3) at publish time; only our own markup is added.
     return Markup(HEADING.sub(with_anchor, TYPED_DATE.sub("", html)))  # noqa: S704

@@ -4,6 +4,23 @@
   var form = document.querySelector("form[data-consent-banner]");
   if (!form || !window.fetch || !window.FormData) return;
   var pressed = null;
+
+  /* After a choice: the banner gives way to a short confirmation of it, which takes focus,
+     with a button that hides it (as GOV.UK's cookie banner does). */
+  function confirmChoice(choice) {
+    var banner = document.getElementById("consent-banner");
+    var done = document.getElementById("consent-confirmation");
+    if (banner) banner.parentNode.removeChild(banner);
+    var message = done && done.querySelector("[data-choice='" + choice + "']");
+    if (!message) return;
+    message.hidden = false;
+    done.hidden = false;
+    done.querySelector("[data-consent-hide]").addEventListener("click", function () {
+      done.parentNode.removeChild(done);
+    });
+    message.focus();
+  }
+
   form.addEventListener("click", function (event) {
     if (event.target.name === "choice") pressed = event.target;
   });
@@ -22,10 +39,7 @@
       headers: { "Accept": "application/json" }
     }).then(function (response) {
       if (!response.ok) throw new Error("consent not saved");
-      var banner = document.getElementById("consent-banner");
-      banner.parentNode.removeChild(banner);
-      var main = document.getElementById("main");
-      if (main) main.focus();
+      confirmChoice(button.value);
     }).catch(function () {
       /* Fall back to the ordinary form post, which shows any error as a page. */
       var field = document.createElement("input");

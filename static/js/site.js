@@ -6,6 +6,7 @@
      unchanged (an edited form is a new submission), so the same form sent again (a retry after
      a lost answer, a second click) is stored once
      (website/submissions.py); the page itself carries an empty key, the same for everyone.
+   And the English home page's offer of the reader's language (offerLanguage).
    The words come from the page, in its language: the script tag's data-messages (base.html). */
 (function () {
   "use strict";
@@ -205,7 +206,38 @@
     }
   }
 
+  /* The English home page offers German or French to a browser that prefers it: a link, never
+     a redirect. Decided here, in the browser, so the page is the same bytes for every visitor
+     (and may be cached); "No, thanks" lasts the browser session in sessionStorage, no cookie. */
+  function offerLanguage() {
+    var KEY = "language-offer-dismissed";
+    var offers = document.querySelectorAll("[data-language-offer]");
+    if (!offers.length) return;
+    try {
+      if (window.sessionStorage.getItem(KEY)) return;
+    } catch (error) {
+      return; /* storage refused: "no, thanks" could not be kept, so nothing is offered */
+    }
+    var spoken = ["en"];
+    for (var i = 0; i < offers.length; i++) spoken.push(offers[i].getAttribute("data-language-offer"));
+    /* The first language the reader asks for that the site speaks decides. */
+    var wanted = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || ""];
+    var preferred = null;
+    for (var j = 0; j < wanted.length && !preferred; j++) {
+      var code = String(wanted[j]).toLowerCase().split("-")[0];
+      if (spoken.indexOf(code) >= 0) preferred = code;
+    }
+    if (!preferred || preferred === "en") return;
+    var offer = document.querySelector("[data-language-offer='" + preferred + "']");
+    offer.hidden = false;
+    offer.querySelector("button").addEventListener("click", function () {
+      try { window.sessionStorage.setItem(KEY, "1"); } catch (error) { /* offered again next time */ }
+      offer.parentNode.removeChild(offer);
+    });
+  }
+
   function start() {
+    offerLanguage();
     var summary = document.querySelector("[data-error-summary]");
     if (summary) {
       wireSummary(summary);

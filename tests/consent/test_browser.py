@@ -45,10 +45,11 @@ def test_keyboard_reaches_both_buttons_and_reject_hides_banner_without_reload(
     assert accept["y"] == reject["y"] and accept["x"] < reject["x"]  # side by side
 
     page.keyboard.press("Enter")
-    banner.wait_for(state="detached")
+    page.locator("#consent-banner").wait_for(state="detached")
     assert page.evaluate("() => window.sameDocument") is True
     assert page.url == live_server + "/"
-    assert page.evaluate("() => document.activeElement.id") == "main"
+    # The confirmation took its place and the focus (tests/consent/test_confirmation_browser.py).
+    assert page.evaluate("() => document.activeElement.dataset.choice") == "reject_all"
     [record] = rows.consent_records()
     assert record.source == "banner" and record.refused == ["analytics"]
     names = {c["name"] for c in page.context.cookies()}
@@ -63,6 +64,7 @@ def test_accept_all_with_script_records_page_views_afterwards(page, live_server,
     page.goto(live_server + "/privacy")
     page.get_by_role("button", name="Accept all").click()
     page.locator("#consent-banner").wait_for(state="detached")
+    assert page.get_by_text("You accepted analytics cookies.").is_visible()
     assert rows.consent_records()[0].granted == ["necessary", "analytics"]
     page.goto(live_server + "/")
     assert [v.path for v in rows.page_views()] == ["/"]

@@ -27,8 +27,8 @@ def test_cookies_json_format(client):
 
 def test_cookie_page_table_is_the_registry(client):
     page = client.get("/cookies").get_data(as_text=True)
-    rows = re.findall(r"<tr><td><code>([^<]+)</code></td><td>([^<]+)</td><td>[^<]+</td>"
-                      r"<td>([^<]+)</td></tr>", page)
+    rows = re.findall(r'<tr><th scope="row"><code>([^<]+)</code></th><td[^>]*>([^<]+)</td>'
+                      r"<td[^>]*>[^<]+</td><td[^>]*>([^<]+)</td></tr>", page)
     listed = [(c["name"], c["category"], c["lifetime"])
               for c in client.get("/cookies.json").get_json()["cookies"]]
     assert rows == listed

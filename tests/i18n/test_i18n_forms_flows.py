@@ -118,7 +118,8 @@ def test_a_rights_request_from_the_german_page(app, client, smtp):
     assert "Vielen Dank: Ihr Antrag ist bestätigt." in page
     assert "Auskunft: Erhalten Sie eine Kopie" in page
     assert '<span class="badge">Bestätigt</span>' in page
-    assert "Über den per E-Mail gesendeten Link bestätigt." in page  # the history line
+    # the history line (issue 27: a sentence)
+    assert "Sie haben Ihre Anfrage über den per E-Mail gesendeten Link bestätigt." in page
     assert "Confirmed by the emailed link." not in page
 
 

@@ -3,6 +3,7 @@ a link to the English; the English with a notice where no translation is attache
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import timedelta
 
@@ -128,7 +129,7 @@ def test_versions_list_shows_translated_summaries(app, client):
     page = client.get("/de/privacy/versions").get_data(as_text=True)
     assert "Versionen der Datenschutzerklärung" in page
     assert "Erste veröffentlichte Version." in page  # the shipped translation's summary
-    assert '<td lang="en">Profiling</td>' in page  # version 2: no translation yet
+    assert re.search(r'<td [^>]*lang="en">Profiling</td>', page)  # version 2: no translation
     assert 'href="/de/privacy/versions/2"' in page
     assert "Première version publiée." in client.get("/fr/privacy/versions").get_data(as_text=True)
 

@@ -21,7 +21,9 @@ def test_the_german_banner_answers_without_reload_and_records_german(page, live_
     assert (first["width"], first["height"]) == (second["width"], second["height"])
     page.evaluate("() => { window.sameDocument = true; }")
     reject.click()
-    banner.wait_for(state="detached")
+    # The region stays, holding the confirmation instead (issue 27): the form is gone.
+    page.locator("#consent-banner").wait_for(state="detached")
+    assert banner.get_by_text("Sie haben Statistik-Cookies abgelehnt.").is_visible()
     assert page.evaluate("() => window.sameDocument") is True
     [record] = Db(app).consent_records()
     assert record.locale == "de" and record.refused == ["analytics"]

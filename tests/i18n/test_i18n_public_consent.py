@@ -129,5 +129,5 @@ def test_the_consent_history_on_the_account_page_in_german(client: FlaskClient, 
     assert "Ihre Cookie-Einwilligungen" in page
     row = re.search(r"<tbody>\s*<tr>(.*?)</tr>", page.split('id="consent-history-title"')[1],
                     re.S).group(1)
-    cells = re.findall(r"<td>(.*?)</td>", row, re.S)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
     assert cells[1:4] == ["notwendig", "Statistik", "Banner"]

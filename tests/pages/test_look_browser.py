@@ -130,6 +130,7 @@ def test_one_notice_at_a_time_on_a_phone(browser, live_server, app, users):
     assert page.get_by_label("Your name").is_visible()
     page.get_by_role("button", name="Reject all").click()
     page.wait_for_selector("#consent-banner", state="detached")
+    page.get_by_role("button", name="Hide cookie message").click()
     page.reload()
     assert notice.is_visible() and page.locator("#consent-banner").count() == 0
     context.close()

@@ -78,7 +78,8 @@ def test_diff_marks_insertions_and_deletions(app, client):
 
 
 def test_diff_bad_query_is_400_and_unknown_version_404(client):
-    for query in ("", "?from=1", "?from=a&to=1", "?from=1&to=-2", "?from=%00&to=1"):
+    # Without any number: the latest change (issue 27, item 15, tests/policy/test_latest_diff.py).
+    for query in ("?from=1", "?from=a&to=1", "?from=1&to=-2", "?from=%00&to=1"):
         response = client.get(f"/privacy/diff{query}")
         assert response.status_code == 400, query
         assert "Give two version numbers" in response.get_data(as_text=True)

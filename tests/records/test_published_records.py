@@ -78,7 +78,7 @@ def test_processing_record_is_for_admins_only(client, auth, path):
 ])
 def test_forms_carry_a_notice_at_collection(client, path, anchor, period):
     page = client.get(path).get_data(as_text=True)
-    notice = re.search(r'<aside class="notice collection-notice".*?</aside>', page, re.S).group(0)
+    notice = re.search(r'<aside class="collection-notice".*?</aside>', page, re.S).group(0)
     assert "We use it to:" in notice
     assert period in notice
     assert f'href="/privacy#{anchor}"' in notice

@@ -127,7 +127,8 @@ def test_start_complete_correction_emails_owner_and_audits(rights, app, client, 
                        ("verified", "in_progress", admin_id),
                        ("in_progress", "completed", admin_id)]
     page = rights.client.get(f"/rights/status/{reference}").get_data(as_text=True)
-    assert "Your phone number is now corrected." in page and "In progress" in page
+    assert "Your phone number is now corrected." in page
+    assert "We started work on your request." in page
     # A closed request cannot change again.
     response = client.post(f"/admin/rights/{reference}/reject", data={"reason": "No."})
     assert response.status_code == 400 and stored(app, reference).status == "completed"

@@ -128,7 +128,7 @@ def test_account_delete_leaves_no_personal_datum(app, client, users, auth):
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "Your account has been deleted" in page and "What we kept, and why" in page
-    assert "3 support request(s)" in page and "2 cookie-consent record(s)" in page
+    assert "3 support requests and" in page and "2 cookie-consent records." in page
     assert_nothing_left_of(app, EMAIL, NAME, "+44 20 7946 0000", "St James")
     with app.app_context():
         assert db.session.get(User, user_id) is None
@@ -203,7 +203,7 @@ def test_access_request_export_download_expires_and_is_logged(rights, app, clien
     with app.app_context():
         actions = [(e.action, e.target) for e in db.session.scalars(select(AuditEntry))]
     assert ("rights.export_downloaded", reference) in actions
-    assert "downloaded the data export" in owner.get(
+    assert "You downloaded your data." in owner.get(
         f"/rights/status/{reference}").get_data(as_text=True)
     rights.age(reference, export_expires_at=days_ago(1))
     assert owner.get(url).status_code == 410

@@ -232,6 +232,7 @@ ROUTES: tuple[Route, ...] = (
     Route("accounts.login", "GET", GUEST_ONLY),
     Route("accounts.login", "POST", (303, 302, 302, 302), form=login_form, token=False),
     Route("accounts.register_sent", "GET", PUBLIC),
+    Route("accounts.resend_registration", "POST", EVERYONE_REDIRECTED),
     Route("accounts.logout", "POST", EVERYONE_REDIRECTED),
     Route("accounts.logout_everywhere", "POST", (302, 303, 303, 303)),
     # The emailed link moves its token into the session and sends the browser on.
@@ -256,6 +257,8 @@ ROUTES: tuple[Route, ...] = (
     Route("accounts.reauth", "POST", LOGGED_IN),
     Route("accounts.account", "GET", LOGGED_IN),
     Route("accounts.account", "POST", (302, 303, 303, 303), form=account_form),
+    Route("accounts.change_password", "POST", (302, 303, 303, 303),
+          form=lambda w, r: {"current_password": PASSWORD, **new_password_form(w, r)}),
     Route("rights.account_export", "GET", LOGGED_IN, html=False),
     # Without the password nothing is deleted: the form answers 400.
     Route("rights.account_delete", "POST", (302, 400, 400, 400)),

@@ -112,6 +112,24 @@ class AccountForm(FlaskForm):
     )
 
 
+class ChangePasswordForm(FlaskForm):
+    """A new password for a logged-in user, with the current one (ids apart from the account
+    form's own `password` field on the same page)."""
+
+    current_password = PasswordField(_l("Current password"), validators=[
+        DataRequired(_l("Enter your current password.")),
+        Length(max=1000, message=TOO_LONG_PASSWORD),
+    ])
+    password = PasswordField(_l("New password"), id="new_password", validators=[
+        DataRequired(_l("Choose a new password.")), new_password,
+    ])
+    password_confirm = PasswordField(_l("Confirm new password"), id="new_password_confirm",
+                                     validators=[
+        DataRequired(_l("Type the new password again.")),
+        EqualTo("password", message=_l("The two passwords do not match.")),
+    ])
+
+
 class ConfirmEmailForm(FlaskForm):
     """Confirm an address from its emailed link (the password when not logged in as its holder)."""
 

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from website.accounts.models import EmailConfirmation, User, new_session_token
+from website.audit import record_audit
 from website.extensions import db, utcnow
 from website.forms import normalise_phone
 from website.i18n import gettext as _
@@ -216,6 +217,20 @@ def register_user(email: str, password: str, name: str) -> None:
     db.session.commit()
 
 
+def resend_registration(email: str) -> None:
+    """Send again what registering with `email` sent: the confirmation link while its account
+    waits for one, else the note to the address's owner (one email either way, as at first)."""
+    email = normalise_email(email)
+    user = find_user_by_email(email)
+    if user is None:  # deleted since
+        return
+    if user.email_confirmed_at is None:
+        send_confirmation(user, user.email, welcome=True)
+    else:
+        address_taken_notice(email)
+    db.session.commit()
+
+
 def authenticate(email: str, password: str) -> User | None:
     """The user these credentials belong to, or None (the same for every kind of failure)."""
     try:
@@ -243,6 +258,17 @@ def set_password(user: User, password: str) -> None:
     """Change the password and end every session of this user (the caller commits)."""
     user.password_hash = hash_password(password)
     end_all_sessions(user)
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Change the password of a logged-in user who knows the current one: every session ends
+    (the caller starts this browser's anew), the account is told by email; audited."""
+    if not check_password(current, user.password_hash):
+        raise AccountError("current_password", _("That is not your current password."))
+    set_password(user, new)
+    record_audit("account.password_changed", target=f"user:{user.id}", actor_id=user.id)
+    queue_email(user.email, _l("Your password was changed"), "password_changed", user.locale)
+    db.session.commit()
 
 
 # --- naming users ---------------------------------------------------------------------

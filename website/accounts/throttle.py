@@ -63,3 +63,8 @@ def over_email_ceiling() -> bool:
 def login_failed(response: Response) -> bool:
     """Count only failed logins (wrong email or password) against the limits."""
     return response.status_code == 401
+
+
+def form_refused(response: Response) -> bool:
+    """Count only refused attempts (a wrong current password) against the limits."""
+    return response.status_code == 400

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import (
     flash,
     redirect,
@@ -17,6 +19,7 @@ from website.accounts import bp, links, service
 from website.accounts.forms import (
     AccountForm,
     ButtonForm,
+    ChangePasswordForm,
     ConfirmEmailForm,
     ForgotPasswordForm,
     LoginForm,
@@ -27,6 +30,7 @@ from website.accounts.second_factor import ask_for_code
 from website.accounts.sessions import landing_page, start_session
 from website.accounts.throttle import (
     configured,
+    form_refused,
     login_failed,
     over_email_ceiling,
     submitted_email_and_client_key,
@@ -44,6 +48,8 @@ from website.support import service as support_service
 # The emailed confirmation token, moved out of the URL into the session (as Django's
 # password-reset view does), so it is not left in logs, history or a Referer header.
 CONFIRM_TOKEN_KEY = "email_confirm_token"  # noqa: S105 - a session key
+# The address this browser registered with: "check your email" names it and sends again.
+REGISTERED_KEY = "registered_email"
 
 
 def next_or(default: str) -> str:
@@ -63,16 +69,35 @@ def register() -> ResponseReturnValue:
     if form.validate_on_submit():
         # The same answer whether the address is new or taken: nobody learns who has an account.
         service.register_user(form.email.data, form.password.data, form.name.data)
+        session[REGISTERED_KEY] = form.email.data
         return redirect(url_for("accounts.register_sent"), 303)
     return render_template("accounts/register.html", form=form,
                            notice=collection_notice("accounts"))
 
 
 @bp.get("/register/sent")
-def register_sent() -> str:
-    """Check your inbox: the link in the email confirms the address and finishes registering."""
-    return render_template("accounts/register_sent.html",
-                           hours=service.CONFIRM_HOURS)
+def register_sent() -> ResponseReturnValue:
+    """Check your inbox, naming the address this browser registered, with "send again"."""
+    page = render_template("accounts/register_sent.html", hours=service.CONFIRM_HOURS,
+                           email=session.get(REGISTERED_KEY), button=ButtonForm(formdata=None))
+    return page, {"Cache-Control": "private, no-store"}
+
+
+def registered_email_key() -> str:
+    """Rate-limit key for the address this browser registered (hashed)."""
+    return "register:" + hashlib.sha256(str(session.get(REGISTERED_KEY)).encode()).hexdigest()
+
+
+@bp.post("/register/sent/resend")
+@limiter.limit(configured("PASSWORD_FORGOT_LIMIT_PER_IP"))
+@limiter.limit(configured("PASSWORD_FORGOT_LIMIT_PER_EMAIL"), key_func=registered_email_key)
+def resend_registration() -> ResponseReturnValue:
+    """Send the registration email again, to the address this browser registered."""
+    email = session.get(REGISTERED_KEY)
+    if ButtonForm().validate_on_submit() and isinstance(email, str):
+        service.resend_registration(email)
+        flash(_("We have sent the email again. It can take a few minutes to arrive."), "success")
+    return redirect(url_for("accounts.register_sent"), 303)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -168,6 +193,21 @@ def reset_password(token: str) -> ResponseReturnValue:
     return render_template("accounts/reset_password.html", form=form)
 
 
+def account_page(form: AccountForm, password_form: ChangePasswordForm) -> str:
+    """The account page with these two forms (either may carry errors)."""
+    user = current_user._get_current_object()
+    return render_template(
+        "accounts/account.html", form=form, password_form=password_form, user=user,
+        button=ButtonForm(), confirmed=service.owned_email(user) is not None,
+        # By user id only: an account's address does not prove it owns requests sent from that
+        # address before; the rights process verifies it for an access request.
+        support_requests=support_service.requests_for_user(user.id),
+        my_rights=rights_service.requests_for_user(user),
+        consent_records=consent_service.consent_records_for_user(user.id),
+        upcoming=upcoming_versions(),
+    )
+
+
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account() -> ResponseReturnValue:
@@ -187,16 +227,27 @@ def account() -> ResponseReturnValue:
                 flash(_("We sent a link to your new address: the change takes effect when you "
                         "follow it."), "info")
             return redirect(url_for("accounts.account"), 303)
-    return render_template(
-        "accounts/account.html", form=form, user=user, button=ButtonForm(),
-        confirmed=service.owned_email(user) is not None,
-        # By user id only: an account's address does not prove it owns requests sent from that
-        # address before; the rights process verifies it for an access request.
-        support_requests=support_service.requests_for_user(user.id),
-        my_rights=rights_service.requests_for_user(user),
-        consent_records=consent_service.consent_records_for_user(user.id),
-        upcoming=upcoming_versions(),
-    )
+    return account_page(form, ChangePasswordForm(formdata=None))
+
+
+@bp.post("/account/password")
+@login_required
+@limiter.limit(configured("LOGIN_LIMIT_PER_IP"), deduct_when=form_refused)
+def change_password() -> ResponseReturnValue:
+    """A new password, with the current one; this browser stays logged in, no other does."""
+    user = current_user._get_current_object()
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            service.change_password(user, form.current_password.data, form.password.data)
+        except service.AccountError as error:
+            form.current_password.errors.append(error.message)
+        else:
+            start_session(user, remember=False)  # the change ended every session, this one too
+            flash(_("Your password has been changed. Every other device where you were logged "
+                    "in has been logged out."), "success")
+            return redirect(url_for("accounts.account", _anchor="password-heading"), 303)
+    return account_page(AccountForm(obj=user, formdata=None), form), 400
 
 
 @bp.post("/account/email/resend")

@@ -183,9 +183,15 @@ def run_action(item: RightsRequest, action: str, form: Any) -> str:
     report = workflow.approve_deletion(item, admin)
     return (
         f"Erased: account {'deleted' if report.account_deleted else 'none found'}, "
-        f"{report.support_requests} support request(s) anonymised, "
-        f"{report.consent_records} consent record(s) unlinked, {report.emails} email(s) deleted."
+        f"{counted(report.support_requests, 'support request')} anonymised, "
+        f"{counted(report.consent_records, 'consent record')} unlinked, "
+        f"{counted(report.emails, 'email')} deleted."
     )
+
+
+def counted(number: int, thing: str) -> str:
+    """'1 email', '2 emails' (the admin pages are in English)."""
+    return f"{number} {thing}" if number == 1 else f"{number} {thing}s"
 
 
 def reject_confirmation(item: RightsRequest, form: RejectForm) -> Confirmation:

@@ -9,15 +9,18 @@ from flask.typing import ResponseReturnValue
 
 from website.database import database_answers
 from website.extensions import utcnow
-from website.i18n import alternates
+from website.i18n import DEFAULT_LOCALE, alternates, language_offers, page_locale
 from website.pages import bp
 from website.policy.service import published_versions, upcoming_versions
 
 
 @bp.get("/")
 def home() -> str:
-    """What the site is, and the ways in (and a policy version about to take effect)."""
-    return render_template("pages/home.html", upcoming=upcoming_versions())
+    """What the site is, and the ways in (and a policy version about to take effect); in
+    English, an offer of the reader's language."""
+    offers = language_offers() if page_locale() == DEFAULT_LOCALE else []
+    return render_template("pages/home.html", upcoming=upcoming_versions(),
+                           language_offers=offers)
 
 
 # A load balancer's check gets its answer within this, whatever the database does.

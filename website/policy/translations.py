@@ -182,6 +182,15 @@ class Reading:
         """A page in another language showing the English text: it says so."""
         return self.locale != DEFAULT_LOCALE and self.translation is None
 
+    def section_id(self, english_id: str) -> str | None:
+        """The id of the text's section that is the English text's `english_id` (a translation
+        keeps the sections in order under headings of its own words)."""
+        english = [entry["id"] for entry in self.version.toc or () if entry["level"] == 2]
+        shown = [entry["id"] for entry in self.text.toc or () if entry["level"] == 2]
+        if english_id not in english or len(shown) != len(english):
+            return None
+        return shown[english.index(english_id)]
+
 
 def reading(version: PolicyVersion, locale: str) -> Reading:
     """How a page in `locale` shows `version`."""

@@ -70,13 +70,22 @@ def version_markdown(number: int) -> ResponseReturnValue:
     return response
 
 
+def latest_change(versions: list[PolicyVersion]) -> list[str]:
+    """The newest published version and the one before it (the only one, twice), as numbers."""
+    numbers = [str(v.number) for v in versions[:2]]
+    return [numbers[-1], numbers[0]] if numbers else ["", ""]
+
+
 @bp.get("/privacy/diff")
 def diff() -> str:
-    """What changed from version A to version B: changed sections by default (view=all: all).
+    """What changed from version A to version B: changed sections by default (view=all: all);
+    without either number, the latest change (the newest version against the one before).
 
     In a language's folder: between the two translations when both versions have one, else
     between the English texts (the page says so)."""
     numbers = [request.args.get(key, "") for key in ("from", "to")]
+    if "from" not in request.args and "to" not in request.args:
+        numbers = latest_change(service.published_versions())
     if not all(n.isascii() and n.isdigit() and len(n) < 10 for n in numbers):
         abort(400, _("Give two version numbers, for example /privacy/diff?from=1&to=2."))
     old, new = (translations.reading(version_or_404(int(n)), page_locale()) for n in numbers)

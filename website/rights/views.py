@@ -36,6 +36,7 @@ from website.rights.forms import (
     NewStatusLinkForm,
     RightsRequestForm,
 )
+from website.rights.history import history_line
 from website.rights.models import RightsRequest
 from website.rights.personal_data import (
     export_personal_data,
@@ -51,6 +52,16 @@ NOT_FOUND = _l("There is no request at this address, or it is not yours to see."
 
 
 bp.add_app_template_global(service.shown_note)
+bp.add_app_template_global(history_line)
+
+
+@bp.app_template_global()
+def rights_export_link(item: RightsRequest) -> str | None:
+    """The download link of a completed access or portability request while it works."""
+    if not service.export_available(item):
+        return None
+    return url_for("rights.export_download", reference=item.reference,
+                   token=service.export_token(item))
 
 
 @bp.app_template_global()
@@ -109,6 +120,10 @@ def new_request() -> ResponseReturnValue:
                                unreadable=True, notice=collection_notice("rights")), 400
     if form.sent_by_bot:
         return redirect(url_for("rights.requested"), 303)
+    if request.method == "GET" and current_user.is_authenticated:
+        # As the support form does; only an address the account has proved (owned_email).
+        form.name.data = current_user.name
+        form.email.data = owned_email(current_user)
     if form.validate_on_submit():
         user = current_user if current_user.is_authenticated else None
         rights_request, token = agents.submit(
@@ -204,10 +219,7 @@ def status(reference: str) -> ResponseReturnValue:
     if token:
         remember_reference(reference)
         return redirect(url_for("rights.status", reference=reference), 303)
-    export_url = None
-    if service.export_available(rights_request):
-        export_url = url_for("rights.export_download", reference=reference,
-                             token=service.export_token(rights_request))
+    export_url = rights_export_link(rights_request)
     just_confirmed = session.get(CONFIRMED_KEY) == reference
     if just_confirmed:
         session.pop(CONFIRMED_KEY)
