@@ -132,8 +132,9 @@ def running_site(folder: Path, database_url: str, workers: int = 2, port: int = 
                  **settings: str) -> Iterator[Site]:
     """gunicorn with `workers` sync workers (no control socket: tests run side by side)."""
     port = port or free_port()
-    env = {**os.environ, "SECRET_KEY": "site-test-key", "DATABASE_URL": database_url,
-           "RATELIMIT_ENABLED": "false", "MAIL_SEND_AFTER_REQUEST": "false",
+    env = {**os.environ, "SECRET_KEY": "site-test-key", "AUDIT_KEY": "site-test-audit-key",
+           "DATABASE_URL": database_url,
+           "RATELIMIT_ENABLED": "false", "JOBS_ENABLED": "false",
            "RETENTION_AUTORUN": "false", "INSTANCE_PATH": str(folder / "instance"),
            "SITE_URL": f"http://127.0.0.1:{port}", **settings}
     site = Site(port, env, folder / "gunicorn-access.log")
