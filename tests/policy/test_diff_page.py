@@ -70,7 +70,8 @@ def test_version_pickers_compare_any_two_versions(app, client):
     publish(app, CHANGED)
     publish(app, CHANGED + "\n## Extra\n\nA third version.\n")
     page = client.get("/privacy/diff?from=1&to=3").get_data(as_text=True)
-    form = page[page.index('<form class="diff-pick'):page.index("</form>")]
+    start = page.index('<form class="diff-pick')
+    form = page[start:page.index("</form>", start)]
     assert 'method="get" action="/privacy/diff"' in form
     picked = r'<select id="diff-{}" name="{}">.*<option value="{}" selected>'
     assert re.search(picked.format("from", "from", 1), form, re.S)
