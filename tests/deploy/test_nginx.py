@@ -22,7 +22,15 @@ import brotli
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.conftest import FINGERPRINT, ROOT, free_port, make_app, missing, port_open
+from tests.conftest import (
+    FINGERPRINT,
+    ROOT,
+    free_port,
+    make_app,
+    missing,
+    port_open,
+    static_folder,
+)
 from website.extensions import db
 from website.policy.service import ensure_first_version
 
@@ -53,10 +61,11 @@ class Front:
 
 
 def render_conf(folder: Path, https: int, plain: int, upstream: int,
-                static: Path = ROOT / "static") -> str:
+                static: Path | None = None) -> str:
     """deploy/nginx.conf with this test's ports and paths (every substitution must apply);
     bench/bench_nginx.py runs the same rendering."""
     conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    static = static_folder() if static is None else static
     substitutions = {
         # Workers as this test's user: they write the cache in the test's private folder.
         "user www-data;": f"user {getpass.getuser()};",
