@@ -26,7 +26,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._server import ROOT, fresh_database, run_wrk, start_gunicorn, stop  # noqa: E402
+from bench._server import ROOT, fresh_database, run_wrk, start_gunicorn, stop
 
 # A first visitor's banner choice: no cookie, no token; the browser says it comes from the site.
 BODY = "choice=accept_all&origin=banner"

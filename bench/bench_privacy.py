@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._server import fresh_database, run_wrk, start_gunicorn, stop  # noqa: E402
+from bench._server import fresh_database, run_wrk, start_gunicorn, stop
 
 
 def measure(app_spec: str, env: dict[str, str], path: str, seconds: int, connections: int) -> dict:

@@ -354,7 +354,7 @@ class SmtpServer:
         server = self
 
         class Handler:
-            async def handle_DATA(self, smtp, session, envelope):  # noqa: ANN001, ANN201, N802
+            async def handle_DATA(self, smtp, session, envelope):
                 server.messages.append(message_from_bytes(envelope.original_content))
                 return "250 Message accepted for delivery"
 

@@ -94,7 +94,7 @@ def register_blueprints(app: Flask) -> None:
     from website.admin import (  # noqa: F401 - the routes
         audit,
         consents,
-        policy_translations,  # noqa: F401 - the routes
+        policy_translations,
         processing,
     )
     from website.admin import policy as admin_policy  # noqa: F401 - the routes

@@ -71,5 +71,5 @@ def _ping_if_idle(dbapi_connection: Any, connection_record: Any, connection_prox
         cursor.execute("SELECT 1")
         cursor.close()
         dbapi_connection.autocommit = autocommit
-    except Exception as error:  # noqa: BLE001 - any failure means the connection is gone
+    except Exception as error:  # any failure means the connection is gone
         raise DisconnectionError() from error

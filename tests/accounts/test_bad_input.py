@@ -57,7 +57,7 @@ BAD_VALUES = {
 
 
 @pytest.fixture
-def prepared(app, client, users, auth):  # noqa: ANN001, ANN201
+def prepared(app, client, users, auth):
     """Ada exists and is logged in for /account; a live reset token for /password/reset."""
     users.create()
     client.post("/password/forgot", data={"email": "ada@example.com"})
@@ -73,13 +73,13 @@ def prepared(app, client, users, auth):  # noqa: ANN001, ANN201
     return path_of
 
 
-def _ada_id(app) -> int:  # noqa: ANN001
+def _ada_id(app) -> int:
     from tests.accounts.helpers import user_by_email
 
     return user_by_email(app, "ada@example.com").id
 
 
-def page_of(response) -> str:  # noqa: ANN001
+def page_of(response) -> str:
     assert response.status_code < 500, response.status_code
     return response.get_data(as_text=True)
 

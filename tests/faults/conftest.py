@@ -41,7 +41,7 @@ class Answer:
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     """Hand redirects back to the caller instead of following them."""
 
-    def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    def redirect_request(self, *args, **kwargs):
         return None
 
 

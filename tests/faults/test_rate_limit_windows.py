@@ -24,7 +24,7 @@ RIGHTS = {"request_type": "access", "name": "Grace Hopper", "email": "grace@exam
           "details": "Everything."}
 
 
-def assert_limited_page(response) -> int:  # noqa: ANN001
+def assert_limited_page(response) -> int:
     """A 429 in the site's own page, with Retry-After; returns the seconds to wait."""
     assert response.status_code == 429
     page = response.get_data(as_text=True)
@@ -40,14 +40,14 @@ def assert_limited_page(response) -> int:  # noqa: ANN001
     return seconds
 
 
-def count(app, model) -> int:  # noqa: ANN001
+def count(app, model) -> int:
     """Rows of one model."""
     with app.app_context():
         return db.session.scalar(select(func.count()).select_from(model))
 
 
 @pytest.fixture(params=["memory", "redis"])
-def limited(request, app, migrated):  # noqa: ANN001, ANN201
+def limited(request, app, migrated):
     """An app with short limits on every form, in memory or in Redis (as in production)."""
     storage = "memory://"
     if request.param == "redis":

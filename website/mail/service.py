@@ -13,7 +13,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
 
-from flask import Flask, current_app, g, render_template
+from flask import Flask, Response, current_app, g, render_template
 from sqlalchemy import delete, func, or_, select, update
 
 from website.extensions import db, rowcount, utcnow
@@ -285,7 +285,7 @@ def _send_in_background(app: Flask) -> None:
     with app.app_context():
         try:
             deliver_outbox(limit=50)
-        except Exception:  # noqa: BLE001 - the CLI retries; a visitor must never see this
+        except Exception:  # the CLI retries; a visitor must never see this
             log.warning("background mail delivery failed", exc_info=True)
         finally:
             db.session.remove()
@@ -295,9 +295,9 @@ def register_mail(app: Flask) -> None:
     """After a request that queued mail, try delivery in a thread: the visitor never waits."""
 
     @app.after_request
-    def send_after_request(response):  # noqa: ANN001, ANN202
+    def send_after_request(response: Response) -> Response:
         if g.get("mail_queued") and app.config["MAIL_SEND_AFTER_REQUEST"]:
-            real_app = current_app._get_current_object()
+            real_app = current_app._get_current_object()  # type: ignore[attr-defined]
             thread = threading.Thread(target=_send_in_background, args=(real_app,), daemon=True)
             response.call_on_close(thread.start)
         return response

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import false, func, select
+from sqlalchemy import ColumnElement, false, func, select
 
 from website.extensions import db, utcnow
 from website.paging import Page, Run, count, paginate
@@ -59,7 +59,7 @@ def _due_conditions(due: str, today: date) -> list:
             EFFECTIVE_DUE <= today + timedelta(days=DUE_SOON_DAYS)]
 
 
-def _search_condition(search: QueueSearch):
+def _search_condition(search: QueueSearch) -> ColumnElement[bool]:
     """An exact reference, or an email address whatever its case (both served by indexes)."""
     if search.reference:
         return RightsRequest.reference == search.reference

@@ -67,7 +67,7 @@ LIMITING_TYPES = ("restriction", "objection")
 REFERENCE_SHAPE = re.compile(r"RR-[0-9A-Z]{4,16}")
 
 
-def N_(text: str) -> str:  # noqa: N802 - the marker pybabel extracts by default
+def N_(text: str) -> str:  # the marker pybabel extracts by default
     """Mark an English text that is stored as it is (the admin pages show it so) and shown to
     the owner in their page's language (`shown_note`)."""
     return text
