@@ -26,7 +26,7 @@ def outbox(app) -> list[OutboxEmail]:
         return rows
 
 
-def wait_until(condition, seconds: float = 10) -> bool:
+def wait_until(condition, seconds: float = 60) -> bool:
     """Poll `condition` until it holds or the time is up."""
     deadline = time.monotonic() + seconds
     while not condition() and time.monotonic() < deadline:
