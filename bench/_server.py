@@ -40,7 +40,7 @@ def start_gunicorn(
     threads=1 gives sync workers; more gives gthread workers, as production runs them.
     """
     port = free_port()
-    log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
+    log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--no-control-socket", "--workers", str(workers),
          "--threads", str(threads),

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from bench._server import free_port, stop  # noqa: E402
+from bench._server import free_port, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache"
@@ -139,7 +139,7 @@ def wait_for(url: str, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while True:
         try:
-            urllib.request.urlopen(url, timeout=2, context=context)  # noqa: S310
+            urllib.request.urlopen(url, timeout=2, context=context)
             return
         except urllib.error.HTTPError:
             return

@@ -37,7 +37,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._site import ROOT, csrf_token, ensure_venv, served_site  # noqa: E402
+from bench._site import ROOT, csrf_token, ensure_venv, served_site
 
 SCAN_EMAIL = "scan-user@example.com"
 SCAN_PASSWORD = "Scan-password-42!"  # noqa: S105 - the throwaway account of a throwaway site

@@ -61,7 +61,7 @@ def make_app(url: str) -> Flask:
 
 def seed_rows(count: int) -> list[dict]:
     """Requests spread over two years: about 1% urgent, a fifth of them open."""
-    rng = random.Random(42)  # noqa: S311 - reproducible test data, not security
+    rng = random.Random(42)  # reproducible test data, not security
     now, categories = utcnow(), [c for c in CATEGORIES if c != URGENT_CATEGORY]
     references: set[str] = set()
     while len(references) < count:

@@ -28,7 +28,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._server import ROOT, fresh_database, run_wrk, start_gunicorn, stop  # noqa: E402
+from bench._server import ROOT, fresh_database, run_wrk, start_gunicorn, stop
 
 FIXTURE = ROOT / "bench" / "fixtures" / "consent_click.json"
 # What a fetch() body of each kind is sent as (the Fetch standard's "extract a body").

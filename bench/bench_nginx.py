@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._server import (  # noqa: E402
+from bench._server import (
     ROOT,
     free_port,
     fresh_database,
@@ -30,7 +30,7 @@ from bench._server import (  # noqa: E402
     start_gunicorn,
     stop,
 )
-from tests.deploy.test_nginx import render_conf  # noqa: E402
+from tests.deploy.test_nginx import render_conf
 
 
 def fetch(url: str, tls: ssl.SSLContext) -> tuple[bytes, str]:

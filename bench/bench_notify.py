@@ -48,7 +48,7 @@ NOTICE = {
 }
 
 
-def make_app(url: str, smtp_port: int = 0):  # noqa: ANN201 - a Flask app
+def make_app(url: str, smtp_port: int = 0):
     """The site on the bench database, mailing the local SMTP server."""
     config = TestConfig()
     config.SQLALCHEMY_DATABASE_URI = url
@@ -57,7 +57,7 @@ def make_app(url: str, smtp_port: int = 0):  # noqa: ANN201 - a Flask app
     return create_app(config)
 
 
-def seed(app, people: int) -> tuple[int, str]:  # noqa: ANN001
+def seed(app, people: int) -> tuple[int, str]:
     """PEOPLE confirmed accounts, 1% unconfirmed ones, an admin and an incident."""
     hashed = bcrypt.hashpw(b"bench", bcrypt.gensalt(4)).decode()
     unconfirmed = max(people // 100, 1)
@@ -113,7 +113,7 @@ def measure(url: str, people: int, senders: int) -> None:
     received: list[str] = []
 
     class Handler:
-        async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802
+        async def handle_DATA(self, server, session, envelope):
             received.extend(envelope.rcpt_tos)
             return "250 OK"
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._server import (  # noqa: E402
+from bench._server import (
     fresh_database,
     load_in_rounds,
     start_gunicorn,

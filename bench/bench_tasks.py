@@ -128,11 +128,11 @@ def measure(app, label: str, repeat: int) -> None:
         engine = db.engine
 
     @event.listens_for(engine, "before_cursor_execute")
-    def started_sql(conn, cursor, statement, params, context, executemany) -> None:  # noqa: ANN001
+    def started_sql(conn, cursor, statement, params, context, executemany) -> None:
         context.bench_started = time.perf_counter()
 
     @event.listens_for(engine, "after_cursor_execute")
-    def ended_sql(conn, cursor, statement, params, context, executemany) -> None:  # noqa: ANN001
+    def ended_sql(conn, cursor, statement, params, context, executemany) -> None:
         sql_ms[0] += (time.perf_counter() - context.bench_started) * 1000
 
     pages = {

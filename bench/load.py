@@ -79,7 +79,7 @@ class MailCatcher:
         catcher = self
 
         class Handler:
-            async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802
+            async def handle_DATA(self, server, session, envelope):
                 for address in envelope.rcpt_tos:
                     catcher.received[address] += 1
                 return "250 OK"

@@ -33,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._site import (  # noqa: E402
+from bench._site import (
     csrf_token,
     ensure_npm_tools,
     free_port,

@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._site import (  # noqa: E402
+from bench._site import (
     CHROMIUM,
     DEMO_ADMIN,
     csrf_token,
@@ -82,11 +82,11 @@ def admin_cookie(base: str) -> str:
     """Log in as the demo admin through the form; return the Cookie header value."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(base + "/login").read().decode()  # noqa: S310 - our local server
+    page = opener.open(base + "/login").read().decode()  # our local server
     token = csrf_token(page) or ""
     email, password = DEMO_ADMIN
     data = urllib.parse.urlencode({"email": email, "password": password, "csrf_token": token})
-    opener.open(base + "/login", data=data.encode())  # noqa: S310 - our local server
+    opener.open(base + "/login", data=data.encode())  # our local server
     return "; ".join(f"{c.name}={c.value}" for c in jar)
 
 

@@ -17,9 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from playwright.sync_api import Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Page, sync_playwright
 
-from bench._site import CHROMIUM, DEMO_ADMIN, ROOT, seed_demo, served_site  # noqa: E402
+from bench._site import CHROMIUM, DEMO_ADMIN, ROOT, seed_demo, served_site
 
 OUT = ROOT / "docs" / "screenshots"
 WIDTHS = {390: 844, 1366: 900}

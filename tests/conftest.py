@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import socket
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,7 +20,7 @@ import bcrypt
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 
 from website import create_app
 from website.config import TestConfig
@@ -33,7 +35,23 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES_ADMIN_URL = os.environ.get(
     "POSTGRES_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# pytest-xdist runs the suite in several processes ("gw0", "gw1", ...); each has its own SQLite
+# file and PostgreSQL database (made per session) and its own Redis database, counted from the
+# base one in TEST_REDIS_URL (worker n uses base + n).
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+WORKER_INDEX = int(WORKER[2:]) if WORKER.startswith("gw") else 0
+
+
+def worker_redis_url(base: str, index: int) -> str:
+    """The Redis database of worker `index`: the base URL's database number plus the index."""
+    head, _, number = base.rpartition("/")
+    if not number.isdigit():
+        head, number = base.rstrip("/"), "0"
+    return f"{head}/{int(number) + index}"
+
+
+REDIS_URL = worker_redis_url(os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/10"),
+                             WORKER_INDEX)
 # An app a test builds from the environment (ProductionConfig) must not start a job runner that
 # outlives the test and delivers or purges in the next one's database; a test (or a gunicorn it
 # starts) that wants the runner sets JOBS_ENABLED itself.
@@ -63,26 +81,59 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# The tests where SQLite and PostgreSQL differ (scripts/test runs them on both; the rest runs on
+# PostgreSQL, as in production): the migrations, dates and times stored and compared (SQLite
+# keeps no time zone), deletions that cascade (SQLite's foreign keys are a PRAGMA), unique
+# numbers taken by racing writers, and transactions across processes (a database file's lock).
+DIALECT = (
+    "accounts/test_migration.py", "accounts/test_account_page.py",
+    "accounts/test_password_reset.py", "accounts/test_register.py",
+    "admin/test_announce.py", "admin/test_confirm.py", "admin/test_dashboard_audit.py",
+    "consent/test_choice.py", "consent/test_analytics.py", "consent/test_admin_and_account.py",
+    "consent/test_receipt.py", "consent/test_gpc_and_reconsent.py",
+    "faults/test_worker_killed.py", "faults/test_smtp_away.py",
+    "mail/", "records/", "retention/",
+    "policy/test_first_start.py", "policy/test_publish.py",
+    "rights/test_dates.py", "rights/test_erasure.py", "rights/test_deletion_service.py",
+    "rights/test_personal_data.py", "rights/test_request_flow.py",
+    "support/test_privacy.py", "support/test_admin_queue.py",
+)
+# Tests that start servers of their own (gunicorn with several workers, nginx) and measure
+# time windows run one after another on one xdist worker (`--dist loadgroup`), beside the rest.
+PROCESSES = ("faults/", "deploy/")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark as slow what drives Chromium, gunicorn or hypothesis (`scripts/test --quick` skips)."""
+    """Mark as slow what drives Chromium, gunicorn or hypothesis (`scripts/test --quick` skips);
+    mark the dialect tests; group the tests that start servers."""
+    tests = ROOT / "tests"
     for item in items:
+        where = Path(item.path).relative_to(tests).as_posix()
         fuzzed = getattr(getattr(item, "obj", None), "is_hypothesis_test", False)
-        if fuzzed or item.get_closest_marker("browser") or "/tests/faults/" in str(item.path):
+        if fuzzed or item.get_closest_marker("browser") or where.startswith("faults/"):
             item.add_marker(pytest.mark.slow)
+        if where.startswith(DIALECT):
+            item.add_marker(pytest.mark.dialect)
+        if where.startswith(PROCESSES):
+            item.add_marker(pytest.mark.xdist_group("processes"))
 
 
 # --- static files -------------------------------------------------------------------------
 
 FINGERPRINT = r"-[0-9a-f]{32}"
+STATIC_ENV = "STATIC_FOLDER"  # read by create_app; gunicorn started by a test inherits it
+STATIC_KEY = pytest.StashKey[Path]()
 
 
-def compile_static() -> None:
-    """`flask digest compile`: fingerprinted, gzip and brotli copies and the manifest, afresh."""
+def compile_static(folder: Path) -> None:
+    """`flask digest compile` on a copy of static/ in `folder`: fingerprinted, gzip and brotli
+    copies and the manifest (the repository's own static/ is left as checked out)."""
     from flask_static_digest import digester
 
-    folder = f"{ROOT / 'static'}/"
-    digester.clean(folder, [], True, True)
-    digester.compile(folder, folder, [], True, True)
+    shutil.copytree(ROOT / "static", folder, ignore=shutil.ignore_patterns(
+        "cache_manifest.json", "*.gz", "*.br"))
+    digester.clean(f"{folder}/", [], True, True)  # fingerprinted copies from an older layout
+    digester.compile(f"{folder}/", f"{folder}/", [], True, True)
 
 
 def compile_catalogues(folder: Path = TRANSLATIONS) -> None:
@@ -93,12 +144,29 @@ def compile_catalogues(folder: Path = TRANSLATIONS) -> None:
     assert not failed, f"the catalogues in {folder} do not compile"
 
 
-@pytest.fixture(scope="session", autouse=True)
-def compiled_static() -> None:
-    """Every app of the run links its static files by fingerprinted names, as in production,
-    and reads the German and French catalogues compiled from the repository's .po files."""
-    compile_static()
+def pytest_configure(config: pytest.Config) -> None:
+    """Once per run, in the controlling process before any worker starts: the static files
+    compiled into a temporary folder every app (and worker, and gunicorn) of the run serves,
+    and the German and French catalogues compiled from the repository's .po files."""
+    if hasattr(config, "workerinput"):
+        return  # an xdist worker: the controller did it, and the environment says where
+    folder = Path(tempfile.mkdtemp(prefix="privacy-static-"))
+    config.stash[STATIC_KEY] = folder
+    compile_static(folder / "static")
+    os.environ[STATIC_ENV] = str(folder / "static")
     compile_catalogues()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Remove the run's compiled static files."""
+    folder = config.stash.get(STATIC_KEY, None)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def static_folder() -> Path:
+    """The compiled static files this run serves (outside a test run: the repository's)."""
+    return Path(os.environ.get(STATIC_ENV) or ROOT / "static")
 
 
 # --- the database -------------------------------------------------------------------------
@@ -157,22 +225,54 @@ def migrated(database_url: str) -> str:
     return database_url
 
 
-def empty_all_tables() -> None:
-    """Delete every row, children first (published versions included: tests only)."""
-    with db.engine.begin() as conn:
-        for table in reversed(db.metadata.sorted_tables):
-            conn.execute(table.delete())
+def empty_all_tables(conn: Connection | None = None) -> None:
+    """Delete every row, children first (published versions included: tests only), in one
+    round trip: one statement per table, sent together."""
+    if conn is None:
+        with db.engine.begin() as conn:
+            empty_all_tables(conn)
+        return
+    quote = conn.dialect.identifier_preparer.format_table
+    statements = "; ".join(f"DELETE FROM {quote(table)}"
+                           for table in reversed(db.metadata.sorted_tables))
+    if conn.dialect.name == "sqlite":  # sqlite3 runs one statement per call
+        for statement in statements.split("; "):
+            conn.exec_driver_sql(statement)
+    else:
+        conn.exec_driver_sql(statements)
+
+
+# Rows that policy version 1 leaves in the database, per database URL: rendered once per
+# session (a Markdown rendering per test cost a third of the fixture), then copied back.
+FIRST_VERSION_ROWS: dict[str, list[tuple[object, list[dict]]]] = {}
+
+
+def restore_first_version(database_url: str) -> None:
+    """Every table emptied, then policy version 1 and what comes with it, as
+    ensure_first_version() stored it the first time this session."""
+    from website.policy.service import ensure_first_version
+
+    saved = FIRST_VERSION_ROWS.get(database_url)
+    if saved is None:
+        empty_all_tables()
+        ensure_first_version()
+        with db.engine.connect() as conn:
+            saved = [(table, [dict(row._mapping) for row in conn.execute(table.select())])
+                     for table in db.metadata.sorted_tables]
+        FIRST_VERSION_ROWS[database_url] = [(table, rows) for table, rows in saved if rows]
+        return
+    with db.engine.begin() as conn:  # one connection, one transaction
+        empty_all_tables(conn)
+        for table, rows in saved:  # parents first
+            conn.execute(table.insert(), rows)
 
 
 @pytest.fixture
 def app(migrated: str) -> Iterator[Flask]:
     """The app on a clean database holding the first policy version."""
-    from website.policy.service import ensure_first_version
-
     app = make_app(migrated)
     with app.app_context():
-        empty_all_tables()
-        ensure_first_version()
+        restore_first_version(migrated)
     yield app
     runner_of(app).stop()  # a test that switched on JOBS_ENABLED started it
     with app.app_context():
@@ -281,7 +381,7 @@ class SmtpServer:
         server = self
 
         class Handler:
-            async def handle_DATA(self, smtp, session, envelope):  # noqa: ANN001, ANN201, N802
+            async def handle_DATA(self, smtp, session, envelope):
                 server.messages.append(message_from_bytes(envelope.original_content))
                 return "250 Message accepted for delivery"
 
@@ -364,17 +464,21 @@ AXE = ROOT / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
 @pytest.fixture(scope="session")
 def axe_source() -> str:
     """axe-core's script, installed from npm on first use."""
-    if not AXE.exists():
-        import subprocess
+    import fcntl
 
-        prefix = AXE.parents[2]
-        prefix.mkdir(parents=True, exist_ok=True)
-        result = subprocess.run(
-            ["npm", "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(prefix),
-             "axe-core@4"], capture_output=True, text=True, check=False,
-        )
-        if result.returncode != 0 or not AXE.exists():
-            missing(f"axe-core could not be installed from npm: {result.stderr[-300:]}")
+    prefix = AXE.parents[2]
+    prefix.mkdir(parents=True, exist_ok=True)
+    with (prefix / ".install-lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one worker installs; the others wait, then read it
+        if not AXE.exists():
+            import subprocess
+
+            result = subprocess.run(
+                ["npm", "install", "--no-save", "--no-audit", "--no-fund", "--prefix",
+                 str(prefix), "axe-core@4"], capture_output=True, text=True, check=False,
+            )
+            if result.returncode != 0 or not AXE.exists():
+                missing(f"axe-core could not be installed from npm: {result.stderr[-300:]}")
     return AXE.read_text()
 
 
@@ -406,7 +510,8 @@ def scheme_page(request: pytest.FixtureRequest, browser: object) -> Iterator[obj
 
 @pytest.fixture
 def redis_url() -> str:
-    """The Redis on this machine (database 15, flushed)."""
+    """The Redis on this machine: this worker's own database (TEST_REDIS_URL's, plus the
+    worker's number), flushed."""
     if not port_open("127.0.0.1", 6379):
         missing("Redis is not running at 127.0.0.1:6379")
     import redis

@@ -35,7 +35,7 @@ def cut_connections(admin, name: str, allow: bool) -> None:
         kill_backends(admin, name)
 
 
-def app_on(name: str):  # noqa: ANN201 - a Flask app
+def app_on(name: str):  # a Flask app
     """The site on database `name`, migrated and holding policy version 1."""
     from flask_migrate import upgrade
 

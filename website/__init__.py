@@ -34,7 +34,8 @@ def create_app(config: Config | None = None) -> Flask:
     app = LocalisedFlask(
         __name__,
         template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        # STATIC_FOLDER: compiled static files elsewhere (the tests compile into a temporary one).
+        static_folder=os.environ.get("STATIC_FOLDER") or str(ROOT / "static"),
         instance_path=os.environ.get("INSTANCE_PATH") or str(ROOT / "instance"),
     )
     configure(app, config)
@@ -124,7 +125,7 @@ def register_blueprints(app: Flask) -> None:
         consents,
         exports,
         mfa,
-        policy_translations,  # noqa: F401 - the routes
+        policy_translations,
         processing,
         systems,
         tasks,
@@ -180,11 +181,13 @@ def register_request_hooks(app: Flask) -> None:
     from website.jobs import register_jobs
     from website.mail.service import before_delivery, register_mail
     from website.policy.announce import announce_material_change, continue_announcements
-    from website.policy.service import on_material_change
+    from website.policy.service import on_first_version, on_material_change
+    from website.policy.translations import attach_shipped_translations
 
     register_jobs(app)
     register_mail(app)
     on_material_change(app, announce_material_change)
+    on_first_version(app, attach_shipped_translations)
     before_delivery(app, continue_announcements)
     from website.incidents.notices import continue_notices
 

@@ -86,7 +86,7 @@ class AnsweringConnection(psycopg.Connection):
         limit = timeout if timeout is not None else self.answer_within
         try:
             return super().wait(gen, interval=interval, timeout=limit)
-        except psycopg.errors._WaitTimeout:  # noqa: SLF001 - psycopg's own "no answer in time"
+        except psycopg.errors._WaitTimeout:
             self.pgconn.finish()  # the state of the exchange is unknown: never reuse it
             NoAnswer.noted()
             raise psycopg.OperationalError(
@@ -169,7 +169,7 @@ def _ping_if_idle(dbapi_connection: Any, connection_record: Any, connection_prox
         cursor.execute("SELECT 1")
         cursor.close()
         dbapi_connection.autocommit = autocommit
-    except Exception as error:  # noqa: BLE001 - any failure means the connection is gone
+    except Exception as error:  # any failure means the connection is gone
         raise DisconnectionError() from error
     finally:
         if answer_within is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import IntegerConverter, Map
 
 # The largest value of a 32-bit INTEGER column (PostgreSQL `integer`; SQLite takes 64 bits).
 MAX_DATABASE_INT = 2**31 - 1
@@ -13,6 +13,7 @@ class DatabaseIntConverter(IntegerConverter):
     router, before any query (PostgreSQL and SQLite would fail on it with an error, not None)."""
 
     def __init__(
-        self, map, fixed_digits=0, min=None, max=MAX_DATABASE_INT, signed=False  # noqa: A002
+        self, map: Map, fixed_digits: int = 0, min: int | None = None,
+        max: int | None = MAX_DATABASE_INT, signed: bool = False,
     ) -> None:
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)

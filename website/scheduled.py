@@ -91,7 +91,7 @@ def run_if_due(name: str, job: Callable[[], dict[str, int]]) -> dict[str, int] |
         return None
     try:
         counts = job()
-    except Exception as error:  # noqa: BLE001 - recorded for the dashboard, retried tomorrow
+    except Exception as error:  # recorded for the dashboard, retried tomorrow
         db.session.rollback()
         log.exception("scheduled job %s failed", name)
         # The first line only: a database error's full text carries its SQL and parameters.

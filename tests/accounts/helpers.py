@@ -25,7 +25,7 @@ def outbox(app: Flask, to: str | None = None) -> list:
         return rows
 
 
-def user_by_email(app: Flask, email: str):  # noqa: ANN201
+def user_by_email(app: Flask, email: str):
     """The User row for an address, detached (None when there is none)."""
     from website.accounts.models import User
 
@@ -69,6 +69,6 @@ def confirm_link(text: str) -> str:
     return match.group(1)
 
 
-def log_in(client, email: str, password: str = GOOD_PASSWORD, **extra: str):  # noqa: ANN201
+def log_in(client, email: str, password: str = GOOD_PASSWORD, **extra: str):
     """POST the login form."""
     return client.post("/login", data={"email": email, "password": password, **extra})

@@ -11,7 +11,7 @@ from website.audit import AuditEntry
 from website.extensions import db
 
 
-def audit_actions(app) -> list[tuple[str, str]]:  # noqa: ANN001
+def audit_actions(app) -> list[tuple[str, str]]:
     with app.app_context():
         query = select(AuditEntry).where(AuditEntry.action.like("user.%"))
         return [(e.action, e.actor) for e in db.session.scalars(query)]

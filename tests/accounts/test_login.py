@@ -8,7 +8,7 @@ from tests.accounts.helpers import csrf_from, user_by_email
 from tests.conftest import PASSWORD, make_app
 
 
-def login(client, email="ada@example.com", password=PASSWORD, **extra):  # noqa: ANN001, ANN201
+def login(client, email="ada@example.com", password=PASSWORD, **extra):
     return client.post("/login", data={"email": email, "password": password, **extra})
 
 
@@ -118,7 +118,7 @@ def test_logout_form_in_header(client, auth):
     assert '<form class="inline" method="post" action="/logout">' in page
 
 
-def set_cookie(response, name: str) -> str:  # noqa: ANN001
+def set_cookie(response, name: str) -> str:
     cookies = [c for c in response.headers.getlist("Set-Cookie") if c.startswith(name + "=")]
     assert cookies, f"{name} not set"
     return cookies[-1]

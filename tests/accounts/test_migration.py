@@ -10,7 +10,7 @@ from tests.conftest import ROOT, make_app
 from website.extensions import db
 
 
-def test_existing_admins_are_confirmed_and_other_accounts_are_not(tmp_path) -> None:  # noqa: ANN001
+def test_existing_admins_are_confirmed_and_other_accounts_are_not(tmp_path) -> None:
     app = make_app(f"sqlite:///{tmp_path / 'old.db'}")
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"), revision="support_1")

@@ -14,11 +14,11 @@ from website.extensions import db
 NEW = "a brand new passphrase"
 
 
-def ask(client, email="ada@example.com"):  # noqa: ANN001, ANN201
+def ask(client, email="ada@example.com"):
     return client.post("/password/forgot", data={"email": email})
 
 
-def link_from_outbox(app, to="ada@example.com") -> str:  # noqa: ANN001
+def link_from_outbox(app, to="ada@example.com") -> str:
     [email] = [e for e in outbox(app, to) if e.subject == "Reset your password"]
     return reset_link(email.body_text)
 

@@ -8,7 +8,7 @@ from tests.conftest import PASSWORD, Users, make_app
 
 
 @pytest.fixture
-def limited(app, migrated):  # noqa: ANN001, ANN201
+def limited(app, migrated):
     """An app with rate limits on (memory storage); `app` has emptied the database first."""
     limited = make_app(migrated, RATELIMIT_ENABLED=True)
     Users(limited).create()
@@ -18,12 +18,12 @@ def limited(app, migrated):  # noqa: ANN001, ANN201
 WRONG = "wrong password!"
 
 
-def attempt(client, email="ada@example.com", password=WRONG, ip="10.0.0.1"):  # noqa: ANN001, ANN201
+def attempt(client, email="ada@example.com", password=WRONG, ip="10.0.0.1"):
     return client.post("/login", data={"email": email, "password": password},
                        environ_base={"REMOTE_ADDR": ip})
 
 
-def assert_limited(response) -> None:  # noqa: ANN001
+def assert_limited(response) -> None:
     assert response.status_code == 429
     page = response.get_data(as_text=True)
     assert "Too many requests" in page and "</html>" in page

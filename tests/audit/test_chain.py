@@ -14,7 +14,7 @@ from website.audit.chain import entry_content
 from website.extensions import db, utcnow
 
 
-def write_entries(app, count: int = 5, actor: str = "cli") -> list[int]:  # noqa: ANN001
+def write_entries(app, count: int = 5, actor: str = "cli") -> list[int]:
     with app.app_context():
         ids = []
         for n in range(count):
@@ -23,7 +23,7 @@ def write_entries(app, count: int = 5, actor: str = "cli") -> list[int]:  # noqa
         return ids
 
 
-def verify(runner):  # noqa: ANN001, ANN201
+def verify(runner):
     return runner.invoke(args=["audit", "verify"])
 
 

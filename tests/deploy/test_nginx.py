@@ -22,7 +22,15 @@ import brotli
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.conftest import FINGERPRINT, ROOT, free_port, make_app, missing, port_open
+from tests.conftest import (
+    FINGERPRINT,
+    ROOT,
+    free_port,
+    make_app,
+    missing,
+    port_open,
+    static_folder,
+)
 from website.extensions import db
 from website.policy.service import ensure_first_version
 
@@ -43,7 +51,7 @@ class Front:
     def request(self, method: str, path: str, headers: dict | None = None,
                 body: str | None = None) -> tuple[http.client.HTTPResponse, bytes]:
         """One request over HTTPS; the answer and its raw (maybe compressed) body."""
-        conn = http.client.HTTPSConnection("127.0.0.1", self.https, context=self.tls, timeout=10)
+        conn = http.client.HTTPSConnection("127.0.0.1", self.https, context=self.tls, timeout=60)
         try:
             conn.request(method, path, body=body, headers=headers or {})
             response = conn.getresponse()
@@ -53,10 +61,11 @@ class Front:
 
 
 def render_conf(folder: Path, https: int, plain: int, upstream: int,
-                static: Path = ROOT / "static") -> str:
+                static: Path | None = None) -> str:
     """deploy/nginx.conf with this test's ports and paths (every substitution must apply);
     bench/bench_nginx.py runs the same rendering."""
     conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    static = static_folder() if static is None else static
     substitutions = {
         # Workers as this test's user: they write the cache in the test's private folder.
         "user www-data;": f"user {getpass.getuser()};",
@@ -85,7 +94,7 @@ def render_conf(folder: Path, https: int, plain: int, upstream: int,
 
 def wait_for(port: int, process: subprocess.Popen, what: str) -> None:
     """Until something listens on the port (or the process died)."""
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 90  # generous: the machine may be loaded
     while not port_open("127.0.0.1", port):
         assert process.poll() is None, f"{what} exited with {process.returncode}"
         assert time.monotonic() < deadline, f"{what} did not start"
@@ -129,7 +138,7 @@ def front(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Front]:
            "SITE_URL": f"https://127.0.0.1:{https}", "INSTANCE_PATH": str(folder / "instance"),
            "JOBS_ENABLED": "false"}
     gunicorn = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--no-control-socket", "-w", "1",
+        [sys.executable, "-m", "gunicorn", "--no-control-socket", "-w", "1", "--timeout", "120",
          "-b", f"127.0.0.1:{upstream}", "app:app"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=(folder / "gunicorn.log").open("w"))
     (folder / "nginx.conf").write_text(render_conf(folder, https, plain, upstream))
@@ -228,7 +237,7 @@ def test_static_files_from_disk_immutable_and_precompressed(front: Front) -> Non
 
 
 def test_plain_http_is_redirected_to_https(front: Front) -> None:
-    conn = http.client.HTTPConnection("127.0.0.1", front.http, timeout=10)
+    conn = http.client.HTTPConnection("127.0.0.1", front.http, timeout=60)
     conn.request("GET", "/privacy?x=1", headers={"Host": "privacy.example.com"})
     response = conn.getresponse()
     conn.close()

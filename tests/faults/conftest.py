@@ -41,7 +41,7 @@ class Answer:
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     """Hand redirects back to the caller instead of following them."""
 
-    def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    def redirect_request(self, *args, **kwargs):
         return None
 
 
@@ -55,7 +55,7 @@ class Browser:
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect()
         )
 
-    def open(self, path: str, form: dict | None = None, timeout: float = 15) -> Answer:
+    def open(self, path: str, form: dict | None = None, timeout: float = 60) -> Answer:
         """GET (or POST when `form` is given) without following redirects."""
         data = urllib.parse.urlencode(form).encode() if form is not None else None
         try:
@@ -151,7 +151,7 @@ class Traffic:
         with self.lock:
             return self.statuses[status]
 
-    def wait_for(self, status: int, more_than: int, seconds: float = 10) -> None:
+    def wait_for(self, status: int, more_than: int, seconds: float = 60) -> None:
         """Until more than `more_than` answers with `status` have come (bounded)."""
         deadline = time.monotonic() + seconds
         while self.count(status) <= more_than and time.monotonic() < deadline:
@@ -199,14 +199,14 @@ def gunicorn(tmp_path: Path) -> Iterator:
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py",
              "--no-control-socket", "-w", str(workers), "--threads", str(threads),
-             "--bind", f"127.0.0.1:{port}", "--timeout", "30", "--graceful-timeout", "5",
+             "--bind", f"127.0.0.1:{port}", "--timeout", "120", "--graceful-timeout", "5",
              "--log-level", "warning", *kind, "app:app"],
             cwd=ROOT, env={**os.environ, **env}, stdout=handle, stderr=subprocess.STDOUT,
         )
         server = Gunicorn(process, f"http://127.0.0.1:{port}", log)
         started.append(server)
         browser = Browser(server.base_url)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # generous: the machine may be loaded
         while time.monotonic() < deadline and process.poll() is None:
             if browser.open("/healthz", timeout=2).status == 200:
                 if len(server.worker_pids()) == workers:

@@ -31,7 +31,7 @@ OUTAGE_SECONDS = 2.0
 class CuttingSmtp:
     """An SMTP server that cuts the database off right after it accepts message number `at`."""
 
-    def __init__(self, cut) -> None:  # noqa: ANN001 - the cut: a function of no arguments
+    def __init__(self, cut) -> None:
         from aiosmtpd.controller import Controller
 
         self.messages: list[Message] = []
@@ -39,7 +39,7 @@ class CuttingSmtp:
         server = self
 
         class Handler:
-            async def handle_DATA(self, smtp, session, envelope):  # noqa: ANN001, ANN201, N802
+            async def handle_DATA(self, smtp, session, envelope):
                 server.messages.append(message_from_bytes(envelope.original_content))
                 if len(server.messages) == 3:
                     cut()
@@ -49,7 +49,7 @@ class CuttingSmtp:
         self.controller.start()
 
 
-def sender(app, stop: threading.Event) -> None:  # noqa: ANN001
+def sender(app, stop: threading.Event) -> None:
     """One worker's delivery loop: rounds until the outbox is empty (errors end a round only)."""
     with app.app_context():
         while not stop.is_set():

@@ -19,7 +19,7 @@ RIGHTS = {"request_type": "access", "name": "Grace Hopper", "email": "grace@exam
           "details": "Everything."}
 
 
-def count(app, model) -> int:  # noqa: ANN001
+def count(app, model) -> int:
     with app.app_context():
         return db.session.scalar(select(func.count()).select_from(model))
 

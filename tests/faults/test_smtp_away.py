@@ -19,7 +19,7 @@ from website.mail.models import OutboxEmail
 from website.mail.service import claim, due_ids, queue_email, send_pending
 
 
-def outbox(app) -> list[OutboxEmail]:  # noqa: ANN001
+def outbox(app) -> list[OutboxEmail]:
     """Every queued or sent email, detached."""
     with app.app_context():
         rows = list(db.session.scalars(select(OutboxEmail).order_by(OutboxEmail.id)))
@@ -27,7 +27,7 @@ def outbox(app) -> list[OutboxEmail]:  # noqa: ANN001
         return rows
 
 
-def wait_until(condition, seconds: float = 10) -> bool:  # noqa: ANN001
+def wait_until(condition, seconds: float = 60) -> bool:
     """Poll `condition` until it holds or the time is up."""
     deadline = time.monotonic() + seconds
     while not condition() and time.monotonic() < deadline:

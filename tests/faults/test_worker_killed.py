@@ -25,13 +25,13 @@ def test_sigkill_a_worker_under_load_leaves_no_half_written_rows(app, migrated, 
     try:
         for thread in traffic.threads:
             thread.start()
-        traffic.wait_for(303, more_than=10, seconds=20)
+        traffic.wait_for(303, more_than=10)
         for _ in range(KILLS):
             before = traffic.count(303)
             victim = random.choice(server.worker_pids())
             os.kill(victim, signal.SIGKILL)
             killed.append(victim)
-            traffic.wait_for(303, more_than=before + 5, seconds=20)
+            traffic.wait_for(303, more_than=before + 5)
         time.sleep(0.2)
     finally:
         traffic.stop.set()
@@ -39,7 +39,7 @@ def test_sigkill_a_worker_under_load_leaves_no_half_written_rows(app, migrated, 
             thread.join(20)
 
     # The master replaced every killed worker, and the site still answers.
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 60
     while len(server.worker_pids()) < 3 and time.monotonic() < deadline:
         time.sleep(0.1)
     workers = server.worker_pids()

@@ -14,7 +14,7 @@ GERMAN_MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "
                  "September", "Oktober", "November", "Dezember")
 
 
-def received(app, smtp, address: str) -> Message:  # noqa: ANN001
+def received(app, smtp, address: str) -> Message:
     """Deliver the outbox to the test SMTP server; the one email it got for `address`."""
     with app.app_context():
         assert send_pending()[1] == 0

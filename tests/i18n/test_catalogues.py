@@ -24,7 +24,7 @@ def marked_strings() -> set[str]:
     return {message if isinstance(message, str) else message[0] for _, _, message, *_ in found}
 
 
-def catalogue(code: str):  # noqa: ANN201 - babel's Catalog
+def catalogue(code: str):  # babel's Catalog
     with (TRANSLATIONS / code / "LC_MESSAGES" / "messages.po").open("rb") as po_file:
         return read_po(po_file, locale=code)
 

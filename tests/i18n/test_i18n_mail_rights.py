@@ -9,7 +9,7 @@ from tests.i18n.mail_helpers import german_date, html, received, subject, text
 from tests.rights.conftest import FORM, deliver, link_in, stored
 
 
-def submit_and_verify_in_german(app, client, smtp) -> str:  # noqa: ANN001
+def submit_and_verify_in_german(app, client, smtp) -> str:
     """Send the form from /de/rights, check the German confirmation email, follow its link."""
     assert client.post("/de/rights", data=FORM).status_code == 303
     item = stored(app)

@@ -13,7 +13,7 @@ from website.incidents import notices, service
 pytestmark = pytest.mark.browser
 
 
-def log_in(page, live_server: str) -> None:  # noqa: ANN001
+def log_in(page, live_server: str) -> None:
     page.goto(f"{live_server}/login")
     page.get_by_label("Email address").fill("admin@example.com")
     page.get_by_label("Password", exact=True).fill(PASSWORD)

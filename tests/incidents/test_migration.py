@@ -17,7 +17,7 @@ TABLES = {"incidents", "incident_notices", "incident_recipients"}
 
 
 @pytest.fixture
-def own_database(tmp_path) -> Iterator[str]:  # noqa: ANN001
+def own_database(tmp_path) -> Iterator[str]:
     if os.environ.get("TEST_DATABASE", "sqlite") != "postgresql":
         yield f"sqlite:///{tmp_path / 'up_down.db'}"
         return

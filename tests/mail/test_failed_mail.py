@@ -59,7 +59,7 @@ class Refusing:
         self.port = free_port()
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
-    async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: ANN001, ANN201, N802
+    async def handle_RCPT(self, server, session, envelope, address, options):
         return "550 5.1.1 No such user here"
 
 
@@ -102,8 +102,7 @@ def test_temporary_failures_give_up_after_mail_max_attempts(app, client, auth, s
 
 def test_a_delivered_email_keeps_no_working_link_at_rest(app, client, users, smtp, runner):
     users.create(email="ada@example.com")
-    assert client.post("/password/forgot", data={"email": "ada@example.com"}).status_code in (
-        200, 302, 303)
+    assert client.post("/password/forgot", data={"email": "ada@example.com"}).status_code == 200
     runner.invoke(args=["outbox", "send"])
     [message] = smtp.to("ada@example.com")
     token = re.search(r"/password/reset/([\w-]+)", body_text(message)).group(1)

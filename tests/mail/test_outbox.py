@@ -17,7 +17,7 @@ from website.mail.models import OutboxEmail
 from website.mail.service import backoff, claim, queue_email, send_pending
 
 
-def queue(app, to="ada@example.com", count=1) -> None:  # noqa: ANN001
+def queue(app, to="ada@example.com", count=1) -> None:
     """Queue `count` password-reset emails (a real template) and commit."""
     with app.app_context():
         for n in range(count):
@@ -27,7 +27,7 @@ def queue(app, to="ada@example.com", count=1) -> None:  # noqa: ANN001
         db.session.commit()
 
 
-def rows(app) -> list[OutboxEmail]:  # noqa: ANN001
+def rows(app) -> list[OutboxEmail]:
     with app.app_context():
         found = list(db.session.scalars(select(OutboxEmail).order_by(OutboxEmail.id)))
         db.session.expunge_all()
@@ -156,7 +156,7 @@ class SlowSmtp(SmtpServer):
         server = self
 
         class Handler:
-            async def handle_DATA(self, smtp, session, envelope):  # noqa: ANN001, ANN201, N802
+            async def handle_DATA(self, smtp, session, envelope):
                 await asyncio.sleep(2)
                 from email import message_from_bytes
 

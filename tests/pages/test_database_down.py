@@ -38,7 +38,7 @@ def test_a_connection_lost_after_the_answer_is_not_a_500(app, monkeypatch):
     from sqlalchemy.exc import OperationalError
     from sqlalchemy.orm import Session
 
-    def lost(self):  # noqa: ANN001, ANN202 - the connection died after the view finished
+    def lost(self):  # the connection died after the view finished
         raise OperationalError("ROLLBACK", {}, Exception("terminating connection"))
 
     client = app.test_client()

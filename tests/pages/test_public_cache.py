@@ -160,7 +160,7 @@ def test_a_page_rendered_while_a_publication_lands_is_not_kept(
     original = app.full_dispatch_request
     calls = []
 
-    def publication_meanwhile():  # noqa: ANN202 - Flask's response
+    def publication_meanwhile():  # Flask's response
         calls.append(1)
         response = original()
         if len(calls) == 1:

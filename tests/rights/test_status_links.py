@@ -6,13 +6,13 @@ from __future__ import annotations
 from tests.rights.conftest import deliver, link_in
 
 
-def status_link_of(rights, reference: str) -> str:  # noqa: ANN001
+def status_link_of(rights, reference: str) -> str:
     """The status link in the newest email to the requester."""
     deliver(rights.app)
     return link_in(rights.smtp.to("grace@example.com")[-1], f"/rights/status/{reference}")
 
 
-def test_an_old_status_link_expires_and_a_new_one_can_be_asked_for(rights, app) -> None:  # noqa: ANN001
+def test_an_old_status_link_expires_and_a_new_one_can_be_asked_for(rights, app) -> None:
     reference = rights.submit_and_verify()
     link = status_link_of(rights, reference)
     fresh = app.test_client()
@@ -42,7 +42,7 @@ def test_an_old_status_link_expires_and_a_new_one_can_be_asked_for(rights, app) 
     assert reference in browser.get(f"/rights/status/{reference}").get_data(as_text=True)
 
 
-def test_a_forged_or_foreign_token_opens_nothing(rights, app) -> None:  # noqa: ANN001
+def test_a_forged_or_foreign_token_opens_nothing(rights, app) -> None:
     first = rights.submit_and_verify()
     second = rights.submit_and_verify(email="grace@example.com")
     link_for_first = status_link_of(rights, second).replace(second, first)

@@ -15,14 +15,14 @@ OWNER = {"request_type": "access", "name": "Grace Hopper", "email": "grace@examp
 STRANGER = {**OWNER, "name": "Mallory", "details": "Send it all to mallory@example.net."}
 
 
-def all_requests(app) -> list[RightsRequest]:  # noqa: ANN001
+def all_requests(app) -> list[RightsRequest]:
     with app.app_context():
         found = list(db.session.scalars(select(RightsRequest).order_by(RightsRequest.id)))
         db.session.expunge_all()
         return found
 
 
-def confirmation_links(rights) -> list[str]:  # noqa: ANN001
+def confirmation_links(rights) -> list[str]:
     deliver(rights.app)
     return [link_in(m, "/rights/verify/") for m in rights.smtp.to("grace@example.com")
             if "confirm" in m["Subject"].lower()]

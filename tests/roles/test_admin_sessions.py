@@ -6,7 +6,7 @@ from tests.conftest import PASSWORD
 from website.accounts.sessions import LOGIN_AT, SEEN_AT
 
 
-def shift(client, key: str, seconds: float) -> None:  # noqa: ANN001
+def shift(client, key: str, seconds: float) -> None:
     """Move one of the session's clocks into the past (as if that much time had gone by)."""
     with client.session_transaction() as session:
         session[key] -= seconds

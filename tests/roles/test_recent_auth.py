@@ -20,13 +20,13 @@ TEXT = "# Privacy\n\nA clearer text, typed by hand over an hour."
 SUMMARY = "Clearer rights, typed carefully"
 
 
-def eleven_minutes_ago(client) -> None:  # noqa: ANN001
+def eleven_minutes_ago(client) -> None:
     """The session's last password was typed 11 minutes ago (the login itself, say)."""
     with client.session_transaction() as session:
         session[AUTH_AT] -= 11 * 60
 
 
-def versions(app) -> int:  # noqa: ANN001
+def versions(app) -> int:
     with app.app_context():
         return db.session.scalar(select(func.count(PolicyVersion.id)))
 

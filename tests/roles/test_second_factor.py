@@ -20,7 +20,7 @@ SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 ADMIN = "root@example.com"
 
 
-def log_in(client, email: str = ADMIN, password: str = PASSWORD):  # noqa: ANN001, ANN201
+def log_in(client, email: str = ADMIN, password: str = PASSWORD):
     """The login form's first step."""
     return client.post("/login", data={"email": email, "password": password})
 
@@ -30,7 +30,7 @@ def code_at(secret: str, offset_steps: int = 0) -> str:
     return pyotp.TOTP(secret).at(time.time() + 30 * offset_steps)
 
 
-def create_admin(runner, secret: str | None = SECRET) -> None:  # noqa: ANN001
+def create_admin(runner, secret: str | None = SECRET) -> None:
     args = ["users", "create-admin", ADMIN, "--password", PASSWORD]
     result = runner.invoke(args=[*args, "--totp-secret", secret] if secret else args)
     assert result.exit_code == 0, result.output
@@ -68,7 +68,7 @@ def test_the_code_step_expires_and_needs_the_password_first(app, client, runner)
     assert client.get("/admin/").status_code == 302
 
 
-def enrol(client) -> list[str]:  # noqa: ANN001
+def enrol(client) -> list[str]:
     """Enrol at /admin/mfa as a logged-in admin; the recovery codes shown."""
     page = client.get("/admin/mfa")
     assert page.status_code == 200 and "<svg" in page.text
@@ -161,7 +161,7 @@ def test_create_admin_refuses_a_secret_that_is_not_base32(runner) -> None:
 
 
 @pytest.fixture
-def limited(app, migrated):  # noqa: ANN001, ANN201
+def limited(app, migrated):
     """An app with rate limits on (memory storage); `app` has emptied the database first."""
     limited = make_app(migrated, RATELIMIT_ENABLED=True)
     Users(limited)

@@ -20,7 +20,7 @@ from website.policy.service import today
 pytestmark = pytest.mark.browser
 
 
-def log_in(page, base: str) -> None:  # noqa: ANN001
+def log_in(page, base: str) -> None:
     page.goto(f"{base}/login")
     page.get_by_label("Email address").fill("admin@example.com")
     page.get_by_label("Password", exact=True).fill(PASSWORD)

@@ -103,7 +103,7 @@ def test_attack_6_the_https_redirect_never_echoes_a_foreign_host(migrated: str,
 
 
 def test_trusted_hosts_come_from_site_url_and_the_optional_list(migrated: str, app: Flask,
-                                                                 monkeypatch) -> None:  # noqa: ANN001
+                                                                 monkeypatch) -> None:
     monkeypatch.setenv("TRUSTED_HOSTS", "www.privacy.example.com, .internal.example")
     from website.config import Config
 

@@ -16,7 +16,7 @@ from website.mail.models import OutboxEmail
 pytestmark = pytest.mark.browser
 
 
-def fill(page, message: str) -> None:  # noqa: ANN001
+def fill(page, message: str) -> None:
     page.get_by_label("Your name").fill(VALID["name"])
     page.get_by_label("Email address").fill(VALID["email"])
     page.get_by_label("What is it about?").select_option("general")
@@ -29,7 +29,7 @@ def test_the_same_form_sent_again_after_a_lost_answer_is_one_request(app, live_s
     keys: list[str] = []
     lost = []
 
-    def lose_first_answer(route) -> None:  # noqa: ANN001
+    def lose_first_answer(route) -> None:
         if route.request.method != "POST":
             route.continue_()
             return

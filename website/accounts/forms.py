@@ -16,7 +16,7 @@ EMAIL_REQUIRED = _l("Enter your email address.")
 
 AT_MOST_200 = _l("Use at most 200 characters.")
 AT_MOST_254 = _l("Use at most 254 characters.")
-TOO_LONG_PASSWORD = _l("This is longer than any password we accept.")  # noqa: S105 - a message
+TOO_LONG_PASSWORD = _l("This is longer than any password we accept.")  # a message
 
 
 def new_password(form: FlaskForm, field: Field) -> None:

@@ -21,7 +21,8 @@ from website.extensions import db
 ENROLLING_KEY = "mfa_enrolling_secret"
 
 
-def enrolment_page(form: LoginCodeForm, status: int = 200, failed: str | None = None):
+def enrolment_page(form: LoginCodeForm, status: int = 200,
+                   failed: str | None = None) -> Response:
     """The QR code, the secret as text and the field for the first code."""
     secret = session.get(ENROLLING_KEY)
     if not secret:

@@ -22,7 +22,9 @@ def acting_admin() -> drafts.Actor:
     return drafts.Actor(id=current_user.id, email=current_user.email)
 
 
-def editor(form: DraftForm, draft: PolicyDraft | None, status: int = 200, **extra: object):
+def editor(
+    form: DraftForm, draft: PolicyDraft | None, status: int = 200, **extra: object
+) -> tuple[str, int]:
     """The draft editor page (new draft when `draft` is None)."""
     page = render_template(
         "admin/policy_draft.html", form=form, draft=draft, current=current_version(), **extra
@@ -46,7 +48,7 @@ def policy() -> str:
 
 @bp.get("/policy/drafts/new")
 @role_required(Role.POLICY_EDITOR)
-def new_draft():
+def new_draft() -> ResponseReturnValue:
     """A new draft's editor, starting from the Markdown of the version in force."""
     form = DraftForm(formdata=None, markdown=drafts.starting_markdown())
     return editor(form, None)
@@ -66,7 +68,7 @@ def create_draft() -> ResponseReturnValue:
 
 @bp.get("/policy/drafts/<int:draft_id>")
 @role_required(Role.POLICY_EDITOR)
-def draft(draft_id: int):
+def draft(draft_id: int) -> ResponseReturnValue:
     """One draft in the editor."""
     draft = drafts.get_draft(draft_id) or abort(404, "There is no such draft.")
     form = DraftForm(
@@ -81,7 +83,7 @@ def draft(draft_id: int):
 
 @bp.post("/policy/drafts/<int:draft_id>")
 @role_required(Role.POLICY_EDITOR)
-def update_draft(draft_id: int):
+def update_draft(draft_id: int) -> ResponseReturnValue:
     """Save, preview, publish or discard a draft (field `action`)."""
     draft = drafts.get_draft(draft_id) or abort(
         404, "There is no such draft: it was published or discarded."
@@ -107,7 +109,7 @@ def update_draft(draft_id: int):
     return redirect(url_for("admin.draft", draft_id=draft.id), 303)
 
 
-def publish(form: DraftForm, draft: PolicyDraft):
+def publish(form: DraftForm, draft: PolicyDraft) -> ResponseReturnValue:
     """Publish the draft as typed, once confirmed; 303 to the version list."""
     if not form.validate_for_publish():
         return editor(form, draft, 400)

@@ -1,6 +1,6 @@
 """Telling the people affected by a breach (GDPR Art. 34): by email in batches, or in public.
 
-Emails go through the outbox's fan-out (website/mail/fanout.py, shared with the policy
+Emails go through the outbox's fan-out (website/accounts/fanout.py, shared with the policy
 announcements): batches of one INSERT ... SELECT, each account in its own language, and only
 to accounts whose address is confirmed (its owner followed a link sent there). A pasted address
 counts only when an account has confirmed it (website/incidents/recipients.py); anyone else
@@ -15,6 +15,13 @@ from dataclasses import dataclass
 from flask import g, render_template
 from sqlalchemy import ColumnElement, func, insert, select, update
 
+from website.accounts.fanout import (
+    BATCH,
+    LocalisedEmail,
+    confirmed_address,
+    next_batch_end,
+    queue_batch,
+)
 from website.accounts.models import User
 from website.audit import record_audit
 from website.extensions import db, rowcount, utcnow
@@ -22,13 +29,6 @@ from website.i18n import DEFAULT_LOCALE, language
 from website.incidents.models import Incident, IncidentNotice, IncidentRecipient
 from website.incidents.recipients import Recipients
 from website.incidents.service import Actor
-from website.mail.fanout import (
-    BATCH,
-    LocalisedEmail,
-    confirmed_address,
-    next_batch_end,
-    queue_batch,
-)
 from website.mail.models import OutboxEmail
 from website.mail.service import one_line
 from website.references import new_reference

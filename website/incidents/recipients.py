@@ -13,11 +13,11 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
 
+from website.accounts.fanout import confirmed_address
 from website.accounts.models import User
 from website.accounts.service import comparable_email, owned_email
 from website.extensions import db
 from website.forms import email_problem
-from website.mail.fanout import confirmed_address
 
 MAX_LISTED = 50_000
 _SEPARATORS = re.compile(r"[\s,;]+")

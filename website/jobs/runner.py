@@ -119,7 +119,7 @@ class JobRunner:
                 db.session.rollback()
                 database_outage.failed(error)
                 return self.retry_at(job)
-            except Exception:  # noqa: BLE001 - a job's bug must not end the thread
+            except Exception:
                 db.session.rollback()
                 if self.failures.get(job.name, 0) == 0:
                     log.exception("background job %s failed; retrying with backoff", job.name)

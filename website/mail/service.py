@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Flask, current_app, g, render_template
+from flask import Flask, Response, current_app, g, render_template
 from sqlalchemy import ColumnElement, and_, delete, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -266,7 +266,7 @@ def register_mail(app: Flask) -> None:
     register_job(app, Job("mail", deliver_due_mail, every=app.config["MAIL_POLL_SECONDS"]))
 
     @app.after_request
-    def wake_mail_job(response):  # noqa: ANN001, ANN202
+    def wake_mail_job(response: Response) -> Response:
         if g.get("mail_queued"):
             response.call_on_close(lambda: wake(app, "mail"))
         return response

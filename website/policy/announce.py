@@ -8,11 +8,11 @@ from datetime import date, timedelta
 from flask import current_app, g, render_template
 from sqlalchemy import ColumnElement, func, select, update
 
+from website.accounts.fanout import LocalisedEmail, confirmed_address, next_batch_end, queue_batch
 from website.accounts.models import User
 from website.extensions import db, rowcount, utcnow
 from website.i18n import DEFAULT_LOCALE, language
 from website.i18n import gettext as _
-from website.mail.fanout import LocalisedEmail, confirmed_address, next_batch_end, queue_batch
 from website.policy.models import PolicyAnnouncement, PolicyVersion
 from website.policy.service import (
     VersionRef,

@@ -155,6 +155,17 @@ def on_material_change(app: Flask, callback: Callable[[PolicyVersion], None]) ->
     app.extensions.setdefault(MATERIAL_HOOKS, []).append(callback)
 
 
+FIRST_VERSION_HOOKS = "policy.on_first_version"
+
+
+def on_first_version(app: Flask, callback: Callable[[int], object]) -> None:
+    """Call `callback(number)` after the first start imported version 1.
+
+    The factory registers attaching the shipped translations here (website/policy/translations.py
+    builds on this module, so this module does not import it back)."""
+    app.extensions.setdefault(FIRST_VERSION_HOOKS, []).append(callback)
+
+
 def publish_version(
     markdown: str,
     effective_on: date,
@@ -197,10 +208,8 @@ def publish_version(
 
 def ensure_first_version() -> PolicyVersion | None:
     """On first start, import content/policy.md as version 1, with the translations shipped
-    beside it (content/policy.de.md, policy.fr.md); safe when workers race."""
-    # Imported here: translations build on this module (they read and forget its versions).
-    from website.policy.translations import attach_shipped_translations
-
+    beside it (content/policy.de.md, policy.fr.md, by `on_first_version`); safe when workers
+    race."""
     try:
         if not inspect(db.engine).has_table(PolicyVersion.__tablename__):
             log.warning("The database is not migrated yet: run `flask db upgrade`; "
@@ -211,7 +220,8 @@ def ensure_first_version() -> PolicyVersion | None:
         source = Path(current_app.config["POLICY_SOURCE"]).read_text(encoding="utf-8")
         effective = current_app.config["POLICY_FIRST_EFFECTIVE"]
         version = publish_version(source, effective, "First published version.", number=1)
-        attach_shipped_translations(version.number)
+        for attach in current_app.extensions.get(FIRST_VERSION_HOOKS, []):
+            attach(version.number)
         return version
     except IntegrityError:
         # Another worker imported version 1 first: the unique number kept it to one.

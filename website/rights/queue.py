@@ -69,7 +69,7 @@ def clock_running() -> ColumnElement[bool]:
     return RightsRequest.id.not_in(paused)
 
 
-def _search_condition(search: QueueSearch):
+def _search_condition(search: QueueSearch) -> ColumnElement[bool]:
     """An exact reference, or an email address whatever its case (both served by indexes)."""
     if search.reference:
         return RightsRequest.reference == search.reference

@@ -72,7 +72,7 @@ VERIFIED_HOOKS = "rights_verified_hooks"
 SUBMISSION_FORM = "rights"  # the form's name for its submission keys
 
 
-def N_(text: str) -> str:  # noqa: N802 - the marker pybabel extracts by default
+def N_(text: str) -> str:  # the marker pybabel extracts by default
     """Mark an English text that is stored as it is (the admin pages show it so) and shown to
     the owner in their page's language (`shown_note`)."""
     return text

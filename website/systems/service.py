@@ -31,7 +31,7 @@ TASK_TYPES = ("access", "portability", "deletion", "correction", "restriction", 
 TOLD_TYPES = ("deletion", "correction", "restriction")
 
 
-class SystemError(ValueError):  # noqa: A001 - the register's own error, not the builtin
+class SystemError(ValueError):
     """A system that cannot be stored as given (the message says why)."""
 
 
