@@ -30,8 +30,11 @@ def checkout(tmp_path: Path) -> Path:
     compiled (the session fixture compiled the repository's; copies keep their times)."""
     target = tmp_path / "site"
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    for folder in ("website", "templates", "static", "content", "migrations", "scripts"):
+    for folder in ("website", "templates", "content", "migrations", "scripts"):
         shutil.copytree(ROOT / folder, target / folder, ignore=ignore)
+    # The run's compiled static files (tests/conftest.py: STATIC_FOLDER), never the repository's.
+    shutil.copytree(os.environ.get("STATIC_FOLDER") or ROOT / "static", target / "static",
+                    ignore=ignore)
     for name in ("app.py", "babel.cfg"):
         shutil.copy2(ROOT / name, target / name)
     assert (target / GERMAN / "messages.mo").exists()

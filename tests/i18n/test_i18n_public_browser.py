@@ -31,7 +31,7 @@ def test_the_german_banner_answers_without_reload_and_records_german(page, live_
 
 def test_inline_checks_speak_french(page, live_server) -> None:
     page.goto(live_server + "/fr/rights")
-    page.locator("input[type=email]").fill("grace.example.com")
+    page.locator("input[name=email]").fill("grace.example.com")
     page.locator("form[novalidate] button[type=submit]").last.click()
     summary = page.locator(".error-summary")
     assert summary.locator("h2").inner_text() == "Il y a un problème"

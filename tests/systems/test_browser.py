@@ -51,5 +51,5 @@ def test_the_rights_form_with_agent_fields_has_no_axe_violation(scheme_page, liv
                                                                 axe_source):
     scheme_page.goto(f"{live_server}/rights")
     scheme_page.get_by_text("Filing for someone else, as their authorised agent?").click()
-    assert scheme_page.get_by_label("Your email address, as their agent").is_visible()
+    assert scheme_page.get_by_label("Agent's email address").is_visible()
     assert_no_violations(scheme_page, axe_source)

@@ -64,12 +64,12 @@ class RightsRequestForm(HoneypotForm):
     )
     # An authorised agent (CCPA §7063) filing for the person named above.
     agent_name = StringField(
-        _l("Your name, as their agent"), filters=[strip],
+        _l("Agent's name (you, when you act for them)"), filters=[strip],
         validators=[Length(max=200, message=_l("Keep your name to 200 characters.")),
                     readable_line],
     )
     agent_email = StringField(
-        _l("Your email address, as their agent"), filters=[strip],
+        _l("Agent's email address"), filters=[strip],
         validators=[Optional(),
                     Length(max=254, message=_l("An email address has at most 254 characters.")),
                     readable_line, valid_email],
