@@ -10,6 +10,7 @@ from website.processing import ProcessingLimit
 from website.rights.models import RightsRequest, RightsRequestEvent
 from website.scheduled import ScheduledRun
 from website.submissions import FormSubmission
+from website.subprocessors.models import Objection, Subscriber
 from website.support.models import SupportReply, SupportRequest
 from website.systems.models import RequestTask, System, TaskUpload
 
@@ -23,6 +24,7 @@ __all__ = [
     "Incident",
     "IncidentNotice",
     "IncidentRecipient",
+    "Objection",
     "OutboxEmail",
     "PageView",
     "PasswordResetToken",
@@ -36,6 +38,7 @@ __all__ = [
     "RightsRequest",
     "RightsRequestEvent",
     "ScheduledRun",
+    "Subscriber",
     "SupportReply",
     "SupportRequest",
     "System",
