@@ -205,6 +205,9 @@ def register_request_hooks(app: Flask) -> None:
     from website.subprocessors.service import register_subprocessors
 
     register_subprocessors(app)
+    from website.alerts.service import register_alerts
+
+    register_alerts(app)
 
 
 def register_wsgi_stack(app: Flask) -> None:

@@ -1,6 +1,7 @@
 """Every model, imported in one place so Alembic and the tests see all tables."""
 
 from website.accounts.models import EmailConfirmation, PasswordResetToken, RecoveryCode, User
+from website.alerts.models import SentAlert
 from website.audit import AuditChainHead, AuditCheckpoint, AuditEntry
 from website.consent.models import ConsentRecord, PageView
 from website.incidents.models import Incident, IncidentNotice, IncidentRecipient
@@ -38,6 +39,7 @@ __all__ = [
     "RightsRequest",
     "RightsRequestEvent",
     "ScheduledRun",
+    "SentAlert",
     "Subscriber",
     "SupportReply",
     "SupportRequest",
