@@ -132,3 +132,20 @@ def test_a_forged_link_is_refused(client) -> None:
     assert client.get("/privacy/subprocessors/confirm/forged").status_code == 404
     assert client.get("/privacy/subprocessors/object/forged/1").status_code == 404
     assert client.post("/privacy/subprocessors/unsubscribe/forged").status_code == 200
+
+
+def test_erasing_a_person_forgets_their_subscription_and_objections(
+        app, client, auth, smtp) -> None:
+    from website.rights.personal_data import erase_personal_data
+
+    subscribe(app, client, smtp, "sam@example.com")
+    auth.login(admin=True)
+    add_processor(client, "Helpdesk Ltd")
+    (notice,) = mail_to(app, smtp, "sam@example.com")
+    app.test_client().post(link(notice, "/object/"), data={"reason": "No."})
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Objection)) == 1
+        erase_personal_data("Sam@Example.com")
+        db.session.commit()
+        assert db.session.scalar(select(func.count()).select_from(Objection)) == 0
+    assert subscribers(app) == 0

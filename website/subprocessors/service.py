@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask, current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from website.accounts.models import User
 from website.audit import record_audit
@@ -118,6 +118,14 @@ def unsubscribe(subscriber: Subscriber) -> None:
     """Forget the subscriber and their objections; commits."""
     db.session.delete(subscriber)
     db.session.commit()
+
+
+def erase_subscription(email: str) -> None:
+    """Art. 17: forget the address's subscription and its objections (the caller commits)."""
+    subscriber = by_email(email)
+    if subscriber is not None:
+        db.session.execute(delete(Objection).where(Objection.subscriber_id == subscriber.id))
+        db.session.delete(subscriber)
 
 
 def confirmed_subscribers() -> list[Subscriber]:
