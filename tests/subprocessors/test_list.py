@@ -92,3 +92,22 @@ def test_a_bad_address_gets_a_message_not_an_error(client) -> None:
     response = client.post("/privacy/subprocessors/subscribe", data={"email": "not an address"})
     assert response.status_code == 400
     assert "There is a problem" in response.get_data(as_text=True)
+
+
+def test_the_page_is_shared_by_caches_yet_shows_a_new_processor_at_once(app, auth) -> None:
+    from website.pagecache import PUBLIC_CACHE_CONTROL
+
+    visitor = app.test_client()
+    first = visitor.get("/privacy/subprocessors")
+    assert first.headers["Cache-Control"] == PUBLIC_CACHE_CONTROL
+    assert "Last-Modified" not in first.headers
+    etag = first.headers["ETag"]
+    assert visitor.get("/privacy/subprocessors", headers={"If-None-Match": etag}).status_code == 304
+    admin = app.test_client()
+    auth.client = admin
+    auth.login(admin=True)
+    add_processor(admin, "Helpdesk Ltd")
+    assert admin.get("/privacy/subprocessors").headers["Cache-Control"] == "private, no-cache"
+    again = visitor.get("/privacy/subprocessors", headers={"If-None-Match": etag})
+    assert again.status_code == 200 and "Helpdesk Ltd" in again.get_data(as_text=True)
+    assert "Helpdesk Ltd" in visitor.get("/privacy/subprocessors.atom").get_data(as_text=True)
