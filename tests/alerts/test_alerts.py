@@ -139,3 +139,30 @@ def test_the_job_runner_sends_the_alerts_by_itself(app, team, smtp) -> None:
     runner.stop(10)
     (message,) = smtp.to(ADMIN)
     assert reference in message["Subject"]
+
+
+def test_an_objection_unanswered_a_week_before_the_start_alerts_the_administrators(
+        app, team, smtp) -> None:
+    from website.subprocessors.models import Objection, Subscriber
+    from website.systems.models import System
+
+    with app.app_context():
+        system = System(name="Helpdesk", data="Tickets", purpose="Support",
+                        legal_basis="contract", retention="1 year", kind="manual",
+                        instructions="x", processor="Helpdesk Ltd",
+                        starts_at=utcnow() + timedelta(days=20))
+        subscriber = Subscriber(email="sam@example.com", confirmed_at=utcnow())
+        db.session.add_all([system, subscriber])
+        db.session.flush()
+        db.session.add(Objection(subscriber_id=subscriber.id, system_id=system.id, reason="No"))
+        db.session.commit()
+    assert run_and_deliver(app) == 0
+    with app.app_context():
+        db.session.scalar(select(System)).starts_at = utcnow() + timedelta(days=6)
+        db.session.commit()
+    assert run_and_deliver(app) == 1
+    (message,) = smtp.to(ADMIN)
+    assert "Helpdesk Ltd" in message["Subject"]
+    assert "/admin/subprocessors/objections" in body_text(message)
+    assert smtp.to("sam@example.com") == []
+    assert run_and_deliver(app) == 0

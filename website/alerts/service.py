@@ -23,6 +23,7 @@ from website.mail.models import OutboxEmail
 from website.mail.service import queue_email
 from website.rights.models import RightsRequest
 from website.rights.service import OPEN
+from website.subprocessors.service import open_objections
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,7 @@ CHECK_SECONDS = 300  # the job's round: every five minutes
 BREACH_UNDECIDED = timedelta(hours=48)  # of the 72 hours of Art. 33(1)
 DUE_WARNINGS = (7, 1)  # days before a rights request's due date
 OUTBOX_STALE = timedelta(hours=1)
+OBJECTION_WARNING = timedelta(days=7)  # an unanswered objection this close to the start
 FAILED_LOOKBACK = timedelta(days=7)  # failures older than this were seen before the alerts
 # The outbox reference of alert emails: an alert that fails is not itself alerted on.
 ALERT_REFERENCE = "alert"
@@ -87,6 +89,18 @@ def rights_alerts() -> Iterator[Alert]:
                     f"It is due on {due_on}.", url)
 
 
+def objection_alerts() -> Iterator[Alert]:
+    """Objections still unanswered 7 days before their sub-processor starts (Art. 28(2))."""
+    soon = utcnow() + OBJECTION_WARNING
+    for objection in open_objections():
+        starts = objection.system.starts_at
+        if starts is not None and starts <= soon:
+            yield Alert(f"objection:{objection.id}", Role.ADMINISTRATOR,
+                        f"Objection to {objection.system.processor} unanswered",
+                        f"{objection.system.processor} starts on {starts:%Y-%m-%d}; the "
+                        "objection must be answered before then.", admin_url("admin.objections"))
+
+
 def mail_alerts() -> Iterator[Alert]:
     """Emails that failed for good, and mail waiting in the outbox for over an hour."""
     now = utcnow()
@@ -111,7 +125,7 @@ def mail_alerts() -> Iterator[Alert]:
 
 def due_alerts() -> list[Alert]:
     """Every event now due, sent or not."""
-    return [*breach_alerts(), *rights_alerts(), *mail_alerts()]
+    return [*breach_alerts(), *rights_alerts(), *objection_alerts(), *mail_alerts()]
 
 
 def admins_holding(role: Role) -> list[User]:
