@@ -111,3 +111,15 @@ def test_the_page_is_shared_by_caches_yet_shows_a_new_processor_at_once(app, aut
     again = visitor.get("/privacy/subprocessors", headers={"If-None-Match": etag})
     assert again.status_code == 200 and "Helpdesk Ltd" in again.get_data(as_text=True)
     assert "Helpdesk Ltd" in visitor.get("/privacy/subprocessors.atom").get_data(as_text=True)
+
+
+def test_the_two_forms_of_the_page_have_distinct_ids(app, client, auth) -> None:
+    import re
+
+    auth.login(admin=True)
+    add_processor(client, "Helpdesk Ltd")
+    auth.logout()
+    page = client.get("/privacy/subprocessors").get_data(as_text=True)
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    assert page.count('name="email"') == 2

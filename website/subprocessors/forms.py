@@ -24,13 +24,14 @@ class SubscribeForm(PublicForm):
 
 class AskToObjectForm(PublicForm):
     """From the public page: a subscriber's address and the coming sub-processor; the link to
-    object is emailed to the address if it is a confirmed subscriber's."""
+    object is emailed to the address if it is a confirmed subscriber's (its own ids: the page
+    holds the subscribe form too)."""
 
     email = StringField(
-        _l("Email address"), filters=[strip],
+        _l("Email address"), id="object-email", filters=[strip],
         validators=[DataRequired(_l("Enter your email address.")), EMAIL_LENGTH,
                     readable_text(), normalised_email])
-    system = IntegerField(validators=[DataRequired(_l("Choose the sub-processor."))])
+    system = IntegerField(id="object-system", validators=[DataRequired(_l("Choose the sub-processor."))])
 
 
 class ObjectionForm(PublicForm):
