@@ -31,7 +31,8 @@ class AskToObjectForm(PublicForm):
         _l("Email address"), id="object-email", filters=[strip],
         validators=[DataRequired(_l("Enter your email address.")), EMAIL_LENGTH,
                     readable_text(), normalised_email])
-    system = IntegerField(id="object-system", validators=[DataRequired(_l("Choose the sub-processor."))])
+    system = IntegerField(id="object-system",
+                          validators=[DataRequired(_l("Choose the sub-processor."))])
 
 
 class ObjectionForm(PublicForm):
