@@ -123,3 +123,11 @@ def test_the_two_forms_of_the_page_have_distinct_ids(app, client, auth) -> None:
     ids = re.findall(r'\bid="([^"]+)"', page)
     assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
     assert page.count('name="email"') == 2
+
+
+@pytest.mark.parametrize("system", ["abc", "99999999999999999999", "", "7"])
+def test_objecting_to_no_coming_processor_gets_a_message_not_an_error(client, system) -> None:
+    response = client.post("/privacy/subprocessors/object",
+                           data={"email": "sam@example.com", "system": system})
+    assert response.status_code == 400
+    assert "There is a problem" in response.get_data(as_text=True)

@@ -17,6 +17,7 @@ from website.extensions import db, utcnow
 from website.i18n import current_locale, localised_url
 from website.i18n import lazy_gettext as _l
 from website.mail.service import queue_email
+from website.routing import MAX_DATABASE_INT
 from website.subprocessors.models import Objection, Subscriber
 from website.systems.models import System
 from website.systems.service import active_systems, on_new_processor
@@ -52,7 +53,9 @@ def listing() -> Listing:
 
 def coming_processor(system_id: int | None) -> System | None:
     """A coming processor by id, or None (unknown, retired, started or run by us)."""
-    system = db.session.get(System, system_id) if system_id else None
+    # A number past the column's range would make the database raise, not answer "none".
+    in_range = system_id is not None and 0 < system_id <= MAX_DATABASE_INT
+    system = db.session.get(System, system_id) if in_range else None
     if system is None or system.retired_at is not None or not system.processor.strip():
         return None
     return system if is_coming(system) else None
