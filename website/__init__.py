@@ -116,6 +116,7 @@ def register_blueprints(app: Flask) -> None:
         policy,
         records,
         rights,
+        subprocessors,
         support,
     )
     from website.accounts import second_factor  # noqa: F401 - the routes
@@ -133,6 +134,7 @@ def register_blueprints(app: Flask) -> None:
     from website.admin import incidents as admin_incidents  # noqa: F401 - the routes
     from website.admin import policy as admin_policy  # noqa: F401 - the routes
     from website.admin import rights as admin_rights  # noqa: F401 - the routes
+    from website.admin import subprocessors as admin_subprocessors  # noqa: F401 - the routes
     from website.admin import support as admin_support  # noqa: F401 - the routes
     from website.admin import views as admin_views  # noqa: F401 - the routes
     from website.consent import views as consent_views  # noqa: F401 - the routes
@@ -141,10 +143,12 @@ def register_blueprints(app: Flask) -> None:
     from website.policy import views as policy_views  # noqa: F401 - the routes
     from website.records import views as records_views  # noqa: F401 - the routes
     from website.rights import views as rights_views  # noqa: F401 - the routes
+    from website.subprocessors import views as subprocessors_views  # noqa: F401 - the routes
     from website.support import views as support_views  # noqa: F401 - the routes
 
     notices.register_notices(app)
-    for area in (pages, policy, records, consent, accounts, support, rights, incidents):
+    for area in (pages, policy, records, consent, accounts, support, rights, incidents,
+                 subprocessors):
         app.register_blueprint(area.bp)
     admin_bp = admin.bp
     app.register_blueprint(admin_bp, url_prefix="/admin")
@@ -198,6 +202,12 @@ def register_request_hooks(app: Flask) -> None:
     from website.rights.tasks import register_tasks
 
     register_tasks(app)
+    from website.subprocessors.service import register_subprocessors
+
+    register_subprocessors(app)
+    from website.alerts.service import register_alerts
+
+    register_alerts(app)
 
 
 def register_wsgi_stack(app: Flask) -> None:

@@ -167,6 +167,8 @@ class Config:
             "system_exports": env_int("RETENTION_SYSTEM_EXPORTS_DAYS", 30),
             # Breach records: the same six years, counted from awareness.
             "incidents": env_int("RETENTION_INCIDENTS_DAYS", 2192),
+            # Sub-processor list subscriptions never confirmed, counted from the subscription.
+            "unconfirmed_subscribers": env_int("RETENTION_UNCONFIRMED_SUBSCRIBERS_DAYS", 30),
         }
         # The register of systems is seeded from this file on first start (website/systems).
         self.SYSTEMS_SEED = os.environ.get("SYSTEMS_SEED") or str(ROOT / "content" / "systems.toml")

@@ -1,6 +1,7 @@
 """Every model, imported in one place so Alembic and the tests see all tables."""
 
 from website.accounts.models import EmailConfirmation, PasswordResetToken, RecoveryCode, User
+from website.alerts.models import SentAlert
 from website.audit import AuditChainHead, AuditCheckpoint, AuditEntry
 from website.consent.models import ConsentRecord, PageView
 from website.incidents.models import Incident, IncidentNotice, IncidentRecipient
@@ -10,6 +11,7 @@ from website.processing import ProcessingLimit
 from website.rights.models import RightsRequest, RightsRequestEvent
 from website.scheduled import ScheduledRun
 from website.submissions import FormSubmission
+from website.subprocessors.models import Objection, Subscriber
 from website.support.models import SupportReply, SupportRequest
 from website.systems.models import RequestTask, System, TaskUpload
 
@@ -23,6 +25,7 @@ __all__ = [
     "Incident",
     "IncidentNotice",
     "IncidentRecipient",
+    "Objection",
     "OutboxEmail",
     "PageView",
     "PasswordResetToken",
@@ -36,6 +39,8 @@ __all__ = [
     "RightsRequest",
     "RightsRequestEvent",
     "ScheduledRun",
+    "SentAlert",
+    "Subscriber",
     "SupportReply",
     "SupportRequest",
     "System",

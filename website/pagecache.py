@@ -46,6 +46,11 @@ PUBLIC_ENDPOINTS = frozenset({
     "rights.new_request",
 })
 
+# Public pages read from the register of systems (the sub-processor list): the same for every
+# visitor without cookies and shared by caches for s-maxage like the pages above, but never kept
+# in the worker's memory nor given Last-Modified, which follow the published policy state only.
+REGISTER_ENDPOINTS = frozenset({"subprocessors.page", "subprocessors.feed"})
+
 KEY = "website.page_cache.key"  # WSGI environ: the cache key of a request that may be stored
 STORE = "website.page_cache.store"  # WSGI environ: set by Flask when the answer may be stored
 
@@ -145,7 +150,7 @@ class PageCache:
 def shareable(response: Response) -> bool:
     """True when this answer carries nothing of the visitor's: it may go to anyone."""
     return (
-        request.endpoint in PUBLIC_ENDPOINTS
+        (request.endpoint in PUBLIC_ENDPOINTS or request.endpoint in REGISTER_ENDPOINTS)
         and request.method in ("GET", "HEAD")
         and response.status_code == 200
         and not request.cookies
@@ -161,7 +166,8 @@ def set_cache_headers(response: Response) -> Response:
     anything of the visitor's."""
     if request.endpoint == "static":
         return response
-    public = request.endpoint in PUBLIC_ENDPOINTS
+    remembered = request.endpoint in PUBLIC_ENDPOINTS
+    public = remembered or request.endpoint in REGISTER_ENDPOINTS
     if public:
         response.vary.add("Cookie")
         response.vary.add("Sec-GPC")
@@ -169,8 +175,10 @@ def set_cache_headers(response: Response) -> Response:
         response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32])
     if shareable(response):
         response.headers["Cache-Control"] = PUBLIC_CACHE_CONTROL
-        response.last_modified = published_memory().last_modified()
-        if request.environ.get(KEY) is not None and current_app.config["PAGE_CACHE"]:
+        # A register page gets neither: the register changes without a publication.
+        if remembered:
+            response.last_modified = published_memory().last_modified()
+        if remembered and request.environ.get(KEY) is not None and current_app.config["PAGE_CACHE"]:
             request.environ[STORE] = True
     elif "Cache-Control" not in response.headers:
         response.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL

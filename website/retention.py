@@ -38,6 +38,7 @@ from website.mail.models import OutboxEmail
 from website.processing import RETENTION_PURGE, is_blocked
 from website.rights.models import RightsRequest
 from website.scheduled import ScheduledRun, last_run, register_daily
+from website.subprocessors.models import Subscriber
 from website.support.models import SupportRequest
 from website.systems.models import RequestTask, TaskUpload
 
@@ -117,6 +118,12 @@ def _system_exports(now: datetime, days: dict[str, int]) -> tuple[Any, ColumnEle
     return TaskUpload, TaskUpload.task_id.in_(tasks_of_closed)
 
 
+def _unconfirmed_subscribers(now: datetime,
+                             days: dict[str, int]) -> tuple[Any, ColumnElement[bool]]:
+    cutoff = _cutoff(now, days["unconfirmed_subscribers"])
+    return Subscriber, and_(Subscriber.confirmed_at.is_(None), Subscriber.created_at < cutoff)
+
+
 def _incidents(now: datetime, days: dict[str, int]) -> tuple[Any, ColumnElement[bool]]:
     return Incident, Incident.aware_at < _cutoff(now, days["incidents"])
 
@@ -184,6 +191,11 @@ RETENTION_RULES: list[RetentionRule] = [
     RetentionRule("incidents", _l("Breach register: what happened, its effects, the decisions "
                                   "and the notices sent"), _l("the day we became aware"),
                   _l("Deleted with their notices"), _incidents),
+    RetentionRule("unconfirmed_subscribers",
+                  _l("Subscriptions to the sub-processor list never confirmed"),
+                  _l("the subscription"), DELETED, _unconfirmed_subscribers),
+    RetentionRule("subscribers", _l("Subscriptions to the sub-processor list and objections"),
+                  "", _l("Deleted when you unsubscribe"), period=_l("until you unsubscribe")),
     RetentionRule("audit_log", _l("Audit log of admin actions (who did what, when)"),
                   _l("the action"), DELETED, _audit_log),
 ]

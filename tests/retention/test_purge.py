@@ -29,6 +29,7 @@ EXPECTED = {
     "audit_log": 1,
     "system_exports": 0,  # tests/systems/test_export.py seeds its own
     "incidents": 1,
+    "unconfirmed_subscribers": 0,  # tests/subprocessors/test_retention.py seeds its own
 }
 
 

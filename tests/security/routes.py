@@ -197,6 +197,65 @@ def public_notice_args(world: World) -> dict:
         return {"reference": notice.reference}
 
 
+def subscriber_args(world: World, salt: str = "subprocessors.link") -> dict:
+    """A fresh confirmed subscriber of the sub-processor list: its link token."""
+    from website.extensions import db
+    from website.subprocessors import service
+    from website.subprocessors.models import Subscriber
+
+    with world.app.app_context():
+        subscriber = Subscriber(email=f"sub-{secrets.token_hex(4)}@example.com",
+                                confirmed_at=utcnow())
+        db.session.add(subscriber)
+        db.session.commit()
+        return {"token": service.token(subscriber, salt)}
+
+
+def coming_processor_id(world: World) -> int:
+    """A system run by a processor that starts in 30 days (added once)."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from website.extensions import db
+    from website.systems.models import System
+
+    with world.app.app_context():
+        found = db.session.scalar(select(System.id).where(System.name == "Coming processor"))
+        if found is None:
+            system = System(name="Coming processor", data="Logs", purpose="Support",
+                            legal_basis="contract", retention="1 year", kind="manual",
+                            instructions="Do it.", processor="Helpdesk Ltd", location="EU",
+                            starts_at=utcnow() + timedelta(days=30))
+            db.session.add(system)
+            db.session.commit()
+            found = system.id
+        return found
+
+
+def with_coming_processor(world: World) -> dict:
+    """No URL values; the coming processor the form names exists before the request."""
+    coming_processor_id(world)
+    return {}
+
+
+def objection_args(world: World) -> dict:
+    """A subscriber's link to object to the coming processor."""
+    return {**subscriber_args(world), "system_id": coming_processor_id(world)}
+
+
+def open_objection_args(world: World) -> dict:
+    """An objection waiting for the team's answer."""
+    from website.subprocessors import service
+
+    values = objection_args(world)
+    with world.app.app_context():
+        subscriber = service.subscriber_for(values["token"])
+        system = service.coming_processor(values["system_id"])
+        assert subscriber is not None and system is not None
+        return {"objection_id": service.object_to(subscriber, system, "No, thanks.").id}
+
+
 def incident_form(world: World, role: str) -> dict:
     """A valid record of a breach."""
     return {"aware_at": utcnow().strftime("%Y-%m-%d %H:%M"), "summary": "A log was exposed."}
@@ -347,6 +406,26 @@ ROUTES: tuple[Route, ...] = (
                              "subject": "A breach", "body": "What happened.",
                              "action": "preview"}),
     Route("incidents.public_notice_page", "GET", PUBLIC, args=public_notice_args),
+    # The sub-processor list, its subscriptions and objections (tests/subprocessors).
+    Route("subprocessors.page", "GET", PUBLIC),
+    Route("subprocessors.feed", "GET", PUBLIC, html=False),
+    Route("subprocessors.subscribe", "POST", EVERYONE_REDIRECTED, token=False,
+          form=lambda w, r: {"email": f"follow-{secrets.token_hex(4)}@example.com"}),
+    Route("subprocessors.check_email", "GET", PUBLIC),
+    Route("subprocessors.confirm", "GET", PUBLIC,
+          args=lambda w: subscriber_args(w, "subprocessors.confirm")),
+    Route("subprocessors.confirm", "POST", PUBLIC, token=False,
+          args=lambda w: subscriber_args(w, "subprocessors.confirm")),
+    Route("subprocessors.unsubscribe", "GET", PUBLIC, args=subscriber_args),
+    Route("subprocessors.unsubscribe", "POST", PUBLIC, args=subscriber_args, token=False),
+    Route("subprocessors.ask_to_object", "POST", EVERYONE_REDIRECTED, token=False,
+          args=with_coming_processor,
+          form=lambda w, r: {"email": "someone@example.com", "system": coming_processor_id(w)}),
+    Route("subprocessors.objection", "GET", PUBLIC, args=objection_args),
+    Route("subprocessors.objection", "POST", PUBLIC, args=objection_args, token=False),
+    Route("admin.objections", "GET", ADMINISTRATOR),
+    Route("admin.answer_objection", "POST", ADMINISTRATOR_ACTION, args=open_objection_args,
+          form=lambda w, r: {"answer": "We keep the data in the EU."}),
 )
 
 BY_KEY = {route.key: route for route in ROUTES}

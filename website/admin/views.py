@@ -28,6 +28,8 @@ ADMIN_PAGES = (
     ("admin.systems", "Systems", "Systems that hold personal data, and how they are reached."),
     ("admin.task_queue", "Open tasks", "What each system still owes a rights request; late ones."),
     ("admin.incidents", "Breach register", "Personal-data breaches, the 72-hour clock, notices."),
+    ("admin.objections", "Sub-processor objections",
+     "Objections to coming sub-processors, to answer before each starts."),
     ("admin.exports", "Exports", "CSV for a regulator: audit log, consents, rights requests."),
     ("admin.mfa_page", "Second factor", "Your authenticator app and recovery codes."),
 )

@@ -38,9 +38,16 @@ def build_message(email: OutboxEmail, sender: str) -> EmailMessage:
     message["Date"] = format_datetime(email.created_at.replace(tzinfo=UTC))
     message["Message-ID"] = message_id(email, sender)
     message["Auto-Submitted"] = "auto-generated"
+    if email.unsubscribe_url:  # RFC 8058: the receiver may POST there, once, for the reader
+        message["List-Unsubscribe"] = f"<{email.unsubscribe_url}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(email.body_text)
     if email.body_html:
         message.add_alternative(email.body_html, subtype="html")
+    if email.unsubscribe_url:
+        # A URL has no space to fold at: at 78 columns the header would become an encoded
+        # word, which no mail provider reads as a link. RFC 5322 allows lines of 998.
+        message.policy = message.policy.clone(max_line_length=998)
     return message
 
 

@@ -32,3 +32,5 @@ class OutboxEmail(Model):
     failed_at: Mapped[datetime | None]
     # The support or rights request the email is about, so its page can show a failure.
     reference: Mapped[str] = mapped_column(String(20), default="", index=True)
+    # A list email's one-click unsubscribe address (RFC 8058 headers); "" for other email.
+    unsubscribe_url: Mapped[str] = mapped_column(String(500), default="")

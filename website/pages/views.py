@@ -72,6 +72,7 @@ def sitemap() -> ResponseReturnValue:
 
 SITEMAP_PAGES = (
     "/", "/privacy", "/privacy/versions", "/privacy/retention", "/cookies", "/support", "/rights",
+    "/privacy/subprocessors",
 )
 
 

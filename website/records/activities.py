@@ -32,6 +32,8 @@ ACTIVITIES: list[Activity] = [
     Activity("consent", "Proof of cookie consent", ("Visitors of this site",), "cookies-tracking"),
     Activity("analytics", "First-party analytics", ("Visitors who allow analytics",),
              "cookies-tracking"),
+    Activity("subprocessors", "Notices of new sub-processors (Art. 28(2))",
+             ("Customers who subscribe to the sub-processor list",), "how-we-use-data"),
     Activity("audit", "Audit log of admin actions",
              ("Our staff (admins)", "People whose requests or accounts an action concerns"),
              "security"),

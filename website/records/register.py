@@ -96,6 +96,10 @@ SITE_ENTRIES: list[Entry] = [
           (_l("Document personal-data breaches and tell the people affected (Art. 33, 34)"),),
           _l("Legal obligation (Art. 6(1)(c)): documenting breaches (Art. 33(5))"),
           (HOSTING, MAIL, PRIVACY_STAFF), ("incidents",)),
+    Entry("subprocessor_subscribers", "subprocessors",
+          (_l("Tell you of a new sub-processor before it starts, and answer your objection"),),
+          CONSENT, (HOSTING, MAIL, PRIVACY_STAFF),
+          ("unconfirmed_subscribers", "subscribers")),
 ]
 
 EXTENSIONS_KEY = "processing_register_sources"

@@ -48,6 +48,7 @@ from website.processing import erase_limits, limits_as_export
 from website.records.service import export_processing
 from website.rights.models import RightsRequest, RightsRequestEvent
 from website.rights.service import CLOSED_ERASED
+from website.subprocessors.service import erase_subscription
 from website.support.service import anonymise_requests, as_export, requests_for_email
 from website.systems.models import OPEN_TASK_STATES, RequestTask, TaskUpload
 
@@ -314,3 +315,4 @@ def _erase_mail_audit_and_limits(email: str, report: ErasureReport) -> None:
         update(User).where(func.lower(User.pending_email) == lower).values(pending_email=None))
     report.emails = erase_mail_to(lower)
     erase_limits(lower)
+    erase_subscription(lower)

@@ -41,6 +41,9 @@ class System(Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     retired_at: Mapped[datetime | None]
+    # A processor's start (Art. 28(2)): set at least 30 days after it is added, so the
+    # subscribers to the sub-processor list hear of it first; None: in use before the list.
+    starts_at: Mapped[datetime | None]
 
 
 class RequestTask(Model):

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import logging
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +31,18 @@ FIELDS = ("name", "data", "purpose", "legal_basis", "retention", "processor", "l
 TASK_TYPES = ("access", "portability", "deletion", "correction", "restriction", "objection")
 # Art. 19: what is passed on to every recipient (a system run by a processor).
 TOLD_TYPES = ("deletion", "correction", "restriction")
+
+
+# Art. 28(2): a new processor starts at least this long after it is added, so the customers who
+# follow the sub-processor list hear of it first and may object.
+PROCESSOR_NOTICE = timedelta(days=30)
+NEW_PROCESSOR_HOOKS = "systems.on_new_processor"
+
+
+def on_new_processor(app: Flask, callback: Callable[[System], None]) -> None:
+    """Call `callback(system)` in the saving transaction when a system gains a processor (the
+    factory registers the sub-processor list's notice here: this room does not import it)."""
+    app.extensions.setdefault(NEW_PROCESSOR_HOOKS, []).append(callback)
 
 
 class SystemError(ValueError):
@@ -99,6 +113,7 @@ def save_system(system: System | None, values: dict[str, str], actor: User) -> S
     if taken is not None and (system is None or taken != system.id):
         raise SystemError("Another system already has this name.")
     action = "systems.change" if system is not None else "systems.add"
+    before = system.processor.strip().lower() if system is not None else ""
     if system is None:
         system = System(**clean)
         db.session.add(system)
@@ -106,7 +121,13 @@ def save_system(system: System | None, values: dict[str, str], actor: User) -> S
         for name, value in clean.items():
             setattr(system, name, value)
         system.updated_at = utcnow()
+    new_processor = bool(clean["processor"]) and clean["processor"].lower() != before
+    if new_processor:
+        system.starts_at = utcnow() + PROCESSOR_NOTICE
     db.session.flush()
+    if new_processor:
+        for callback in current_app.extensions.get(NEW_PROCESSOR_HOOKS, []):
+            callback(system)
     record_audit(action, f"system:{system.id}", {"name": system.name, "kind": system.kind},
                  actor_id=actor.id, actor=actor.email)
     db.session.commit()

@@ -1,0 +1,1 @@
+"""Deadlines that reach people: the team is emailed when a clock runs out (once per event)."""
