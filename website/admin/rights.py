@@ -7,14 +7,17 @@ from typing import Any
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from sqlalchemy import select
 
 from website.accounts.guards import role_required
+from website.accounts.models import User
 from website.accounts.roles import Role
 from website.admin import bp
 from website.admin.confirm import Confirmation, confirmation_page, confirmed
+from website.extensions import db
 from website.mail.service import failed_emails
 from website.processing import flags_for
-from website.rights import clock, service, tasks, workflow
+from website.rights import clock, service, stages, tasks, workflow
 from website.rights.forms import (
     CHANNELS,
     ActionForm,
@@ -63,7 +66,7 @@ def rights_queue() -> str:
     return render_template(
         "admin/rights_queue.html", page=page, types=service.TYPES, statuses=service.STATUSES,
         limits=flags_for(item.email for item in page.items),
-        waiting=tasks.waiting_on(item.id for item in page.items),
+        waiting=tasks.waiting_on(item.id for item in page.items), days_left=stages.days_left,
         status_filters=STATUS_FILTERS, urgency=urgency, how_to_search=HOW_TO_SEARCH,
         request_type=request_type, status=status, due=due, search=search,
     )
@@ -81,16 +84,28 @@ def detail_page(item: RightsRequest, **forms: object) -> str:
     forms.setdefault("lift_restriction_form", LiftForm(formdata=None))
     forms.setdefault("pause_form", PauseForm(formdata=None))
     forms.setdefault("resume_form", ResumeForm(formdata=None))
+    actions = workflow.available_actions(item)
     return render_template(
         "admin/rights_detail.html", item=item, types=service.TYPES, statuses=service.STATUSES,
         due=item.due_in_force, urgency=urgency(item),
         failed_mail=failed_emails(item.reference),
         limits=flags_for([item.email]).get(item.email.lower(), []),
-        actions=workflow.available_actions(item), tasks=tasks.tasks_of(item),
+        actions=actions, primary=stages.primary_action(actions), stages=stages.stages(item),
+        days_left=stages.days_left(item), actors=actor_names(item), tasks=tasks.tasks_of(item),
         task_done_form=TaskDoneForm(formdata=None), task_waive_form=TaskWaiveForm(formdata=None),
         export_days=current_app.config["RETENTION_DAYS"]["system_exports"],
         **forms,
     )
+
+
+def actor_names(item: RightsRequest) -> dict[int, str]:
+    """Who acted on the request, by account id: "Name (email)", or the email alone."""
+    ids = {event.actor_id for event in item.events if event.actor_id}
+    if not ids:
+        return {}
+    found = db.session.scalars(select(User).where(User.id.in_(ids)))
+    return {user.id: f"{user.name} ({user.email})" if user.name else user.email
+            for user in found}
 
 
 @bp.route("/rights/new", methods=["GET", "POST"])

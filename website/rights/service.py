@@ -65,6 +65,8 @@ EXPORT_DAYS = 7
 MAX_EXTENSION_MONTHS = 2
 # Types whose outcome an admin writes by hand (the others do real work when completed).
 MANUAL_TYPES = ("correction", "restriction", "objection")
+# Completed only with an outcome written for the owner (an access request: what was found).
+OUTCOME_REQUIRED = ("access", *MANUAL_TYPES)
 # Types that limit processing as soon as they are verified (see website/processing.py).
 LIMITING_TYPES = ("restriction", "objection")
 REFERENCE_SHAPE = re.compile(r"RR-[0-9A-Z]{4,16}")
