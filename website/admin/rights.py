@@ -31,6 +31,7 @@ from website.rights.forms import (
 )
 from website.rights.intake import Received, enter_request
 from website.rights.models import RightsRequest
+from website.rights.personal_data import erased_on
 from website.rights.queue import DUE_FILTERS, STATUS_FILTERS, queue_page, urgency
 from website.search import HOW_TO_SEARCH, parse_search
 from website.systems.forms import TaskDoneForm, TaskWaiveForm
@@ -67,6 +68,7 @@ def rights_queue() -> str:
         "admin/rights_queue.html", page=page, types=service.TYPES, statuses=service.STATUSES,
         limits=flags_for(item.email for item in page.items),
         waiting=tasks.waiting_on(item.id for item in page.items), days_left=stages.days_left,
+        erased_on=erased_on,
         status_filters=STATUS_FILTERS, urgency=urgency, how_to_search=HOW_TO_SEARCH,
         request_type=request_type, status=status, due=due, search=search,
     )
@@ -92,6 +94,7 @@ def detail_page(item: RightsRequest, **forms: object) -> str:
         limits=flags_for([item.email]).get(item.email.lower(), []),
         actions=actions, primary=stages.primary_action(actions), stages=stages.stages(item),
         days_left=stages.days_left(item), actors=actor_names(item), tasks=tasks.tasks_of(item),
+        gone=erased_on(item),
         task_done_form=TaskDoneForm(formdata=None), task_waive_form=TaskWaiveForm(formdata=None),
         export_days=current_app.config["RETENTION_DAYS"]["system_exports"],
         **forms,

@@ -86,6 +86,10 @@ CONFIRMED_BY_LINK = N_("Confirmed by the emailed link.")
 WORK_STARTED = N_("Work on the request has started.")
 EXPORT_DOWNLOADED = N_("The owner downloaded the data export.")
 CLOSED_ERASED = N_("Closed: the personal data it concerned was erased.")
+PERSONAL_DATA_ERASED = N_("Personal data erased.")
+# What the site wrote itself: it says nothing about the person, so an erasure keeps it.
+SYSTEM_NOTES = frozenset({VERIFIED_AT_ONCE, CONFIRMED_BY_LINK, WORK_STARTED, EXPORT_DOWNLOADED,
+                          CLOSED_ERASED, PERSONAL_DATA_ERASED})
 
 
 def shown_note(note: str) -> str:
