@@ -153,7 +153,8 @@ def publish_confirmation(draft: PolicyDraft, plan: drafts.PublishPlan) -> Confir
     else:
         consequences.append("Email nobody: the change is not marked material.")
         button = f"Publish version {plan.number}"
-    untranslated = [Locale.parse(code).get_display_name("en") for code in TRANSLATED_LANGUAGES]
+    untranslated = [Locale.parse(code).get_display_name("en") or code
+                    for code in TRANSLATED_LANGUAGES]
     consequences.append(
         f"{' and '.join(untranslated)} readers will see this version in English, with a note, "
         "until a translation is attached on the policy page.")
