@@ -301,6 +301,8 @@ ROUTES: tuple[Route, ...] = (
           form=lambda w, r: {"body": "Thank you, we are on it."}),
     Route("admin.support_close", "POST", HANDLER_ACTION, args=support_args),
     Route("admin.support_reopen", "POST", HANDLER_ACTION, args=support_args),
+    Route("admin.support_category", "POST", HANDLER_ACTION, args=support_args,
+          form=lambda w, r: {"category": "compromised_key"}),
     Route("admin.rights_queue", "GET", HANDLER),
     Route("admin.rights_new", "GET", HANDLER),
     Route("admin.rights_new", "POST", HANDLER_ACTION, form=intake_form),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
@@ -279,3 +280,13 @@ def emails_by_id(user_ids: set[int]) -> dict[int, str]:
         return {}
     rows = db.session.execute(select(User.id, User.email).where(User.id.in_(user_ids)))
     return {user_id: email for user_id, email in rows}
+
+
+def account_names(ids: Iterable[int | None]) -> dict[int, str]:
+    """How admin pages name the accounts that acted: "Name (email)", or the email alone."""
+    wanted = {id_ for id_ in ids if id_}
+    if not wanted:
+        return {}
+    found = db.session.scalars(select(User).where(User.id.in_(wanted)))
+    return {user.id: f"{user.name} ({user.email})" if user.name else user.email
+            for user in found}

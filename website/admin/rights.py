@@ -7,14 +7,12 @@ from typing import Any
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from sqlalchemy import select
 
 from website.accounts.guards import role_required
-from website.accounts.models import User
 from website.accounts.roles import Role
+from website.accounts.service import account_names
 from website.admin import bp
 from website.admin.confirm import Confirmation, confirmation_page, confirmed
-from website.extensions import db
 from website.mail.service import failed_emails
 from website.processing import flags_for
 from website.rights import clock, service, stages, tasks, workflow
@@ -93,22 +91,12 @@ def detail_page(item: RightsRequest, **forms: object) -> str:
         failed_mail=failed_emails(item.reference),
         limits=flags_for([item.email]).get(item.email.lower(), []),
         actions=actions, primary=stages.primary_action(actions), stages=stages.stages(item),
-        days_left=stages.days_left(item), actors=actor_names(item), tasks=tasks.tasks_of(item),
-        gone=erased_on(item),
+        days_left=stages.days_left(item), tasks=tasks.tasks_of(item), gone=erased_on(item),
+        actors=account_names(event.actor_id for event in item.events),
         task_done_form=TaskDoneForm(formdata=None), task_waive_form=TaskWaiveForm(formdata=None),
         export_days=current_app.config["RETENTION_DAYS"]["system_exports"],
         **forms,
     )
-
-
-def actor_names(item: RightsRequest) -> dict[int, str]:
-    """Who acted on the request, by account id: "Name (email)", or the email alone."""
-    ids = {event.actor_id for event in item.events if event.actor_id}
-    if not ids:
-        return {}
-    found = db.session.scalars(select(User).where(User.id.in_(ids)))
-    return {user.id: f"{user.name} ({user.email})" if user.name else user.email
-            for user in found}
 
 
 @bp.route("/rights/new", methods=["GET", "POST"])

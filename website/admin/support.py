@@ -8,12 +8,13 @@ from flask_login import current_user
 
 from website.accounts.guards import role_required
 from website.accounts.roles import Role
+from website.accounts.service import account_names
 from website.admin import bp
 from website.mail.service import failed_emails
 from website.processing import flags_for
 from website.search import HOW_TO_SEARCH, parse_search
 from website.support import service
-from website.support.forms import ReplyForm, StatusForm
+from website.support.forms import CategoryForm, ReplyForm, StatusForm
 from website.support.models import SupportRequest
 
 STATUS_FILTERS = ("open", "closed", "all")
@@ -56,10 +57,20 @@ def render_detail(
         support_request=support_request,
         form=form,
         status_form=StatusForm(),
+        category_form=category_form(support_request),
+        authors=account_names(reply.author_id for reply in support_request.replies),
+        urgent_category=service.URGENT_CATEGORY,
         urgent=support_request.category == service.URGENT_CATEGORY,
         failed_mail=failed_emails(support_request.reference),
         limits=flags_for([support_request.email]).get(support_request.email.lower(), []),
     ), status
+
+
+def category_form(support_request: SupportRequest) -> CategoryForm:
+    """The category picker, set to the request's category."""
+    form = CategoryForm(formdata=None, category=support_request.category)
+    form.category.choices = list(service.CATEGORIES.items())
+    return form
 
 
 @bp.get("/support")
@@ -126,3 +137,17 @@ def support_reopen(reference: str) -> ResponseReturnValue:
         flash("Request reopened.", "success")
     return redirect(url_for("admin.support_detail", reference=support_request.reference), 303)
 
+
+@bp.post("/support/<reference>/category")
+@role_required(Role.REQUEST_HANDLER)
+def support_category(reference: str) -> ResponseReturnValue:
+    """Move the request to another category; the urgent one puts it at the top of the queue."""
+    support_request = request_or_404(reference)
+    form = CategoryForm()
+    form.category.choices = list(service.CATEGORIES.items())
+    if not form.validate_on_submit():
+        flash("Choose a category from the list.", "error")
+        return render_detail(support_request, ReplyForm(formdata=None), 400)
+    service.change_category(support_request, form.category.data, acting_admin())
+    flash(f"Category changed to {service.CATEGORIES[form.category.data]}.", "success")
+    return redirect(url_for("admin.support_detail", reference=support_request.reference), 303)

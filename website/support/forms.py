@@ -105,3 +105,9 @@ class ReplyForm(FlaskForm):
 
 class StatusForm(FlaskForm):
     """The close and reopen buttons (a CSRF token and nothing else)."""
+
+
+class CategoryForm(FlaskForm):
+    """An admin moves a request to another category (the urgent one makes it urgent)."""
+
+    category = SelectField("Category", id="support-category", choices=[])

@@ -36,6 +36,13 @@ SUBMISSION_FORM = "support"  # the form's name for its submission keys
 STATUSES = ("open", "closed")
 # As the requester reads a status on their own pages.
 STATUS_LABELS: dict[str, str] = {"open": _l("open"), "closed": _l("closed")}
+# When the requester can expect our answer (shown on their request's page while it is open).
+EXPECTED_REPLY = {URGENT_CATEGORY: _l("Within 4 hours"), "": _l("Within 2 working days")}
+
+
+def expected_reply(category: str) -> str:
+    """When an open request of this category is answered, as the requester reads it."""
+    return str(EXPECTED_REPLY.get(category, EXPECTED_REPLY[""]))
 MESSAGE_MAX = 10_000
 SUBJECT_MAX = 200
 PER_PAGE = 50
@@ -281,6 +288,20 @@ def reply_to_request(
         _set_status(support_request, "closed", actor)
     db.session.commit()
     return reply
+
+
+def change_category(support_request: SupportRequest, category: str, actor: Actor) -> None:
+    """Move the request to another category (audited); "compromised_key" makes it urgent."""
+    if category not in CATEGORIES:
+        raise ValueError(f"unknown category {category!r}")
+    if support_request.category == category:
+        return
+    record_audit(
+        "support.category", support_request.reference,
+        {"from": support_request.category, "to": category}, actor_id=actor.id, actor=actor.email,
+    )
+    support_request.category = category
+    db.session.commit()
 
 
 def close_request(support_request: SupportRequest, actor: Actor) -> None:
