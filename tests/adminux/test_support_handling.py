@@ -56,3 +56,39 @@ def test_the_requester_sees_a_capitalised_status_and_the_expected_reply(app, cli
     page = client.get(f"/support/requests/{reference}").get_data(as_text=True)
     assert '<span class="badge">Open</span>' in page
     assert "Expected reply" in page and "Within 2 working days" in page
+
+
+def test_internal_notes_stay_with_the_handlers(app, client, auth, users, smtp):
+    reference = sent_request(app, client)
+    requester_page = f"/support/requests/{reference}"
+    admin = users.create(email="hedy@example.com", name="Hedy Lamarr", admin=True)
+    auth.login(admin)
+    assert client.post(f"/admin/support/{reference}/note", data={"body": "  "}).status_code == 400
+    assert client.post(f"/admin/support/{reference}/note",
+                       data={"body": "Billing says the invoice was resent."}).status_code == 303
+    page = client.get(f"/admin/support/{reference}").get_data(as_text=True)
+    notes = page[page.index("<h2>Internal notes</h2>"):page.index("<h2>Assign</h2>")]
+    assert "Billing says the invoice was resent." in notes and "Hedy Lamarr" in notes
+    auth.logout()
+    assert "invoice was resent" not in client.get(requester_page).get_data(as_text=True)
+    assert not [m for m in smtp.messages if "invoice was resent" in m.as_string()]
+
+
+def test_a_request_is_assigned_to_a_handler(app, client, auth, users):
+    reference = sent_request(app, client)
+    admin = users.create(email="hedy@example.com", name="Hedy Lamarr", admin=True)
+    handler = users.create(email="hal@example.com", name="Hal Handler", roles="request_handler")
+    customer = users.create(email="cus@example.com", name="Cus Tomer")
+    auth.login(admin)
+    assert client.post(f"/admin/support/{reference}/assign",
+                       data={"assignee": str(customer)}).status_code == 400
+    assert client.post(f"/admin/support/{reference}/assign",
+                       data={"assignee": str(handler)}).status_code == 303
+    page = client.get(f"/admin/support/{reference}").get_data(as_text=True)
+    assert "<dt>Assigned to</dt><dd>Hal Handler (hal@example.com)</dd>" in page
+    with app.app_context():
+        assert db.session.scalars(select(SupportRequest.assignee_id)).one() == handler
+    assert client.post(f"/admin/support/{reference}/assign",
+                       data={"assignee": ""}).status_code == 303
+    assert "<dt>Assigned to</dt><dd>Nobody yet</dd>" in client.get(
+        f"/admin/support/{reference}").get_data(as_text=True)

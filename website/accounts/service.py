@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from website.accounts.models import EmailConfirmation, User, new_session_token
+from website.accounts.roles import Role
 from website.audit import record_audit
 from website.extensions import db, utcnow
 from website.forms import normalise_phone
@@ -290,3 +291,9 @@ def account_names(ids: Iterable[int | None]) -> dict[int, str]:
     found = db.session.scalars(select(User).where(User.id.in_(wanted)))
     return {user.id: f"{user.name} ({user.email})" if user.name else user.email
             for user in found}
+
+
+def accounts_with_role(role: Role) -> list[User]:
+    """The accounts holding `role` (those a request can be assigned to), by name."""
+    holders = db.session.scalars(select(User).where(User.roles != "").order_by(User.name))
+    return [user for user in holders if user.has_role(role)]

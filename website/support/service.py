@@ -19,7 +19,7 @@ from website.paging import Page, Run, count, paginate
 from website.references import new_reference
 from website.search import QueueSearch
 from website.submissions import earlier_reference, record_submission
-from website.support.models import SupportReply, SupportRequest
+from website.support.models import SupportNote, SupportReply, SupportRequest
 
 # Category keys (stored) and their labels (shown). One place; the form and the queue read it.
 # Lazy: the visitor reads them in the page's language, the admin pages in English.
@@ -186,6 +186,13 @@ def anonymise_requests(email: str | None, user_id: int | None = None) -> int:
         .values(body=ERASED)
         .execution_options(synchronize_session=False)
     )
+    # Internal notes may speak of the person too.
+    db.session.execute(
+        update(SupportNote)
+        .where(SupportNote.request_id.in_(ids))
+        .values(body=ERASED)
+        .execution_options(synchronize_session=False)
+    )
     db.session.expire_all()
     return len(ids)
 
@@ -301,6 +308,27 @@ def change_category(support_request: SupportRequest, category: str, actor: Actor
         {"from": support_request.category, "to": category}, actor_id=actor.id, actor=actor.email,
     )
     support_request.category = category
+    db.session.commit()
+
+
+def add_note(support_request: SupportRequest, body: str, actor: Actor) -> SupportNote:
+    """Keep an internal note on the request (never emailed; audited without its text)."""
+    note = SupportNote(request=support_request, author_id=actor.id, body=body)
+    db.session.add(note)
+    record_audit("support.note", support_request.reference, {"characters": len(body)},
+                 actor_id=actor.id, actor=actor.email)
+    db.session.commit()
+    return note
+
+
+def assign(support_request: SupportRequest, assignee_id: int | None, actor: Actor) -> None:
+    """Give the request to one handler (None: to nobody); audited."""
+    if support_request.assignee_id == assignee_id:
+        return
+    record_audit("support.assign", support_request.reference,
+                 {"from": support_request.assignee_id, "to": assignee_id},
+                 actor_id=actor.id, actor=actor.email)
+    support_request.assignee_id = assignee_id
     db.session.commit()
 
 
