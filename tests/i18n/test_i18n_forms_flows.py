@@ -24,7 +24,7 @@ def test_a_support_request_from_the_french_page(app, client):
     page = unescape(client.get(response.headers["Location"]).get_data(as_text=True))
     assert '<html lang="fr"' in page
     assert "Demande d’assistance reçue" in page and "Votre référence est" in page
-    assert "Problème technique avec l’API" in page and "ouverte" in page
+    assert "Problème technique avec l’API" in page and "Ouverte" in page
     assert "Support request received" not in page
     # The date in French words.
     assert format_date(row.created_at, "long", locale="fr") in page

@@ -93,7 +93,7 @@ def test_a_completed_access_request_is_announced_in_german(app, client, auth, sm
     auth.login(admin=True)
     assert client.post(f"/admin/rights/{reference}/start").status_code == 303
     assert client.post(f"/admin/rights/{reference}/complete",
-                       data={"outcome": ""}).status_code == 303
+                       data={"outcome": "Ihr Konto."}).status_code == 303
     deliver(app)
     subjects = [subject(m) for m in smtp.to(FORM["email"])]
     assert subjects[-2:] == [f"Wir bearbeiten Ihren Antrag [{reference}]",

@@ -183,7 +183,7 @@ def test_access_request_export_download_expires_and_is_logged(rights, app, clien
                                       subject="COBOL", message="Hello"))
         db.session.commit()
     auth.login(admin=True)
-    client.post(f"/admin/rights/{reference}/complete", data={"outcome": ""})
+    client.post(f"/admin/rights/{reference}/complete", data={"outcome": "Your account."})
     deliver(app)
     message = [m for m in rights.smtp.to("grace@example.com") if "completed" in m["Subject"]][0]
     owner = app.test_client()

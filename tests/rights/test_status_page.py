@@ -37,7 +37,7 @@ def test_a_completed_request_shows_when_it_was_answered_not_a_due_date(app, clie
     reference = own_request(client)
     pending = client.get(f"/rights/status/{reference}").get_data(as_text=True)
     assert "<dt>Due date</dt>" in pending
-    admin.post(f"/admin/rights/{reference}/complete", data={"outcome": ""})
+    admin.post(f"/admin/rights/{reference}/complete", data={"outcome": "Your account."})
     page = client.get(f"/rights/status/{reference}").get_data(as_text=True)
     assert "<dt>Due date</dt>" not in page
     assert re.search(r"<dt>Completed on</dt><dd>\d{1,2} \w+ \d{4}</dd>", page)

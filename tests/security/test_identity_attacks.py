@@ -36,7 +36,7 @@ def victim_data(app: Flask, users: Users) -> dict[str, str]:
         rights.verify(token)
         from website.accounts.models import User
 
-        workflow.complete(done, db.session.get(User, admin_id), "")
+        workflow.complete(done, db.session.get(User, admin_id), "Your account.")
         return {"open": open_request.reference, "done": done.reference,
                 "export_token": rights.export_token(done)}
 

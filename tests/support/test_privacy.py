@@ -73,7 +73,7 @@ def test_account_list_shows_only_the_users_own_requests(app, users, make_request
     html = account_list(app, ada)
     assert first in html and second in html
     assert html.index(second) < html.index(first), "newest first"
-    assert "closed" in html and "Bob's" not in html
+    assert "Closed" in html and "Bob's" not in html
     empty = account_list(app, users.create(email="cy@example.com"))
     assert "You have not sent a support request while logged in." in empty
 

@@ -46,7 +46,7 @@ def test_request_is_stored_and_shown_by_reference(app, client):
     assert stored.status == "open" and stored.user_id is None
     page = client.get(location).get_data(as_text=True)
     assert stored.reference in page
-    assert "open" in page
+    assert "Open" in page
     assert "Since Monday every call to /v1/search times out." in page
 
 
@@ -94,7 +94,7 @@ def test_logged_in_request_belongs_to_the_user_and_shows_on_account(app, client,
     (stored,) = all_requests(app)
     assert stored.user_id == user_id
     html = client.get("/account").get_data(as_text=True)
-    assert stored.reference in html and "My invoice" in html and "open" in html
+    assert stored.reference in html and "My invoice" in html and "Open" in html
 
 
 def test_honeypot_drops_silently_with_no_row_and_no_email(app, client, smtp):

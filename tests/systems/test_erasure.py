@@ -24,7 +24,8 @@ def test_an_approved_deletion_leaves_nothing_of_the_person_in_tasks_or_uploads(
     client.post(f"{base}/{tasks['API platform']}/done", content_type="multipart/form-data",
                 data={"note": "Exported for Grace Hopper", "export": (io.BytesIO(CSV), "p.csv")})
     client.post(f"{base}/{tasks['Billing']}/waive", data={"reason": "grace@example.com unknown"})
-    client.post(f"/admin/rights/{access}/complete", data={"outcome": ""})
+    assert client.post(f"/admin/rights/{access}/complete",
+                       data={"outcome": "Your account and billing."}).status_code == 303
     deletion = rights.submit_and_verify(request_type="deletion")
     with app.app_context():
         ids = dict(db.session.execute(select(RequestTask.system_id, RequestTask.id).where(

@@ -28,7 +28,7 @@ def completed_access_request(app, client, systems, rights) -> str:
     assert client.post(f"{base}/{tasks['Billing']}/waive",
                        data={"reason": "No billing account."}).status_code == 303
     assert client.post(f"/admin/rights/{reference}/complete",
-                       data={"outcome": ""}).status_code == 303
+                       data={"outcome": "Your account and billing."}).status_code == 303
     return reference
 
 

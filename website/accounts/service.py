@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
@@ -16,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from website.accounts.models import EmailConfirmation, User, new_session_token
+from website.accounts.roles import Role
 from website.audit import record_audit
 from website.extensions import db, utcnow
 from website.forms import normalise_phone
@@ -279,3 +281,19 @@ def emails_by_id(user_ids: set[int]) -> dict[int, str]:
         return {}
     rows = db.session.execute(select(User.id, User.email).where(User.id.in_(user_ids)))
     return {user_id: email for user_id, email in rows}
+
+
+def account_names(ids: Iterable[int | None]) -> dict[int, str]:
+    """How admin pages name the accounts that acted: "Name (email)", or the email alone."""
+    wanted = {id_ for id_ in ids if id_}
+    if not wanted:
+        return {}
+    found = db.session.scalars(select(User).where(User.id.in_(wanted)))
+    return {user.id: f"{user.name} ({user.email})" if user.name else user.email
+            for user in found}
+
+
+def accounts_with_role(role: Role) -> list[User]:
+    """The accounts holding `role` (those a request can be assigned to), by name."""
+    holders = db.session.scalars(select(User).where(User.roles != "").order_by(User.name))
+    return [user for user in holders if user.has_role(role)]

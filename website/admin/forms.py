@@ -57,7 +57,8 @@ class DraftForm(FlaskForm):
     effective = StringField(
         "Effective date",
         id="draft-effective",
-        description="YYYY-MM-DD. Today or later: a published date never rewrites the past.",
+        description="Choose the day it takes effect: today or later (a published date never "
+                    "rewrites the past).",
     )
     material = BooleanField(
         "Material change: show a notice to returning visitors and email every registered user",

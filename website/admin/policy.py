@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from babel import Locale
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -10,7 +11,7 @@ from website.accounts.guards import role_required
 from website.accounts.roles import Role
 from website.admin import bp
 from website.admin.confirm import Confirmation, confirmation_page, confirmed
-from website.admin.forms import DRAFT_ACTIONS, DraftForm
+from website.admin.forms import DRAFT_ACTIONS, DraftForm, parse_iso_date
 from website.policy import drafts
 from website.policy.models import PolicyDraft
 from website.policy.service import current_version, published_versions, today
@@ -26,8 +27,13 @@ def editor(
     form: DraftForm, draft: PolicyDraft | None, status: int = 200, **extra: object
 ) -> tuple[str, int]:
     """The draft editor page (new draft when `draft` is None)."""
+    if draft is not None:  # the preview and the diff stay on the draft's page
+        extra.setdefault("preview", drafts.preview(form.markdown.data or ""))
+    effective_on = parse_iso_date((form.effective.data or "").strip())
     page = render_template(
-        "admin/policy_draft.html", form=form, draft=draft, current=current_version(), **extra
+        "admin/policy_draft.html", form=form, draft=draft, current=current_version(),
+        date_conflict=drafts.effective_date_conflict(form.markdown.data or "", effective_on),
+        **extra,
     )
     return page, status
 
@@ -104,7 +110,7 @@ def update_draft(draft_id: int) -> ResponseReturnValue:
         return editor(form, draft, 400)
     drafts.save_draft(draft, form.fields(), acting_admin())
     if action == "preview":
-        return editor(form, draft, preview=drafts.preview(form.fields().markdown))
+        return editor(form, draft)  # the preview and the diff are on the draft's page anyway
     flash("Draft saved.", "success")
     return redirect(url_for("admin.draft", draft_id=draft.id), 303)
 
@@ -147,6 +153,15 @@ def publish_confirmation(draft: PolicyDraft, plan: drafts.PublishPlan) -> Confir
     else:
         consequences.append("Email nobody: the change is not marked material.")
         button = f"Publish version {plan.number}"
+    untranslated = [Locale.parse(code).get_display_name("en") or code
+                    for code in TRANSLATED_LANGUAGES]
+    consequences.append(
+        f"{' and '.join(untranslated)} readers will see this version in English, with a note, "
+        "until a translation is attached on the policy page.")
+    conflict = drafts.effective_date_conflict(request.form.get("markdown") or "",
+                                              plan.effective_on)
+    if conflict:
+        consequences.append(conflict)
     return Confirmation(
         title=f"Publish version {plan.number}?",
         consequences=consequences,

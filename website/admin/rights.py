@@ -10,11 +10,12 @@ from flask_login import current_user
 
 from website.accounts.guards import role_required
 from website.accounts.roles import Role
+from website.accounts.service import account_names
 from website.admin import bp
 from website.admin.confirm import Confirmation, confirmation_page, confirmed
 from website.mail.service import failed_emails
 from website.processing import flags_for
-from website.rights import clock, service, tasks, workflow
+from website.rights import clock, service, stages, tasks, workflow
 from website.rights.forms import (
     CHANNELS,
     ActionForm,
@@ -28,6 +29,7 @@ from website.rights.forms import (
 )
 from website.rights.intake import Received, enter_request
 from website.rights.models import RightsRequest
+from website.rights.personal_data import erased_on
 from website.rights.queue import DUE_FILTERS, STATUS_FILTERS, queue_page, urgency
 from website.search import HOW_TO_SEARCH, parse_search
 from website.systems.forms import TaskDoneForm, TaskWaiveForm
@@ -63,7 +65,8 @@ def rights_queue() -> str:
     return render_template(
         "admin/rights_queue.html", page=page, types=service.TYPES, statuses=service.STATUSES,
         limits=flags_for(item.email for item in page.items),
-        waiting=tasks.waiting_on(item.id for item in page.items),
+        waiting=tasks.waiting_on(item.id for item in page.items), days_left=stages.days_left,
+        erased_on=erased_on,
         status_filters=STATUS_FILTERS, urgency=urgency, how_to_search=HOW_TO_SEARCH,
         request_type=request_type, status=status, due=due, search=search,
     )
@@ -81,12 +84,15 @@ def detail_page(item: RightsRequest, **forms: object) -> str:
     forms.setdefault("lift_restriction_form", LiftForm(formdata=None))
     forms.setdefault("pause_form", PauseForm(formdata=None))
     forms.setdefault("resume_form", ResumeForm(formdata=None))
+    actions = workflow.available_actions(item)
     return render_template(
         "admin/rights_detail.html", item=item, types=service.TYPES, statuses=service.STATUSES,
         due=item.due_in_force, urgency=urgency(item),
         failed_mail=failed_emails(item.reference),
         limits=flags_for([item.email]).get(item.email.lower(), []),
-        actions=workflow.available_actions(item), tasks=tasks.tasks_of(item),
+        actions=actions, primary=stages.primary_action(actions), stages=stages.stages(item),
+        days_left=stages.days_left(item), tasks=tasks.tasks_of(item), gone=erased_on(item),
+        actors=account_names(event.actor_id for event in item.events),
         task_done_form=TaskDoneForm(formdata=None), task_waive_form=TaskWaiveForm(formdata=None),
         export_days=current_app.config["RETENTION_DAYS"]["system_exports"],
         **forms,

@@ -8,12 +8,13 @@ from flask_login import current_user
 
 from website.accounts.guards import role_required
 from website.accounts.roles import Role
+from website.accounts.service import account_names, accounts_with_role
 from website.admin import bp
 from website.mail.service import failed_emails
 from website.processing import flags_for
 from website.search import HOW_TO_SEARCH, parse_search
 from website.support import service
-from website.support.forms import ReplyForm, StatusForm
+from website.support.forms import AssignForm, CategoryForm, NoteForm, ReplyForm, StatusForm
 from website.support.models import SupportRequest
 
 STATUS_FILTERS = ("open", "closed", "all")
@@ -48,7 +49,8 @@ def request_or_404(reference: str) -> SupportRequest:
 
 
 def render_detail(
-    support_request: SupportRequest, form: ReplyForm, status: int = 200
+    support_request: SupportRequest, form: ReplyForm, status: int = 200,
+    note_form: NoteForm | None = None,
 ) -> tuple[str, int]:
     """The request page: message, replies, reply form, close or reopen."""
     return render_template(
@@ -56,10 +58,33 @@ def render_detail(
         support_request=support_request,
         form=form,
         status_form=StatusForm(),
+        category_form=category_form(support_request),
+        note_form=note_form or NoteForm(formdata=None),
+        assign_form=assign_form(support_request),
+        authors=account_names([*(reply.author_id for reply in support_request.replies),
+                               *(note.author_id for note in support_request.notes),
+                               support_request.assignee_id]),
+        urgent_category=service.URGENT_CATEGORY,
         urgent=support_request.category == service.URGENT_CATEGORY,
         failed_mail=failed_emails(support_request.reference),
         limits=flags_for([support_request.email]).get(support_request.email.lower(), []),
     ), status
+
+
+def category_form(support_request: SupportRequest) -> CategoryForm:
+    """The category picker, set to the request's category."""
+    form = CategoryForm(formdata=None, category=support_request.category)
+    form.category.choices = list(service.CATEGORIES.items())
+    return form
+
+
+def assign_form(support_request: SupportRequest) -> AssignForm:
+    """The handler picker: nobody, or an account holding the request-handler role."""
+    form = AssignForm(formdata=None, assignee=str(support_request.assignee_id or ""))
+    form.assignee.choices = [("", "Nobody yet"), *(
+        (str(user.id), f"{user.name} ({user.email})" if user.name else user.email)
+        for user in accounts_with_role(Role.REQUEST_HANDLER))]
+    return form
 
 
 @bp.get("/support")
@@ -126,3 +151,46 @@ def support_reopen(reference: str) -> ResponseReturnValue:
         flash("Request reopened.", "success")
     return redirect(url_for("admin.support_detail", reference=support_request.reference), 303)
 
+
+@bp.post("/support/<reference>/category")
+@role_required(Role.REQUEST_HANDLER)
+def support_category(reference: str) -> ResponseReturnValue:
+    """Move the request to another category; the urgent one puts it at the top of the queue."""
+    support_request = request_or_404(reference)
+    form = CategoryForm()
+    form.category.choices = list(service.CATEGORIES.items())
+    if not form.validate_on_submit():
+        flash("Choose a category from the list.", "error")
+        return render_detail(support_request, ReplyForm(formdata=None), 400)
+    service.change_category(support_request, form.category.data, acting_admin())
+    flash(f"Category changed to {service.CATEGORIES[form.category.data]}.", "success")
+    return redirect(url_for("admin.support_detail", reference=support_request.reference), 303)
+
+
+@bp.post("/support/<reference>/note")
+@role_required(Role.REQUEST_HANDLER)
+def support_note(reference: str) -> ResponseReturnValue:
+    """Keep an internal note on the request (the requester never sees it)."""
+    support_request = request_or_404(reference)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        return render_detail(support_request, ReplyForm(formdata=None), 400, note_form=form)
+    service.add_note(support_request, form.body.data, acting_admin())
+    flash("Note kept.", "success")
+    return redirect(url_for("admin.support_detail", reference=support_request.reference), 303)
+
+
+@bp.post("/support/<reference>/assign")
+@role_required(Role.REQUEST_HANDLER)
+def support_assign(reference: str) -> ResponseReturnValue:
+    """Give the request to one handler, or to nobody."""
+    support_request = request_or_404(reference)
+    form = AssignForm()
+    form.assignee.choices = assign_form(support_request).assignee.choices
+    if not form.validate_on_submit():
+        flash("Choose someone from the list.", "error")
+        return render_detail(support_request, ReplyForm(formdata=None), 400)
+    assignee = int(form.assignee.data) if form.assignee.data else None
+    service.assign(support_request, assignee, acting_admin())
+    flash("Assigned." if assignee else "Nobody is assigned now.", "success")
+    return redirect(url_for("admin.support_detail", reference=support_request.reference), 303)

@@ -50,6 +50,14 @@ def no_public_notices() -> dict[str, object]:
     return {"consent": None, "policy_notice": lambda: None}
 
 
+@bp.context_processor
+def admin_navigation() -> dict[str, object]:
+    """The admin bar on every admin page: the pages this account's roles open, nothing else."""
+    if not current_user.is_authenticated:
+        return {"admin_pages": []}
+    return {"admin_pages": [(endpoint, name) for endpoint, name, _ in pages_for(current_user)]}
+
+
 @bp.get("/")
 @role_required(ANY_ROLE)
 def dashboard() -> str:
@@ -65,7 +73,7 @@ def dashboard() -> str:
     clocks = [(incident, deadline(incident), is_overdue(incident, now))
               for incident in running_clocks()]
     return render_template(
-        "admin/dashboard.html", pages=pages_for(current_user), policy=policy_overview(),
+        "admin/dashboard.html", policy=policy_overview(),
         attention=attention, audit_chain=verify_chain(), breach_clocks=clocks,
         purge=last_purge(), support_counts=support, rights=rights,
         consent_tile=consent_summary(30),

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -12,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from website.audit import record_audit
 from website.extensions import db, rowcount
 from website.policy.announce import announcement_recipients
-from website.policy.diff import diff_html, diff_stats
+from website.policy.diff import compare, diff_page_html
 from website.policy.models import PolicyDraft, PolicyVersion
 from website.policy.render import RenderedPolicy, render_policy
 from website.policy.service import current_version, publish_version, published_versions
@@ -49,6 +50,7 @@ class Preview:
     diff: str
     inserted: int
     deleted: int
+    changes: list[tuple[int, str]]
 
 
 @dataclass(frozen=True)
@@ -126,8 +128,40 @@ def preview(markdown: str) -> Preview:
     """Render the text exactly as /privacy would, and diff it against the version in force."""
     against = current_version()
     old = against.markdown if against else ""
-    inserted, deleted = diff_stats(old, markdown)
-    return Preview(render_policy(markdown), against, diff_html(old, markdown), inserted, deleted)
+    comparison = compare(old, markdown)
+    # The changed sections only, each change numbered with previous/next, as the public diff.
+    return Preview(render_policy(markdown), against, diff_page_html(old, markdown, True),
+                   comparison.inserted, comparison.deleted, comparison.changes)
+
+
+# A date written into the text itself ("Effective date: 1 March 2026"), which can disagree with
+# the version's own effective date.
+_STATED_DATE = re.compile(r"(?im)^[*_\s]*effective(?: date)?[*_\s]*:?[*_\s]*(.+?)[*_\s]*$")
+_DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%B %d, %Y", "%B %d %Y", "%d.%m.%Y", "%d/%m/%Y")
+
+
+def stated_effective_date(markdown: str) -> tuple[str, date | None] | None:
+    """The "Effective date" line written in the text, as written and as a date if readable."""
+    found = _STATED_DATE.search(markdown)
+    if not found:
+        return None
+    text = found.group(1).strip()
+    for pattern in _DATE_FORMATS:
+        try:
+            return text, datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return text, None
+
+
+def effective_date_conflict(markdown: str, effective_on: date | None) -> str:
+    """A warning when the text's own "Effective date" line contradicts the version's date."""
+    stated = stated_effective_date(markdown)
+    if stated is None or effective_on is None or stated[1] == effective_on:
+        return ""
+    return (f"The text says “Effective date: {stated[0]}” but the version takes effect "
+            f"on {effective_on.isoformat()}. Correct the line or remove it: the page shows the "
+            "version's date itself.")
 
 
 def publish_plan(fields: DraftFields) -> PublishPlan:

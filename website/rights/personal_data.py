@@ -47,12 +47,13 @@ from website.mail.service import erase_mail_to
 from website.processing import erase_limits, limits_as_export
 from website.records.service import export_processing
 from website.rights.models import RightsRequest, RightsRequestEvent
-from website.rights.service import CLOSED_ERASED
+from website.rights.service import CLOSED_ERASED, PERSONAL_DATA_ERASED, SYSTEM_NOTES
 from website.subprocessors.service import erase_subscription
 from website.support.service import anonymise_requests, as_export, requests_for_email
 from website.systems.models import OPEN_TASK_STATES, RequestTask, TaskUpload
 
 ERASED = "[erased]"
+FINGERPRINT_PREFIX = "hmac-sha256:"
 FORMAT = "privacy-centre-export/1"
 KEYS = {
     "account": _l("Your registered account, or null when you have none."),
@@ -179,7 +180,17 @@ def email_fingerprint(email: str) -> str:
     """A keyed one-way fingerprint of an address (HMAC-SHA256): without the key, guessing the
     address does not re-identify the person; with it, a later request can be matched."""
     digest = hmac.new(erasure_key(), email.strip().lower().encode(), hashlib.sha256)
-    return "hmac-sha256:" + digest.hexdigest()
+    return FINGERPRINT_PREFIX + digest.hexdigest()
+
+
+def erased_on(item: RightsRequest) -> date | None:
+    """The day the request's personal data was erased (None while it is not): shown instead of
+    the fingerprint that replaced the address."""
+    if not item.email.startswith(FINGERPRINT_PREFIX):
+        return None
+    when = [event.created_at for event in item.events if event.note == PERSONAL_DATA_ERASED]
+    found = when[-1] if when else item.closed_at  # erased before the history said so
+    return found.date() if found else None
 
 
 def erased_actor(email: str) -> str:
@@ -224,8 +235,10 @@ def _erase_rights_request(item: RightsRequest, email: str) -> None:
     if item.extension_reason:
         item.extension_reason = ERASED
     for event in item.events:
-        if event.note:
+        if event.note and event.note not in SYSTEM_NOTES:  # "work started" stays: it is neutral
             event.note = ERASED
+    item.events.append(RightsRequestEvent(from_status=item.status, to_status=item.status,
+                                          note=PERSONAL_DATA_ERASED))
 
 
 

@@ -6,11 +6,12 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, func, select
+from sqlalchemy import ColumnElement, false, func, or_, select
 
 from website.extensions import db, utcnow
 from website.paging import Page, Run, count, paginate
 from website.rights.models import RightsRequest
+from website.rights.personal_data import email_fingerprint
 from website.rights.service import CLOSED, OPEN, STATUSES, TYPES
 from website.search import QueueSearch
 
@@ -73,8 +74,9 @@ def _search_condition(search: QueueSearch) -> ColumnElement[bool]:
     """An exact reference, or an email address whatever its case (both served by indexes)."""
     if search.reference:
         return RightsRequest.reference == search.reference
-    if search.email:
-        return func.lower(RightsRequest.email) == search.email
+    if search.email:  # an erased request keeps the address's fingerprint: "did you erase me?"
+        return or_(func.lower(RightsRequest.email) == search.email,
+                   RightsRequest.email == email_fingerprint(search.email))
     return false()
 
 

@@ -65,6 +65,8 @@ EXPORT_DAYS = 7
 MAX_EXTENSION_MONTHS = 2
 # Types whose outcome an admin writes by hand (the others do real work when completed).
 MANUAL_TYPES = ("correction", "restriction", "objection")
+# Completed only with an outcome written for the owner (an access request: what was found).
+OUTCOME_REQUIRED = ("access", *MANUAL_TYPES)
 # Types that limit processing as soon as they are verified (see website/processing.py).
 LIMITING_TYPES = ("restriction", "objection")
 REFERENCE_SHAPE = re.compile(r"RR-[0-9A-Z]{4,16}")
@@ -84,6 +86,10 @@ CONFIRMED_BY_LINK = N_("Confirmed by the emailed link.")
 WORK_STARTED = N_("Work on the request has started.")
 EXPORT_DOWNLOADED = N_("The owner downloaded the data export.")
 CLOSED_ERASED = N_("Closed: the personal data it concerned was erased.")
+PERSONAL_DATA_ERASED = N_("Personal data erased.")
+# What the site wrote itself: it says nothing about the person, so an erasure keeps it.
+SYSTEM_NOTES = frozenset({VERIFIED_AT_ONCE, CONFIRMED_BY_LINK, WORK_STARTED, EXPORT_DOWNLOADED,
+                          CLOSED_ERASED, PERSONAL_DATA_ERASED})
 
 
 def shown_note(note: str) -> str:

@@ -24,9 +24,9 @@ from website.rights.models import RightsRequest
 from website.rights.personal_data import ErasureReport, erase_personal_data
 from website.rights.service import (
     EXPORT_DAYS,
-    MANUAL_TYPES,
     MAX_EXTENSION_MONTHS,
     OPEN,
+    OUTCOME_REQUIRED,
     STATUSES,
     TYPES,
     WORK_STARTED,
@@ -117,15 +117,16 @@ def complete(item: RightsRequest, actor: User, outcome: str) -> None:
     """Close with an outcome; access and portability open the export download for 7 days."""
     _check_complete(item)
     outcome = outcome.strip()
-    if item.request_type in MANUAL_TYPES and not outcome:
+    if item.request_type in OUTCOME_REQUIRED and not outcome:
         raise RightsError("Write the outcome: it is sent to the owner.")
     if item.request_type in ("access", "portability"):
         item.export_expires_at = utcnow() + timedelta(days=EXPORT_DAYS)
         item.export_token_hash = token_hash(export_token(item))
         with language(item.locale):  # the site's words, sent to the owner: their language
-            outcome = outcome or _(
-                "Your data export is ready. Download it from the status page within %(days)s "
-                "days.", days=EXPORT_DAYS)
+            ready = _("Your data export is ready. Download it from the status page within "
+                      "%(days)s days.", days=EXPORT_DAYS)
+        # The admin's words first (what was found), then the site's own line about the export.
+        outcome = f"{outcome}\n\n{ready}" if outcome else ready
     _close(item, actor, "completed", outcome)
     notify(item, _l("Your data-rights request is completed"), "rights_update", outcome=outcome)
     db.session.commit()

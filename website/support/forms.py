@@ -105,3 +105,25 @@ class ReplyForm(FlaskForm):
 
 class StatusForm(FlaskForm):
     """The close and reopen buttons (a CSRF token and nothing else)."""
+
+
+class CategoryForm(FlaskForm):
+    """An admin moves a request to another category (the urgent one makes it urgent)."""
+
+    category = SelectField("Category", id="support-category", choices=[])
+
+
+class NoteForm(FlaskForm):
+    """An internal note between handlers: never sent to the requester."""
+
+    body = TextAreaField(
+        "Internal note (never sent to the requester)", id="support-note",
+        filters=[unix_newlines],
+        validators=[DataRequired("Write the note."), message_length, readable_lines],
+    )
+
+
+class AssignForm(FlaskForm):
+    """Give the request to one handler, or to nobody ("")."""
+
+    assignee = SelectField("Assigned to", id="support-assignee", choices=[])

@@ -42,9 +42,16 @@ class SupportRequest(Model):
     locale: Mapped[str] = mapped_column(String(8), default=page_locale, server_default="en")
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     closed_at: Mapped[datetime | None] = mapped_column(index=True)
+    # The handler who has it in hand (migration adminux_1); None: anyone may pick it up.
+    assignee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
 
     replies: Mapped[list[SupportReply]] = relationship(
         back_populates="request", cascade="all, delete-orphan", order_by="SupportReply.id"
+    )
+    notes: Mapped[list[SupportNote]] = relationship(
+        back_populates="request", cascade="all, delete-orphan", order_by="SupportNote.id"
     )
 
 
@@ -62,6 +69,22 @@ class SupportReply(Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     request: Mapped[SupportRequest] = relationship(back_populates="replies")
+
+
+class SupportNote(Model):
+    """An internal note between handlers: never emailed, never shown to the requester."""
+
+    __tablename__ = "support_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("support_requests.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    request: Mapped[SupportRequest] = relationship(back_populates="notes")
 
 
 # The queue's search by email ignores case; this matches migration admin_1.

@@ -19,7 +19,7 @@ from website.paging import Page, Run, count, paginate
 from website.references import new_reference
 from website.search import QueueSearch
 from website.submissions import earlier_reference, record_submission
-from website.support.models import SupportReply, SupportRequest
+from website.support.models import SupportNote, SupportReply, SupportRequest
 
 # Category keys (stored) and their labels (shown). One place; the form and the queue read it.
 # Lazy: the visitor reads them in the page's language, the admin pages in English.
@@ -36,6 +36,13 @@ SUBMISSION_FORM = "support"  # the form's name for its submission keys
 STATUSES = ("open", "closed")
 # As the requester reads a status on their own pages.
 STATUS_LABELS: dict[str, str] = {"open": _l("open"), "closed": _l("closed")}
+# When the requester can expect our answer (shown on their request's page while it is open).
+EXPECTED_REPLY = {URGENT_CATEGORY: _l("Within 4 hours"), "": _l("Within 2 working days")}
+
+
+def expected_reply(category: str) -> str:
+    """When an open request of this category is answered, as the requester reads it."""
+    return str(EXPECTED_REPLY.get(category, EXPECTED_REPLY[""]))
 MESSAGE_MAX = 10_000
 SUBJECT_MAX = 200
 PER_PAGE = 50
@@ -179,6 +186,13 @@ def anonymise_requests(email: str | None, user_id: int | None = None) -> int:
         .values(body=ERASED)
         .execution_options(synchronize_session=False)
     )
+    # Internal notes may speak of the person too.
+    db.session.execute(
+        update(SupportNote)
+        .where(SupportNote.request_id.in_(ids))
+        .values(body=ERASED)
+        .execution_options(synchronize_session=False)
+    )
     db.session.expire_all()
     return len(ids)
 
@@ -281,6 +295,41 @@ def reply_to_request(
         _set_status(support_request, "closed", actor)
     db.session.commit()
     return reply
+
+
+def change_category(support_request: SupportRequest, category: str, actor: Actor) -> None:
+    """Move the request to another category (audited); "compromised_key" makes it urgent."""
+    if category not in CATEGORIES:
+        raise ValueError(f"unknown category {category!r}")
+    if support_request.category == category:
+        return
+    record_audit(
+        "support.category", support_request.reference,
+        {"from": support_request.category, "to": category}, actor_id=actor.id, actor=actor.email,
+    )
+    support_request.category = category
+    db.session.commit()
+
+
+def add_note(support_request: SupportRequest, body: str, actor: Actor) -> SupportNote:
+    """Keep an internal note on the request (never emailed; audited without its text)."""
+    note = SupportNote(request=support_request, author_id=actor.id, body=body)
+    db.session.add(note)
+    record_audit("support.note", support_request.reference, {"characters": len(body)},
+                 actor_id=actor.id, actor=actor.email)
+    db.session.commit()
+    return note
+
+
+def assign(support_request: SupportRequest, assignee_id: int | None, actor: Actor) -> None:
+    """Give the request to one handler (None: to nobody); audited."""
+    if support_request.assignee_id == assignee_id:
+        return
+    record_audit("support.assign", support_request.reference,
+                 {"from": support_request.assignee_id, "to": assignee_id},
+                 actor_id=actor.id, actor=actor.email)
+    support_request.assignee_id = assignee_id
+    db.session.commit()
 
 
 def close_request(support_request: SupportRequest, actor: Actor) -> None:

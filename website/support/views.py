@@ -100,6 +100,7 @@ def submitted(reference: str) -> str:
         support_request=support_request,
         category_label=service.CATEGORIES.get(support_request.category, support_request.category),
         urgent=support_request.category == service.URGENT_CATEGORY,
+        expected_reply=service.expected_reply(support_request.category),
     )
 
 
@@ -112,7 +113,8 @@ def received() -> str:
 @bp.app_template_global()
 def support_status_label(status: str) -> str:
     """A request's status as its requester reads it (in the page's language)."""
-    return str(service.STATUS_LABELS.get(status, status))
+    label = str(service.STATUS_LABELS.get(status, status))
+    return label[:1].upper() + label[1:]  # "Open", "Offen", "Ouverte": it starts the line
 
 
 @bp.app_template_global()
