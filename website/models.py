@@ -12,6 +12,7 @@ from website.scheduled import ScheduledRun
 from website.submissions import FormSubmission
 from website.support.models import SupportReply, SupportRequest
 from website.systems.models import RequestTask, System, TaskUpload
+from website.webhooks.models import SeenAnswer
 
 __all__ = [
     "AuditChainHead",
@@ -27,6 +28,7 @@ __all__ = [
     "PageView",
     "PasswordResetToken",
     "RecoveryCode",
+    "SeenAnswer",
     "PolicyAnnouncement",
     "PolicyDraft",
     "PolicyTranslation",
