@@ -91,9 +91,11 @@ def receiver(tmp_path: Path) -> Iterator[ReceiverProcess]:
 SECRET = re.compile(r'<code id="webhook-secret">(whsec_[A-Za-z0-9+/=]+)</code>')
 
 
-def add_webhook_system(client, auth, name: str, endpoint: str) -> tuple[int, str]:
+def add_webhook_system(client, auth, name: str, endpoint: str,
+                       login: bool = True) -> tuple[int, str]:
     """An admin adds a webhook system; (its id, the secret shown once)."""
-    auth.login(admin=True)
+    if login:
+        auth.login(admin=True)
     response = client.post("/admin/systems", data={
         **SYSTEM, "name": name, "kind": "webhook", "endpoint": endpoint, "instructions": ""})
     assert response.status_code == 200, response.get_data(as_text=True)
