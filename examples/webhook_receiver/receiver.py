@@ -9,7 +9,9 @@ database, for an erasure what it deleted, with counts.
 Run:  RECEIVER_SECRET=whsec_... RECEIVER_DB=receiver.db PORT=8099 python receiver.py
 Settings (environment): RECEIVER_SECRET (the system's signing secret, shown once by the site),
 RECEIVER_DB (its SQLite file), HOST/PORT, RECEIVER_FAIL_FIRST (answer the first N tasks 500: a
-fault drill), RECEIVER_SEED (a JSON file of people to load on start).
+fault drill), RECEIVER_DIE_AFTER (crash right after taking the Nth task, before replying: a
+fault drill), RECEIVER_SEED (a JSON file of people to load on start). On start it answers the
+tasks it took but had not answered (it crashed meanwhile).
 """
 
 from __future__ import annotations
@@ -32,8 +34,10 @@ create table if not exists people (email text primary key, account_id integer, n
 create table if not exists api_keys (key_id text primary key, email text, created text,
                                      last_ip text);
 create table if not exists deliveries (id integer primary key, webhook_id text, task_id integer,
-                                       request_type text, received_at real);
+                                       task text, received_at real);
 create unique index if not exists deliveries_once on deliveries (webhook_id);
+create table if not exists receipts (id integer primary key, webhook_id text, received_at real);
+create table if not exists answered (task_id integer primary key, answered_at real);
 """
 
 
@@ -61,9 +65,9 @@ def verify(secret: str, headers: dict[str, str], body: bytes) -> bool:
 class Receiver:
     """The service's state: its secret, its database, the fault drill."""
 
-    def __init__(self, secret: str, path: str, fail_first: int = 0) -> None:
+    def __init__(self, secret: str, path: str, fail_first: int = 0, die_after: int = 0) -> None:
         self.secret, self.path = secret, path
-        self.fail_left = fail_first
+        self.fail_left, self.die_after = fail_first, die_after
         self.lock = threading.Lock()
         with self.connect() as conn:
             conn.executescript(SCHEMA)
@@ -86,15 +90,33 @@ class Receiver:
                                  (key["key_id"], person["email"], key["created"], key["last_ip"]))
 
     def take(self, message_id: str, task: dict) -> bool:
-        """Record a delivery; False when this webhook-id came before (a resend)."""
+        """Record a delivery (and every receipt); False when this webhook-id came before."""
         with self.connect() as conn:
+            conn.execute("insert into receipts (webhook_id, received_at) values (?, ?)",
+                         (message_id, time.time()))
             try:
-                conn.execute("insert into deliveries (webhook_id, task_id, request_type, "
+                conn.execute("insert into deliveries (webhook_id, task_id, task, "
                              "received_at) values (?, ?, ?, ?)",
-                             (message_id, task["task_id"], task["request_type"], time.time()))
+                             (message_id, task["task_id"], json.dumps(task), time.time()))
             except sqlite3.IntegrityError:
                 return False
+            taken = conn.execute("select count(*) from deliveries").fetchone()[0]
+        if self.die_after and taken >= self.die_after:
+            os._exit(1)  # the fault drill: taken and stored, never replied to
         return True
+
+    def unanswered(self) -> list[dict]:
+        """The tasks taken but not answered yet (a crash came between)."""
+        with self.connect() as conn:
+            rows = conn.execute("select task from deliveries where task_id not in "
+                                "(select task_id from answered) order by id").fetchall()
+        return [json.loads(row[0]) for row in rows]
+
+    def mark_answered(self, task: dict) -> None:
+        """The site took the answer (or refused it for good)."""
+        with self.connect() as conn:
+            conn.execute("insert or ignore into answered values (?, ?)",
+                         (task["task_id"], time.time()))
 
     def answer_for(self, task: dict) -> dict:
         """What the service did for the task."""
@@ -131,9 +153,11 @@ class Receiver:
                 "webhook-signature": sign(self.secret, message_id, stamp, body)})
             try:
                 with urllib.request.urlopen(request, timeout=10):  # noqa: S310 - as above
+                    self.mark_answered(task)
                     return
             except urllib.error.HTTPError as error:
                 if error.code < 500:
+                    self.mark_answered(task)
                     return  # refused for good (a replay: it was taken before)
             except OSError:
                 pass
@@ -168,7 +192,7 @@ def handler_for(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
                 return
             task = json.loads(body)
             if not receiver.take(headers["webhook-id"], task):
-                self.reply(200, "already taken")
+                self.reply(200, "already taken")  # a resend: acted on once already
                 return
             self.reply(202, "accepted")
             threading.Thread(target=receiver.answer, args=(task,), daemon=True).start()
@@ -179,12 +203,15 @@ def handler_for(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
 def main() -> None:
     """Serve until stopped."""
     receiver = Receiver(os.environ["RECEIVER_SECRET"], os.environ.get("RECEIVER_DB",
-                        "receiver.db"), int(os.environ.get("RECEIVER_FAIL_FIRST", "0")))
+                        "receiver.db"), int(os.environ.get("RECEIVER_FAIL_FIRST", "0")),
+                        int(os.environ.get("RECEIVER_DIE_AFTER", "0")))
     if os.environ.get("RECEIVER_SEED"):
         with open(os.environ["RECEIVER_SEED"], encoding="utf-8") as seed:
             receiver.seed(json.load(seed))
     server = ThreadingHTTPServer((os.environ.get("HOST", "127.0.0.1"),
                                   int(os.environ.get("PORT", "8099"))), handler_for(receiver))
+    for task in receiver.unanswered():
+        threading.Thread(target=receiver.answer, args=(task,), daemon=True).start()
     print(f"listening on {server.server_address[0]}:{server.server_address[1]}", flush=True)
     server.serve_forever()
 
