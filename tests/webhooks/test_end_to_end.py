@@ -79,7 +79,7 @@ def test_a_receiver_that_is_down_or_answers_500_is_retried_and_takes_each_task_o
 def test_a_task_that_keeps_failing_is_shown_failed_on_the_request(
         app, client, auth, rights, site, receiver):
     app.config.update(WEBHOOK_RETRY_SECONDS=0, WEBHOOK_MAX_ATTEMPTS=2)
-    add_webhook_system(client, auth, "API platform", receiver.endpoint)
+    _, secret = add_webhook_system(client, auth, "API platform", receiver.endpoint)
     reference = rights.submit_and_verify()
     assert deliver(app, site) == (0, 1)
     assert deliver(app, site) == (0, 1)
@@ -88,3 +88,10 @@ def test_a_task_that_keeps_failing_is_shown_failed_on_the_request(
     assert task.failed_at is not None and task.state == "pending"
     page = client.get(f"/admin/rights/{reference}").get_data(as_text=True)
     assert "Webhook failed for good after 2 tries" in page
+    # Once the system is back, the handler sends it again by hand.
+    receiver.secret = secret
+    receiver.start()
+    again = client.post(f"/admin/rights/{reference}/tasks/{task.id}/resend")
+    assert again.status_code == 303
+    assert deliver(app, site) == (1, 0)
+    wait_for(lambda: task_of(app, reference, "API platform").state == "done")

@@ -188,11 +188,18 @@ def settle_by_system(item: RightsRequest, task: RequestTask, state: str, note: s
 
 
 def resend(item: RightsRequest, task: RequestTask, actor: User) -> None:
-    """Send an email system its request again; commits."""
+    """Send an email system its request again, or queue a failed webhook again; commits."""
     _require_task_open(item, task)
-    if task.system.kind != "email":
-        raise RightsError("Only an email system is sent its request by email.")
-    send_request_email(item, task)
+    if task.system.kind == "webhook":
+        if task.failed_at is None:
+            raise RightsError("Only a webhook that failed for good is sent again by hand; "
+                              "the others are retried on their own.")
+        task.failed_at, task.next_attempt_at, task.attempts = None, None, 0
+        task.state = "pending"  # the webhook job sends it at its next round
+    elif task.system.kind != "email":
+        raise RightsError("Only an email or webhook system is sent its request again.")
+    else:
+        send_request_email(item, task)
     record_audit("rights.task_resent", item.reference, {"system": task.system.name},
                  actor_id=actor.id, actor=actor.email)
     db.session.commit()
