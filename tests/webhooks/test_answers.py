@@ -113,3 +113,22 @@ def test_another_systems_secret_cannot_answer(app, client, auth, open_task):
                                   login=False)
     assert post(client, task_id, other, DONE).status_code == 401
     assert unchanged(app, reference)
+
+
+def test_answer_ids_are_kept_only_while_a_replay_could_pass(app, client, open_task):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from website.extensions import utcnow
+    from website.webhooks.delivery import deliver_due_webhooks
+
+    _, task_id, secret = open_task
+    assert post(client, task_id, secret, DONE).status_code == 200
+    with app.app_context():
+        deliver_due_webhooks()
+        assert db.session.scalar(select(func.count()).select_from(SeenAnswer)) == 1
+        db.session.execute(update(SeenAnswer).values(seen_at=utcnow() - timedelta(minutes=11)))
+        db.session.commit()
+        deliver_due_webhooks()
+        assert db.session.scalar(select(func.count()).select_from(SeenAnswer)) == 0

@@ -15,9 +15,9 @@ import urllib.request
 from datetime import datetime, timedelta
 
 from flask import Flask, Response, current_app, g
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, or_, select, update
 
-from website.extensions import db, utcnow
+from website.extensions import db, rowcount, utcnow
 from website.jobs import Job, claim_rows, register_job, still_held, wake
 from website.rights.models import RightsRequest
 from website.rights.service import on_verified
@@ -26,6 +26,7 @@ from website.systems.models import RequestTask, System
 from website.webhooks import signing
 from website.webhooks.addresses import EndpointError, check_endpoint
 from website.webhooks.keys import SecretError, secret_of
+from website.webhooks.models import SeenAnswer
 
 log = logging.getLogger(__name__)
 CLAIM_SECONDS = 60
@@ -169,8 +170,19 @@ def record_failure(task: RequestTask, error: Exception) -> None:
     task.next_attempt_at = utcnow() + min(wait, MAX_BACKOFF)
 
 
+def forget_old_answer_ids() -> int:
+    """Drop the answer ids older than twice the replay window (and a minute): a timestamp may
+    lie 5 minutes ahead, so an answer that old is refused by
+    its timestamp already. Commits; how many went."""
+    cutoff = utcnow() - timedelta(seconds=2 * signing.TOLERANCE_SECONDS + 60)
+    result = db.session.execute(delete(SeenAnswer).where(SeenAnswer.seen_at < cutoff))
+    db.session.commit()
+    return rowcount(result)
+
+
 def deliver_due_webhooks() -> bool:
     """The job runner's round; True when a full round went (more may be waiting)."""
+    forget_old_answer_ids()
     sent, failed = deliver_pending()
     return sent + failed >= ROUND
 
