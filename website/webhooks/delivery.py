@@ -15,7 +15,7 @@ import urllib.request
 from datetime import datetime, timedelta
 
 from flask import Flask, Response, current_app, g
-from sqlalchemy import ColumnElement, and_, delete, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, delete, or_, select, update
 
 from website.extensions import db, rowcount, utcnow
 from website.jobs import Job, claim_rows, register_job, still_held, wake
@@ -23,6 +23,7 @@ from website.rights.models import RightsRequest
 from website.rights.service import on_verified
 from website.rights.tasks import ASKS, record_told
 from website.systems.models import RequestTask, System
+from website.systems.service import TOLD_TYPES
 from website.webhooks import signing
 from website.webhooks.addresses import EndpointError, check_endpoint
 from website.webhooks.keys import SecretError, secret_of
@@ -133,26 +134,25 @@ def deliver_one(task: RequestTask) -> bool:
         record_failure(task, error)
         db.session.commit()
         return False
-    record_sent(task.id)
+    record_sent(task)
     return True
 
 
-def record_sent(task_id: int) -> None:
+def record_sent(task: RequestTask) -> None:
     """The system took the task: "sent", unless its answer already came (it may answer before
-    this worker gets here: then the task is settled and stays so); commits."""
-    now = utcnow()
+    this worker gets here: then the task is settled and stays so); one UPDATE; commits."""
+    now, pending = utcnow(), RequestTask.state == "pending"
     db.session.execute(
-        update(RequestTask).where(RequestTask.id == task_id).values(
-            attempts=RequestTask.attempts + 1, claimed_until=None, last_error=""),
+        update(RequestTask).where(RequestTask.id == task.id).values(
+            attempts=RequestTask.attempts + 1, claimed_until=None, last_error="",
+            state=case((pending, "sent"), else_=RequestTask.state),
+            sent_at=case((pending, now), else_=RequestTask.sent_at)),
         execution_options={"synchronize_session": False})
-    db.session.execute(
-        update(RequestTask).where(RequestTask.id == task_id, RequestTask.state == "pending")
-        .values(state="sent", sent_at=now), execution_options={"synchronize_session": False})
+    if task.rights_request.request_type in TOLD_TYPES:
+        db.session.refresh(task)
+        if task.state == "sent":
+            record_told(task.rights_request, task, f"by webhook to {task.system.name}")
     db.session.commit()
-    task = db.session.get(RequestTask, task_id, populate_existing=True)
-    if task is not None and task.state == "sent":
-        record_told(task.rights_request, task, f"by webhook to {task.system.name}")
-        db.session.commit()
 
 
 def record_failure(task: RequestTask, error: Exception) -> None:
@@ -171,9 +171,8 @@ def record_failure(task: RequestTask, error: Exception) -> None:
 
 
 def forget_old_answer_ids() -> int:
-    """Drop the answer ids older than twice the replay window (and a minute): a timestamp may
-    lie 5 minutes ahead, so an answer that old is refused by
-    its timestamp already. Commits; how many went."""
+    """Drop the answer ids older than twice the replay window and a minute (a timestamp may
+    lie 5 minutes ahead): an answer that old is refused by its timestamp already. Commits."""
     cutoff = utcnow() - timedelta(seconds=2 * signing.TOLERANCE_SECONDS + 60)
     result = db.session.execute(delete(SeenAnswer).where(SeenAnswer.seen_at < cutoff))
     db.session.commit()
