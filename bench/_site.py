@@ -101,6 +101,7 @@ def site_env(workdir: Path, **overrides: str) -> dict[str, str]:
         "INSTANCE_PATH": str(workdir / "instance"),
         "SECRET_KEY": SECRET_KEY,
         "AUDIT_KEY": SECRET_KEY,
+        "WEBHOOK_SECRET_KEY": SECRET_KEY,
         "RATELIMIT_ENABLED": "false",
         "JOBS_ENABLED": "false",
         "FLASK_APP": "app:app",

@@ -92,7 +92,7 @@ DIALECT = (
     "consent/test_choice.py", "consent/test_analytics.py", "consent/test_admin_and_account.py",
     "consent/test_receipt.py", "consent/test_gpc_and_reconsent.py",
     "faults/test_worker_killed.py", "faults/test_smtp_away.py",
-    "mail/", "records/", "retention/",
+    "mail/", "records/", "retention/", "webhooks/",
     "policy/test_first_start.py", "policy/test_publish.py",
     "rights/test_dates.py", "rights/test_erasure.py", "rights/test_deletion_service.py",
     "rights/test_personal_data.py", "rights/test_request_flow.py",

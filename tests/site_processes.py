@@ -133,6 +133,7 @@ def running_site(folder: Path, database_url: str, workers: int = 2, port: int = 
     """gunicorn with `workers` sync workers (no control socket: tests run side by side)."""
     port = port or free_port()
     env = {**os.environ, "SECRET_KEY": "site-test-key", "AUDIT_KEY": "site-test-audit-key",
+           "WEBHOOK_SECRET_KEY": "site-test-webhook-key",
            "DATABASE_URL": database_url,
            "RATELIMIT_ENABLED": "false", "JOBS_ENABLED": "false",
            "RETENTION_AUTORUN": "false", "INSTANCE_PATH": str(folder / "instance"),

@@ -74,6 +74,10 @@ def configure(app: Flask, config: Config | None) -> None:
         if app.config["PRODUCTION"]:
             raise RuntimeError("AUDIT_KEY must be set in production (APP_ENV=production).")
         app.config["AUDIT_KEY"] = instance_secret_key(app.instance_path, "audit_key")
+    if not app.config["WEBHOOK_SECRET_KEY"]:
+        if app.config["PRODUCTION"]:
+            raise RuntimeError("WEBHOOK_SECRET_KEY must be set in production (APP_ENV=production).")
+        app.config["WEBHOOK_SECRET_KEY"] = instance_secret_key(app.instance_path, "webhook_key")
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         path = os.path.join(app.instance_path, "site.db")
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
@@ -152,6 +156,9 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(area.bp)
     admin_bp = admin.bp
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    from website.webhooks import views as webhooks_views
+
+    app.register_blueprint(webhooks_views.bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -208,6 +215,9 @@ def register_request_hooks(app: Flask) -> None:
     from website.alerts.service import register_alerts
 
     register_alerts(app)
+    from website.webhooks.delivery import register_delivery
+
+    register_delivery(app)
 
 
 def register_wsgi_stack(app: Flask) -> None:

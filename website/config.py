@@ -177,6 +177,18 @@ class Config:
         self.SYSTEM_EXPORT_MAX_BYTES = env_int("SYSTEM_EXPORT_MAX_BYTES", 768 * 1024)
         # How long the status link in a rights request's emails works (a new one: /rights/new-link).
         self.RIGHTS_STATUS_LINK_DAYS = env_int("RIGHTS_STATUS_LINK_DAYS", 30)
+        # Webhook systems (website/webhooks): the key their signing secrets are sealed with
+        # (default: generated into the instance folder; production refuses to start without),
+        # the hosts an endpoint may name although they resolve to a private or loopback address,
+        # and the delivery's timeout, attempts and polling.
+        self.WEBHOOK_SECRET_KEY = os.environ.get("WEBHOOK_SECRET_KEY") or None
+        self.WEBHOOK_ALLOWED_HOSTS = [host.strip().lower() for host in os.environ.get(
+            "WEBHOOK_ALLOWED_HOSTS", "").split(",") if host.strip()]
+        self.WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+        self.WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
+        self.WEBHOOK_POLL_SECONDS = env_int("WEBHOOK_POLL_SECONDS", 30)
+        self.WEBHOOK_RETRY_SECONDS = env_int("WEBHOOK_RETRY_SECONDS", 15)  # doubles per try
+        self.WEBHOOK_ANSWER_MAX_BYTES = env_int("WEBHOOK_ANSWER_MAX_BYTES", 512 * 1024)
         self.RETENTION_BATCH_SIZE = env_int("RETENTION_BATCH_SIZE", 1000)
         # The site runs the purge itself, at most once a day (one runner across hosts).
         self.RETENTION_AUTORUN = env_flag("RETENTION_AUTORUN", True)
@@ -201,6 +213,8 @@ class TestConfig(Config):
         super().__init__()
         self.SECRET_KEY = "test-secret-key"  # noqa: S105 - a fixed key for tests only
         self.AUDIT_KEY = "test-audit-key"
+        self.WEBHOOK_SECRET_KEY = "test-webhook-key"  # noqa: S105 - tests only
+        self.WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]  # the reference receiver the tests run
         # Tests log admins in by session; the tests of the second factor switch this on.
         self.MFA_REQUIRED_FOR_ADMINS = False
         self.SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or None

@@ -14,6 +14,7 @@ from website.submissions import FormSubmission
 from website.subprocessors.models import Objection, Subscriber
 from website.support.models import SupportReply, SupportRequest
 from website.systems.models import RequestTask, System, TaskUpload
+from website.webhooks.models import SeenAnswer
 
 __all__ = [
     "AuditChainHead",
@@ -30,6 +31,7 @@ __all__ = [
     "PageView",
     "PasswordResetToken",
     "RecoveryCode",
+    "SeenAnswer",
     "PolicyAnnouncement",
     "PolicyDraft",
     "PolicyTranslation",

@@ -138,6 +138,8 @@ def redirect_to_https() -> ResponseReturnValue | None:
 # The one form that takes a file, and its one file field: a system's export for a rights
 # request's task (the view checks its type, size and content: website/systems/exports.py).
 FILE_FIELDS = {"admin.task_action": frozenset({"export"})}
+# Machine endpoints: JSON bodies signed by another system; no cookie, no form.
+MACHINE_ENDPOINTS = frozenset({"webhooks.answer"})
 
 
 def refuse_non_form_bodies() -> None:
@@ -147,6 +149,8 @@ def refuse_non_form_bodies() -> None:
     the validators, written for text, would fail on a number, a list or a file with a 500."""
     if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
         return
+    if request.endpoint in MACHINE_ENDPOINTS:
+        return  # signed JSON from a system, not a form (website/webhooks/views.py)
     if request.is_json:
         abort(400, "This address takes web-form fields, not JSON.")
     # Only multipart bodies carry files; reading request.files on others would consume the

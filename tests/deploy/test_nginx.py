@@ -134,6 +134,7 @@ def front(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Front]:
     upstream, https, plain = free_port(), free_port(), free_port()
     env = {**os.environ, "APP_ENV": "production", "SECRET_KEY": "nginx-test-key",
            "AUDIT_KEY": "nginx-test-audit-key",
+           "WEBHOOK_SECRET_KEY": "nginx-test-webhook-key",
            "DATABASE_URL": url, "TRUSTED_PROXIES": "1", "RATELIMIT_ENABLED": "false",
            "SITE_URL": f"https://127.0.0.1:{https}", "INSTANCE_PATH": str(folder / "instance"),
            "JOBS_ENABLED": "false"}

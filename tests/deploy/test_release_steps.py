@@ -52,6 +52,7 @@ def environment(checkout: Path, **extra: str) -> dict[str, str]:
         "APP_ENV": "production",
         "SECRET_KEY": "a-production-secret",
         "AUDIT_KEY": "a-production-audit-key",
+        "WEBHOOK_SECRET_KEY": "a-production-webhook-key",
         "DATABASE_URL": f"sqlite:///{checkout.parent / 'site.db'}",
         "INSTANCE_PATH": str(checkout.parent / "instance"),
         "RETENTION_AUTORUN": "false",

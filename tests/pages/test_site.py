@@ -138,6 +138,7 @@ def test_login_cookies_are_httponly_and_samesite_lax(client, users):
 def test_production_login_cookies_are_secure(monkeypatch, users, migrated):
     monkeypatch.setenv("SECRET_KEY", "production-test-key")
     monkeypatch.setenv("AUDIT_KEY", "production-audit-key")
+    monkeypatch.setenv("WEBHOOK_SECRET_KEY", "production-webhook-key")
     monkeypatch.setenv("SITE_URL", "https://localhost")
     config = ProductionConfig()
     config.SQLALCHEMY_DATABASE_URI = migrated

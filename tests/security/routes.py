@@ -264,6 +264,9 @@ def incident_form(world: World, role: str) -> dict:
 ROUTES: tuple[Route, ...] = (
     # Pages and files anyone may read.
     Route("pages.home", "GET", PUBLIC),
+    # A machine endpoint: an unsigned POST to a task that does not exist is refused alike.
+    Route("webhooks.answer", "POST", (404, 404, 404, 404), args=lambda w: {"task_id": 987654},
+          html=False, token=False),
     Route("pages.healthz", "GET", PUBLIC, html=False),
     Route("pages.robots", "GET", PUBLIC, html=False),
     Route("pages.sitemap", "GET", PUBLIC, html=False),
@@ -392,6 +395,8 @@ ROUTES: tuple[Route, ...] = (
     Route("admin.systems", "POST", ADMINISTRATOR_ACTION, form=system_form),
     Route("admin.site_system", "GET", ADMINISTRATOR),
     Route("admin.system", "GET", ADMINISTRATOR, args=lambda w: {"system_id": w.system_id()}),
+    Route("admin.rotate_secret", "POST", ADMINISTRATOR,
+          args=lambda w: {"system_id": w.webhook_system_id()}),
     Route("admin.system", "POST", ADMINISTRATOR_ACTION, args=lambda w: {"system_id": w.system_id()},
           form=lambda w, r: {**system_form(w, r), "name": "Security test", "action": "save"}),
     Route("admin.task_queue", "GET", HANDLER),

@@ -8,8 +8,11 @@ import pytest
 
 from tests.security.routes import ROUTES, Route
 from tests.security.world import World
+from website.security import MACHINE_ENDPOINTS
 
-POSTS = [route for route in ROUTES if route.method == "POST"]
+# The forms (a machine endpoint takes signed JSON: tests/webhooks).
+POSTS = [route for route in ROUTES
+         if route.method == "POST" and route.endpoint not in MACHINE_ENDPOINTS]
 
 
 @pytest.fixture

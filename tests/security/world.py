@@ -111,6 +111,23 @@ class World:
                 found = system.id
             return found
 
+    def webhook_system_id(self) -> int:
+        """A webhook system of the register (added once)."""
+        from sqlalchemy import select
+
+        from website.systems.models import System
+
+        with self.app.app_context():
+            found = db.session.scalar(select(System.id).where(System.name == "Security hook"))
+            if found is None:
+                system = System(name="Security hook", data="Logs", purpose="Service",
+                                legal_basis="contract", retention="1 year", kind="webhook",
+                                endpoint="http://127.0.0.1:9/hook")
+                db.session.add(system)
+                db.session.commit()
+                found = system.id
+            return found
+
     def system_task(self) -> dict:
         """A new verified request of "user" and its open task for the system above."""
         from sqlalchemy import select

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from website.accounts.guards import role_required
 from website.accounts.roles import Role
+from website.accounts.sessions import recent_auth_required
 from website.admin import bp
 from website.admin.confirm import Confirmation, confirmation_page, confirmed
 from website.records.register import LEGAL_BASES
@@ -15,6 +16,7 @@ from website.records.service import entry_data, entry_purposes, entry_retention
 from website.systems import service
 from website.systems.forms import KIND_LABELS, SystemForm
 from website.systems.models import System
+from website.webhooks.keys import issue_secret
 
 # The register needs the `administrator` role (SPEC). Until the roles merge every admin holds
 # it: at merge, switch this one line to the role guard, e.g. role_required("administrator").
@@ -53,6 +55,8 @@ def systems() -> ResponseReturnValue:
         return register_page(form, 400)
     flash(f"{system.name} is in the register; the record of processing, the retention page "
           "and every new export now include it.", "success")
+    if system.kind == "webhook":
+        return secret_page(system)
     return redirect(url_for("admin.system", system_id=system.id), 303)
 
 
@@ -85,7 +89,27 @@ def system(system_id: int) -> ResponseReturnValue:
         form.name.errors = [*form.name.errors, str(error)]
         return render_template("admin/system.html", system=item, form=form), 400
     flash("Saved.", "success")
+    if item.kind == "webhook" and not item.secret_sealed:
+        return secret_page(item)
     return redirect(url_for("admin.system", system_id=item.id), 303)
+
+
+def secret_page(item: System) -> tuple[str, int]:
+    """A new signing secret for a webhook system, shown this once (never stored in the clear,
+    never in a cookie or a URL)."""
+    secret = issue_secret(item, current_user._get_current_object())
+    return render_template("admin/system_secret.html", system=item, secret=secret), 200
+
+
+@bp.post("/systems/<int:system_id>/secret")
+@administrator_required
+@recent_auth_required
+def rotate_secret(system_id: int) -> ResponseReturnValue:
+    """Replace a webhook system's signing secret (after a recent sign-in); shown once."""
+    item = system_or_404(system_id)
+    if item.kind != "webhook" or item.retired_at is not None:
+        abort(404)
+    return secret_page(item)
 
 
 def retire(item: System) -> ResponseReturnValue:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -13,6 +13,7 @@ from website.accounts.guards import role_required
 from website.accounts.roles import Role
 from website.admin import bp
 from website.admin.rights import detail_page, request_or_404
+from website.jobs import wake
 from website.rights import tasks
 from website.rights.service import RightsError
 from website.rights.task_queue import is_late, task_queue_page
@@ -37,6 +38,9 @@ def task_action(reference: str, task_id: int, action: str) -> ResponseReturnValu
         if action == "resend":
             tasks.resend(item, task, admin)
             message = f"The request went to {task.system.name} again."
+            if task.system.kind == "webhook":
+                wake(current_app, "webhooks")
+                message = f"The task is queued for {task.system.name} again."
         elif not form.validate_on_submit():
             raise RightsError("; ".join(e for errors in form.errors.values() for e in errors))
         elif action == "waive":

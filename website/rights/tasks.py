@@ -162,20 +162,44 @@ def waive_open(item: RightsRequest, actor: User, reason: str) -> None:
         _settle(item, task, actor, "waived", reason)
 
 
-def _settle(item: RightsRequest, task: RequestTask, actor: User, state: str, note: str) -> None:
+def _settle(item: RightsRequest, task: RequestTask, actor: User | None, state: str,
+            note: str) -> None:
     task.state, task.note = state, note
-    task.settled_at, task.settled_by_id = utcnow(), actor.id
+    task.settled_at, task.settled_by_id = utcnow(), actor.id if actor else None
     record_audit(f"rights.task_{state}", item.reference,
                  {"system": task.system.name, "task": task.id},
-                 actor_id=actor.id, actor=actor.email)
+                 actor_id=actor.id if actor else None,
+                 actor=actor.email if actor else f"system:{task.system.name}")
+
+
+def settle_by_system(item: RightsRequest, task: RequestTask, state: str, note: str,
+                     export: tuple[str, bytes] | None = None) -> None:
+    """A webhook system's own answer: done (with its export for an access request) or waived
+    (it refused, with its reason); RightsError when the task is closed; the caller commits."""
+    _require_task_open(item, task)
+    if export is not None:
+        try:
+            exports.attach(task, *export)
+        except exports.UploadError as error:
+            raise RightsError(str(error)) from None
+    _settle(item, task, None, state, note)
+    if state == "done":
+        record_told(item, task, f"confirmed by {task.system.name}")
 
 
 def resend(item: RightsRequest, task: RequestTask, actor: User) -> None:
-    """Send an email system its request again; commits."""
+    """Send an email system its request again, or queue a failed webhook again; commits."""
     _require_task_open(item, task)
-    if task.system.kind != "email":
-        raise RightsError("Only an email system is sent its request by email.")
-    send_request_email(item, task)
+    if task.system.kind == "webhook":
+        if task.failed_at is None:
+            raise RightsError("Only a webhook that failed for good is sent again by hand; "
+                              "the others are retried on their own.")
+        task.failed_at, task.next_attempt_at, task.attempts = None, None, 0
+        task.state = "pending"  # the webhook job sends it at its next round
+    elif task.system.kind != "email":
+        raise RightsError("Only an email or webhook system is sent its request again.")
+    else:
+        send_request_email(item, task)
     record_audit("rights.task_resent", item.reference, {"system": task.system.name},
                  actor_id=actor.id, actor=actor.email)
     db.session.commit()

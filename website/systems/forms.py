@@ -6,11 +6,12 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from website.forms import readable_text, strip, valid_email
 from website.records.register import LEGAL_BASES
 from website.systems.models import KINDS
+from website.webhooks.addresses import EndpointError, check_endpoint
 
 readable_line = readable_text()
 readable_lines = readable_text(multiline=True)
@@ -43,7 +44,7 @@ class SystemForm(FlaskForm):
                        choices=[SelectChoice(key, KIND_LABELS[key]) for key in KINDS],
                        validators=[DataRequired("Choose how the system is reached.")])
     endpoint = StringField("Webhook endpoint (https://…)", filters=[strip], validators=[
-        Optional(), Length(max=500), URL(message="Give a full https:// address.")])
+        Optional(), Length(max=500)])
     contact_email = StringField("Processor's privacy contact address", filters=[strip],
                                 validators=[Optional(), Length(max=254), valid_email])
     instructions = TextAreaField("Instructions for the team that acts", filters=[strip],
@@ -55,9 +56,12 @@ class SystemForm(FlaskForm):
             raise ValidationError("An email system needs the processor's privacy address.")
 
     def validate_endpoint(self, field: StringField) -> None:
-        """A webhook system needs an https endpoint."""
-        if self.kind.data == "webhook" and not (field.data or "").startswith("https://"):
-            raise ValidationError("A webhook system needs an https:// endpoint.")
+        """A webhook system needs an https endpoint on a public address (or an allowed host)."""
+        if self.kind.data == "webhook":
+            try:
+                check_endpoint(field.data or "")
+            except EndpointError as error:
+                raise ValidationError(str(error)) from None
 
     def validate_instructions(self, field: TextAreaField) -> None:
         """A manual system needs written instructions."""

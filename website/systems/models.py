@@ -38,6 +38,8 @@ class System(Model):
     endpoint: Mapped[str] = mapped_column(String(500), default="")
     contact_email: Mapped[str] = mapped_column(String(254), default="")
     instructions: Mapped[str] = mapped_column(Text, default="")
+    # A webhook system's signing secret, sealed with WEBHOOK_SECRET_KEY (website/webhooks/keys.py).
+    secret_sealed: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     retired_at: Mapped[datetime | None]
@@ -62,6 +64,13 @@ class RequestTask(Model):
     settled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # Art. 19: when this recipient was told of an erasure, correction or restriction.
     told_at: Mapped[datetime | None]
+    # A webhook system's delivery (website/webhooks/delivery.py): tries, the next one, the
+    # worker's lease, the last error, and when it failed for good (shown on the request).
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime | None]
+    claimed_until: Mapped[datetime | None]
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    failed_at: Mapped[datetime | None]
 
     system: Mapped[System] = relationship(lazy="joined")
     rights_request: Mapped[RightsRequest] = relationship(lazy="joined")

@@ -20,6 +20,7 @@ from website.audit import record_audit
 from website.extensions import db, utcnow
 from website.records.register import LEGAL_BASES, SITE_ENTRIES, Entry, add_source
 from website.systems.models import KINDS, System
+from website.webhooks.addresses import EndpointError, check_endpoint
 
 log = logging.getLogger(__name__)
 
@@ -100,8 +101,11 @@ def check_fields(values: dict[str, str]) -> dict[str, str]:
         raise SystemError("An email system needs the processor's privacy contact address.")
     if clean["kind"] == "manual" and not clean["instructions"]:
         raise SystemError("A manual system needs written instructions for the team that acts.")
-    if clean["kind"] == "webhook" and not clean["endpoint"].startswith("https://"):
-        raise SystemError("A webhook system needs an https:// endpoint.")
+    if clean["kind"] == "webhook":
+        try:
+            check_endpoint(clean["endpoint"])
+        except EndpointError as error:
+            raise SystemError(str(error)) from None
     return clean
 
 
