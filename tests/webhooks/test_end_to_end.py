@@ -22,7 +22,7 @@ def test_an_access_requests_export_holds_the_receivers_data(
     assert task.note == "2 API key(s)." and task.sent_at is not None and task.attempts == 1
     assert receiver.deliveries() == {f"msg_task_{task.id}": 1}
     assert client.post(f"/admin/rights/{reference}/complete",
-                       data={"outcome": ""}).status_code == 303
+                       data={"outcome": "Sent: your data from every system."}).status_code == 303
     deliver_mail(app)
     message = [m for m in smtp.to("grace@example.com") if reference in m["Subject"]][-1]
     owner = app.test_client()
