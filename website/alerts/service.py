@@ -134,7 +134,7 @@ def webhook_alerts() -> Iterator[Alert]:
     for task in db.session.scalars(query):
         assert task.failed_at is not None
         reference = task.rights_request.reference
-        yield Alert(f"webhook-failed:{task.id}:{task.failed_at:%Y%m%dT%H%M%S}",
+        yield Alert(f"webhook-failed:{task.id}:{task.failed_at.isoformat()}",
                     Role.REQUEST_HANDLER,
                     f"A webhook to {task.system.name} failed for good (about {reference})",
                     f"The task of rights request {reference} for {task.system.name} was not "
