@@ -41,13 +41,13 @@ class Listener:
 
 
 class RebindingName:
-    """NAME's DNS: the answers in turn, the last one repeated; every other name real."""
+    """One name's DNS: the answers in turn, the last one repeated; every other name real."""
 
-    def __init__(self, real) -> None:  # type: ignore[no-untyped-def]
-        self.real, self.answers, self.asked = real, [PUBLIC], 0
+    def __init__(self, real, name: str = NAME) -> None:  # type: ignore[no-untyped-def]
+        self.real, self.name, self.answers, self.asked = real, name, [PUBLIC], 0
 
     def __call__(self, host, port, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if host != NAME:
+        if host != self.name:
             return self.real(host, port, *args, **kwargs)
         self.asked += 1
         address = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
