@@ -20,9 +20,10 @@ from datetime import datetime, timedelta
 
 from flask import Flask, Response, current_app, g
 from sqlalchemy import ColumnElement, and_, case, delete, or_, select, update
+from sqlalchemy.orm import joinedload
 
 from website.extensions import db, rowcount, utcnow
-from website.jobs import Job, claim_rows, register_job, still_held, wake
+from website.jobs import Job, claim_rows, register_job, still_held_rows, wake
 from website.rights.models import RightsRequest
 from website.rights.service import on_verified
 from website.rights.tasks import ASKS, record_told
@@ -94,48 +95,66 @@ class DeliveryRound:
                                  wanted)
             if not claimed:
                 self.systems.remove(system_id)
+                continue
             self.tried.extend(claimed)
-            for task_id in claimed:
-                outgoing = self.prepare(task_id)
-                if outgoing is None:
-                    self.failed += 1
-                    continue
-                self.busy[system_id] += 1
-                room -= 1
-                yield outgoing
+            prepared = self.prepare(claimed)
+            self.failed += len(claimed) - len(prepared)
+            self.busy[system_id] += len(prepared)
+            room -= len(prepared)
+            yield from prepared
 
-    def prepare(self, task_id: int) -> Outgoing | None:
-        """The signed webhook of a claimed task, its attempt recorded (still_held, committed
-        before the POST); None when the claim lapsed or no secret opens (recorded)."""
-        task = db.session.get(RequestTask, task_id, populate_existing=True)
-        if task is None or not still_held(RequestTask, RequestTask.claimed_until, task.id,
-                                          task.claimed_until, self.timeout + CLAIM_SECONDS):
-            return None
-        db.session.refresh(task)
-        try:
-            secret = secret_of(task.system)
-        except SecretError as error:
-            record_failure(task, PermanentFailure(str(error)))
+    def prepare(self, task_ids: list[int]) -> list[Outgoing]:
+        """The signed webhooks of tasks claimed together, their attempt recorded (still_held,
+        committed before the POST); a task whose claim lapsed is left alone, one whose secret
+        cannot be opened fails for good (recorded)."""
+        tasks = self.load(task_ids)
+        held: set[int] = set()
+        for lease in {task.claimed_until for task in tasks}:  # one claim: one lease value
+            same = [task.id for task in tasks if task.claimed_until == lease]
+            held.update(still_held_rows(RequestTask, RequestTask.claimed_until, same, lease,
+                                        self.timeout + CLAIM_SECONDS))
+        ready, refused = [], False
+        for task in tasks:
+            if task.id not in held:
+                continue
+            try:
+                secret = secret_of(task.system)
+            except SecretError as error:
+                record_failure(task, PermanentFailure(str(error)))
+                refused = True
+                continue
+            body = json.dumps(payload(task), separators=(",", ":")).encode()
+            headers = {"Content-Type": "application/json", "User-Agent": "privacy-site-webhooks",
+                       **signing.headers(secret, webhook_id(task), body)}
+            ready.append(Outgoing(task.id, task.system_id, task.system.endpoint, body, headers,
+                                  self.timeout, self.allowed))
+        if refused:
             db.session.commit()
-            return None
-        body = json.dumps(payload(task), separators=(",", ":")).encode()
-        headers = {"Content-Type": "application/json", "User-Agent": "privacy-site-webhooks",
-                   **signing.headers(secret, webhook_id(task), body)}
-        return Outgoing(task.id, task.system_id, task.system.endpoint, body, headers,
-                        self.timeout, self.allowed)
+        return ready
 
-    def finished(self, outgoing: Outgoing, error: BaseException | None) -> None:
-        """Store a send's outcome (in the job's thread, with its session)."""
-        self.busy[outgoing.system_id] -= 1
-        task = db.session.get(RequestTask, outgoing.task_id, populate_existing=True)
-        assert task is not None  # a held task is not deleted (its request is open)
-        if error is None:
-            record_sent(task)
-            self.sent += 1
-            return
-        record_failure(task, error if isinstance(error, Exception) else Exception(str(error)))
+    def finished(self, results: list[tuple[Outgoing, BaseException | None]]) -> None:
+        """Store the outcomes of sends that ended (in the job's thread, with its session), in
+        one transaction."""
+        tasks = {task.id: task for task in self.load([out.task_id for out, _ in results])}
+        for outgoing, error in results:
+            self.busy[outgoing.system_id] -= 1
+            task = tasks[outgoing.task_id]  # a held task is not deleted (its request is open)
+            if error is None:
+                record_sent(task)
+                self.sent += 1
+            else:
+                record_failure(task, error if isinstance(error, Exception) else
+                               Exception(str(error)))
+                self.failed += 1
         db.session.commit()
-        self.failed += 1
+
+    @staticmethod
+    def load(task_ids: list[int]) -> list[RequestTask]:
+        """The tasks fresh from the database, with their request and system, in one query."""
+        query = (select(RequestTask).where(RequestTask.id.in_(task_ids))
+                 .options(joinedload(RequestTask.rights_request), joinedload(RequestTask.system))
+                 .order_by(RequestTask.id).execution_options(populate_existing=True))
+        return list(db.session.scalars(query).unique())
 
 
 def deliver_pending(limit: int = ROUND) -> tuple[int, int]:
@@ -153,14 +172,14 @@ def deliver_pending(limit: int = ROUND) -> tuple[int, int]:
             if not in_flight:
                 break
             done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-            for future in done:
-                work.finished(in_flight.pop(future), future.exception())
+            work.finished([(in_flight.pop(future), future.exception()) for future in done])
     return work.sent, work.failed
 
 
 def record_sent(task: RequestTask) -> None:
     """The system took the task: "sent", unless its answer already came (it may answer before
-    this worker gets here: then the task is settled and stays so); one UPDATE; commits."""
+    this worker gets here: then the task is settled and stays so); one UPDATE (the caller
+    commits)."""
     now, pending = utcnow(), RequestTask.state == "pending"
     db.session.execute(
         update(RequestTask).where(RequestTask.id == task.id).values(
@@ -172,7 +191,6 @@ def record_sent(task: RequestTask) -> None:
         db.session.refresh(task)
         if task.state == "sent":
             record_told(task.rights_request, task, f"by webhook to {task.system.name}")
-    db.session.commit()
 
 
 def record_failure(task: RequestTask, error: Exception) -> None:
