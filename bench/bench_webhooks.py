@@ -7,7 +7,7 @@ Run from the repository root:
    (its tasks made, as verification does), the webhook job's rounds send the 3 tasks, the 3
    receivers (examples/webhook_receiver, separate processes) answer at the callback URL of the
    site (served by werkzeug in this process), and the clock stops when every task is done with
-   its data. Median and worst of N rounds.
+   its data. Median and worst of N rounds, one POST at a time and then with the pool.
 2. Delivery rate: 1,000 pending tasks spread over the 3 webhook systems, sent by the job's rounds
    of one worker: once one POST at a time (WEBHOOK_CONCURRENCY=1, as before the pool) and once
    with the pool (WEBHOOK_CONCURRENCY, at most WEBHOOK_PER_SYSTEM per system), in the same run;
@@ -92,11 +92,11 @@ def open_count(request_id: int | None = None) -> int:
     return db.session.scalar(query) or 0
 
 
-def verification_to_export(rounds: int) -> list[float]:
+def verification_to_export(rounds: int, label: str) -> list[float]:
     """Seconds from verification to every task done with its data, per round."""
     times = []
     for number in range(rounds):
-        item = new_request(f"bench{number}@example.com")
+        item = new_request(f"bench-{label}-{number}@example.com")
         started = time.perf_counter()
         create_tasks(item)
         db.session.commit()
@@ -154,12 +154,14 @@ def main() -> None:
         with app.app_context():
             for name in ("API platform", "Billing service", "Analytics"):
                 add_system(name, folder, processes)
-            times = verification_to_export(args.rounds)
-            print(f"{args.db}: verification -> complete export across 3 webhook systems: "
-                  f"median {statistics.median(times) * 1000:.0f} ms, "
-                  f"worst {max(times) * 1000:.0f} ms ({args.rounds} rounds)")
-            systems = list(db.session.scalars(select(System.id).order_by(System.id)))
             pool = app.config["WEBHOOK_CONCURRENCY"], app.config["WEBHOOK_PER_SYSTEM"]
+            for threads, how in ((1, "one at a time"), (pool[0], "with the pool")):
+                app.config["WEBHOOK_CONCURRENCY"] = threads
+                times = verification_to_export(args.rounds, str(threads))
+                print(f"{args.db}: verification -> complete export across 3 webhook systems, "
+                      f"{how}: median {statistics.median(times) * 1000:.0f} ms, "
+                      f"worst {max(times) * 1000:.0f} ms ({args.rounds} rounds)")
+            systems = list(db.session.scalars(select(System.id).order_by(System.id)))
             app.config["WEBHOOK_CONCURRENCY"] = 1
             one = delivery_rate(args.tasks, systems, "one")
             app.config["WEBHOOK_CONCURRENCY"] = pool[0]
