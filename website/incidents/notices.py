@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import g, render_template
+from flask import render_template
 from sqlalchemy import ColumnElement, func, insert, select, update
 
 from website.accounts.fanout import (
@@ -105,7 +105,6 @@ def send_notice(incident: Incident, audience: str, text: NoticeText, recipients:
     }, actor_id=actor.id, actor=actor.email)
     queue_next_notice_batch(notice, FIRST_BATCH)
     db.session.commit()
-    g.mail_queued = True
     return notice
 
 
