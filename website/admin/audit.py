@@ -15,7 +15,7 @@ from website.admin import bp
 from website.audit import AuditEntry, audit_actions, audit_page
 from website.audit.verify import chain_status
 from website.policy.drafts import existing_draft_ids
-from website.rights.service import STATUSES
+from website.rights.terms import STATUSES
 
 PER_PAGE = 50
 MAX_PAGE = 100_000
