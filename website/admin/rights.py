@@ -11,7 +11,7 @@ from flask_login import current_user
 from website.accounts.guards import role_required
 from website.accounts.roles import Role
 from website.accounts.service import account_names
-from website.admin import bp
+from website.admin import bp, or_404
 from website.admin.confirm import Confirmation, confirmation_page, confirmed
 from website.mail.service import failed_emails
 from website.processing import flags_for
@@ -37,10 +37,8 @@ from website.systems.forms import TaskDoneForm, TaskWaiveForm
 
 def request_or_404(reference: str) -> RightsRequest:
     """The request with this reference, or 404."""
-    item = service.get_by_reference(reference)
-    if item is None:
-        abort(404, "There is no rights request with this reference.")
-    return item
+    return or_404(service.get_by_reference(reference),
+                  "There is no rights request with this reference.")
 
 
 @bp.get("/rights")

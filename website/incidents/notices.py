@@ -23,12 +23,11 @@ from website.accounts.fanout import (
     queue_batch,
 )
 from website.accounts.models import User
-from website.audit import record_audit
+from website.audit import Actor, record_audit
 from website.extensions import db, rowcount, utcnow
 from website.i18n import DEFAULT_LOCALE, language
 from website.incidents.models import Incident, IncidentNotice, IncidentRecipient
 from website.incidents.recipients import Recipients
-from website.incidents.service import Actor
 from website.mail.models import OutboxEmail
 from website.mail.service import one_line
 from website.references import new_reference
