@@ -7,9 +7,11 @@ Run from the repository root:
    (its tasks made, as verification does), the webhook job's rounds send the 3 tasks, the 3
    receivers (examples/webhook_receiver, separate processes) answer at the callback URL of the
    site (served by werkzeug in this process), and the clock stops when every task is done with
-   its data. Median and worst of N rounds.
-2. Delivery rate: 1,000 pending tasks of one webhook system sent by the job's rounds (one worker,
-   one POST at a time, as one runner thread does); tasks per second until none is pending.
+   its data. Median and worst of N rounds, one POST at a time and then with the pool.
+2. Delivery rate: 1,000 pending tasks spread over the 3 webhook systems, sent by the job's rounds
+   of one worker: once one POST at a time (WEBHOOK_CONCURRENCY=1, as before the pool) and once
+   with the pool (WEBHOOK_CONCURRENCY, at most WEBHOOK_PER_SYSTEM per system), in the same run;
+   tasks per second until none is pending, and the ratio.
 """
 
 from __future__ import annotations
@@ -90,11 +92,11 @@ def open_count(request_id: int | None = None) -> int:
     return db.session.scalar(query) or 0
 
 
-def verification_to_export(rounds: int) -> list[float]:
+def verification_to_export(rounds: int, label: str) -> list[float]:
     """Seconds from verification to every task done with its data, per round."""
     times = []
     for number in range(rounds):
-        item = new_request(f"bench{number}@example.com")
+        item = new_request(f"bench-{label}-{number}@example.com")
         started = time.perf_counter()
         create_tasks(item)
         db.session.commit()
@@ -108,19 +110,21 @@ def verification_to_export(rounds: int) -> list[float]:
     return times
 
 
-def delivery_rate(count: int, system_id: int) -> float:
-    """Tasks per second sending `count` pending tasks."""
+def delivery_rate(count: int, system_ids: list[int], label: str) -> float:
+    """Tasks per second sending `count` pending tasks, spread over the systems."""
     now = utcnow()
+    prefix = f"rate-{label}-"
     rows = [{"reference": new_reference("RR"), "request_type": "portability", "name": "Bench",
-             "email": f"rate{n}@example.com", "details": "", "status": "verified",
+             "email": f"{prefix}{n}@example.com", "details": "", "status": "verified",
              "created_at": now, "verified_at": now, "due_on": now.date(), "extension_reason": "",
              "outcome": ""} for n in range(count)]
     db.session.execute(insert(RightsRequest), rows)
     ids = db.session.scalars(select(RightsRequest.id).where(
-        RightsRequest.email.like("rate%"))).all()
+        RightsRequest.email.like(f"{prefix}%"))).all()
     db.session.execute(insert(RequestTask), [
-        {"request_id": request_id, "system_id": system_id, "state": "pending", "note": "",
-         "created_at": now, "attempts": 0, "last_error": ""} for request_id in ids])
+        {"request_id": request_id, "system_id": system_ids[n % len(system_ids)],
+         "state": "pending", "note": "", "created_at": now, "attempts": 0, "last_error": ""}
+        for n, request_id in enumerate(ids)])
     db.session.commit()
     started = time.perf_counter()
     while open_count():
@@ -136,6 +140,7 @@ def main() -> None:
     parser.add_argument("--tasks", type=int, default=1000)
     args = parser.parse_args()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    print("load average at the start: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
     url, cleanup = fresh_database(args.db)
     folder = tempfile.mkdtemp(prefix="bench-webhooks-")
     processes: list[subprocess.Popen] = []
@@ -149,18 +154,22 @@ def main() -> None:
         with app.app_context():
             for name in ("API platform", "Billing service", "Analytics"):
                 add_system(name, folder, processes)
-            times = verification_to_export(args.rounds)
-            print(f"{args.db}: verification -> complete export across 3 webhook systems: "
-                  f"median {statistics.median(times) * 1000:.0f} ms, "
-                  f"worst {max(times) * 1000:.0f} ms ({args.rounds} rounds)")
-            first = db.session.scalar(select(System.id).order_by(System.id))
-            for system in db.session.scalars(select(System).where(System.id != first)):
-                system.retired_at = utcnow()
-                system.kind = "manual"  # only the first system's receiver takes the 1,000
-            db.session.commit()
-            rate = delivery_rate(args.tasks, first)
-            print(f"{args.db}: delivery of {args.tasks} pending tasks: {rate:.0f} tasks/s "
-                  "(one worker)")
+            pool = app.config["WEBHOOK_CONCURRENCY"], app.config["WEBHOOK_PER_SYSTEM"]
+            for threads, how in ((1, "one at a time"), (pool[0], "with the pool")):
+                app.config["WEBHOOK_CONCURRENCY"] = threads
+                times = verification_to_export(args.rounds, str(threads))
+                print(f"{args.db}: verification -> complete export across 3 webhook systems, "
+                      f"{how}: median {statistics.median(times) * 1000:.0f} ms, "
+                      f"worst {max(times) * 1000:.0f} ms ({args.rounds} rounds)")
+            systems = list(db.session.scalars(select(System.id).order_by(System.id)))
+            app.config["WEBHOOK_CONCURRENCY"] = 1
+            one = delivery_rate(args.tasks, systems, "one")
+            app.config["WEBHOOK_CONCURRENCY"] = pool[0]
+            pooled = delivery_rate(args.tasks, systems, "pool")
+            print(f"{args.db}: delivery of {args.tasks} pending tasks across 3 systems, one "
+                  f"worker: {one:.0f} tasks/s one at a time, {pooled:.0f} tasks/s with the pool "
+                  f"({pool[0]} threads, at most {pool[1]} per system): {pooled / one:.1f}x")
+            print("load average at the end: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
     finally:
         server.shutdown()
         for process in processes:

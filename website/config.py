@@ -187,6 +187,10 @@ class Config:
         self.WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
         self.WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
         self.WEBHOOK_POLL_SECONDS = env_int("WEBHOOK_POLL_SECONDS", 30)
+        # Sends at once per worker (a thread pool of the webhooks job), and at most this many
+        # to one system, so a slow system never holds the others up.
+        self.WEBHOOK_CONCURRENCY = env_int("WEBHOOK_CONCURRENCY", 8)
+        self.WEBHOOK_PER_SYSTEM = env_int("WEBHOOK_PER_SYSTEM", 4)
         self.WEBHOOK_RETRY_SECONDS = env_int("WEBHOOK_RETRY_SECONDS", 15)  # doubles per try
         self.WEBHOOK_ANSWER_MAX_BYTES = env_int("WEBHOOK_ANSWER_MAX_BYTES", 512 * 1024)
         self.RETENTION_BATCH_SIZE = env_int("RETENTION_BATCH_SIZE", 1000)

@@ -10,7 +10,8 @@ Run:  RECEIVER_SECRET=whsec_... RECEIVER_DB=receiver.db PORT=8099 python receive
 Settings (environment): RECEIVER_SECRET (the system's signing secret, shown once by the site),
 RECEIVER_DB (its SQLite file), HOST/PORT, RECEIVER_FAIL_FIRST (answer the first N tasks 500: a
 fault drill), RECEIVER_DIE_AFTER (crash right after taking the Nth task, before replying: a
-fault drill), RECEIVER_SEED (a JSON file of people to load on start). On start it answers the
+fault drill), RECEIVER_DELAY (seconds to wait before replying to each task: a slow system),
+RECEIVER_SEED (a JSON file of people to load on start). On start it answers the
 tasks it took but had not answered (it crashed meanwhile).
 """
 
@@ -65,8 +66,9 @@ def verify(secret: str, headers: dict[str, str], body: bytes) -> bool:
 class Receiver:
     """The service's state: its secret, its database, the fault drill."""
 
-    def __init__(self, secret: str, path: str, fail_first: int = 0, die_after: int = 0) -> None:
-        self.secret, self.path = secret, path
+    def __init__(self, secret: str, path: str, fail_first: int = 0, die_after: int = 0,
+                 delay: float = 0.0) -> None:
+        self.secret, self.path, self.delay = secret, path, delay
         self.fail_left, self.die_after = fail_first, die_after
         self.lock = threading.Lock()
         with self.connect() as conn:
@@ -194,6 +196,7 @@ def handler_for(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
             if not receiver.take(headers["webhook-id"], task):
                 self.reply(200, "already taken")  # a resend: acted on once already
                 return
+            time.sleep(receiver.delay)
             self.reply(202, "accepted")
             threading.Thread(target=receiver.answer, args=(task,), daemon=True).start()
 
@@ -204,7 +207,8 @@ def main() -> None:
     """Serve until stopped."""
     receiver = Receiver(os.environ["RECEIVER_SECRET"], os.environ.get("RECEIVER_DB",
                         "receiver.db"), int(os.environ.get("RECEIVER_FAIL_FIRST", "0")),
-                        int(os.environ.get("RECEIVER_DIE_AFTER", "0")))
+                        int(os.environ.get("RECEIVER_DIE_AFTER", "0")),
+                        float(os.environ.get("RECEIVER_DELAY", "0")))
     if os.environ.get("RECEIVER_SEED"):
         with open(os.environ["RECEIVER_SEED"], encoding="utf-8") as seed:
             receiver.seed(json.load(seed))

@@ -9,37 +9,16 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from tests.alerts.conftest import ADMIN, EDITOR, HANDLER, run_and_deliver
 from tests.conftest import body_text
 from website.alerts.models import SentAlert
-from website.alerts.service import send_due_alerts
 from website.extensions import db, utcnow
 from website.incidents import service as incidents
 from website.jobs import runner_of, wake
 from website.mail.models import OutboxEmail
-from website.mail.service import send_pending
 from website.rights.models import RightsRequest
 
 pytestmark = pytest.mark.dialect  # dates and times stored and compared
-
-ADMIN, HANDLER, EDITOR = "boss@example.com", "handler@example.com", "editor@example.com"
-
-
-@pytest.fixture
-def team(users) -> None:
-    users.create(email=ADMIN, roles="administrator")
-    users.create(email=HANDLER, roles="request_handler")
-    users.create(email=EDITOR, roles="policy_editor")
-    users.create(email="unconfirmed@example.com", roles="administrator request_handler",
-                 confirmed=False)
-
-
-def run_and_deliver(app) -> int:
-    """One round of the alerts, then the outbox to the SMTP server; how many alerts were new."""
-    with app.app_context():
-        count = send_due_alerts()
-        send_pending()
-    return count
-
 
 def incident(app, hours_ago: float) -> str:
     with app.app_context():

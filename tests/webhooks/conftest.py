@@ -44,13 +44,13 @@ class ReceiverProcess:
         """Where the site sends its tasks."""
         return f"http://127.0.0.1:{self.port}/hook"
 
-    def start(self, fail_first: int = 0, die_after: int = 0) -> None:
+    def start(self, fail_first: int = 0, die_after: int = 0, delay: float = 0.0) -> None:
         """Run it (seeded with PEOPLE) and wait until it listens."""
         seed = self.tmp / "people.json"
         seed.write_text(json.dumps(PEOPLE))
         env = {**os.environ, "RECEIVER_SECRET": self.secret, "RECEIVER_DB": str(self.db),
                "PORT": str(self.port), "RECEIVER_FAIL_FIRST": str(fail_first),
-               "RECEIVER_DIE_AFTER": str(die_after),
+               "RECEIVER_DIE_AFTER": str(die_after), "RECEIVER_DELAY": str(delay),
                "RECEIVER_SEED": str(seed)}
         self.process = subprocess.Popen([sys.executable, str(RECEIVER)], env=env,
                                         stdout=subprocess.DEVNULL)
@@ -74,6 +74,12 @@ class ReceiverProcess:
         with sqlite3.connect(self.db) as conn:
             rows = conn.execute("select webhook_id, count(*) from deliveries group by webhook_id")
             return dict(rows.fetchall())
+
+    def received_at(self) -> list[float]:
+        """When each task was taken (the receiver's clock), in order."""
+        with sqlite3.connect(self.db) as conn:
+            rows = conn.execute("select received_at from deliveries order by received_at")
+            return [row[0] for row in rows.fetchall()]
 
     def receipts(self) -> dict[str, int]:
         """webhook-id -> how many times it arrived (a resend counts again)."""

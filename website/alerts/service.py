@@ -1,5 +1,6 @@
-"""Which deadlines have come (the events), who hears of each (the admins of the role concerned),
-and sending each alert once through the outbox: a job of the runner checks every few minutes."""
+"""Which deadlines and failures have come (the events), who hears of each (the admins of the
+role concerned), and sending each alert once through the outbox: a job of the runner checks
+every few minutes."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from website.mail.service import queue_email
 from website.rights.models import RightsRequest
 from website.rights.terms import OPEN
 from website.subprocessors.service import open_objections
+from website.systems.models import RequestTask, System
 
 log = logging.getLogger(__name__)
 
@@ -123,9 +125,29 @@ def mail_alerts() -> Iterator[Alert]:
                     dashboard)
 
 
+def webhook_alerts() -> Iterator[Alert]:
+    """Webhook tasks that failed for good and still wait (each failure an event: a task sent
+    again by hand that fails again is told again)."""
+    query = (select(RequestTask).join(System, System.id == RequestTask.system_id)
+             .where(System.kind == "webhook", RequestTask.state == "pending",
+                    RequestTask.failed_at >= utcnow() - FAILED_LOOKBACK))
+    for task in db.session.scalars(query):
+        assert task.failed_at is not None
+        reference = task.rights_request.reference
+        yield Alert(f"webhook-failed:{task.id}:{task.failed_at.isoformat()}",
+                    Role.REQUEST_HANDLER,
+                    f"A webhook to {task.system.name} failed for good (about {reference})",
+                    f"The task of rights request {reference} for {task.system.name} was not "
+                    f"delivered after {task.attempts} tr{'ies' if task.attempts != 1 else 'y'}: "
+                    f"{task.last_error}\n\nSend it again once the system is mended, or mark "
+                    "it done or waived by hand.",
+                    admin_url("admin.rights_detail", reference=reference) + "#tasks")
+
+
 def due_alerts() -> list[Alert]:
     """Every event now due, sent or not."""
-    return [*breach_alerts(), *rights_alerts(), *objection_alerts(), *mail_alerts()]
+    return [*breach_alerts(), *rights_alerts(), *objection_alerts(), *mail_alerts(),
+            *webhook_alerts()]
 
 
 def admins_holding(role: Role) -> list[User]:

@@ -77,3 +77,24 @@ def still_held(
     )
     db.session.commit()
     return rowcount(result) == 1
+
+
+def still_held_rows(
+    model: Any,
+    lease: InstrumentedAttribute[datetime | None],
+    row_ids: list[int],
+    held_until: datetime | None,
+    extend_seconds: float,
+) -> list[int]:
+    """`still_held` for rows claimed together (one lease value), in one UPDATE; commits and
+    returns the ids still held (their lease extended)."""
+    if held_until is None or not row_ids:
+        return []
+    result = db.session.execute(
+        update(model).where(model.id.in_(row_ids), lease == held_until)
+        .values({lease: utcnow() + timedelta(seconds=extend_seconds)}).returning(model.id),
+        execution_options={"synchronize_session": False},
+    )
+    held = sorted(result.scalars())
+    db.session.commit()
+    return held

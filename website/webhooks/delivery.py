@@ -1,51 +1,42 @@
 """Sending each pending task of a webhook system, from the job runner (never in a web request).
 
-A task is claimed (website/jobs claim_rows), held for the attempt (still_held, committed before
-the POST), sent as a Standard Webhooks request whose `webhook-id` is the task's own (a resend
-after a crash is recognisably the same message), and its outcome stored: "sent" (waiting for
-the system's signed answer), or another try after a backoff, or failed for good after
-WEBHOOK_MAX_ATTEMPTS or a refusal a retry cannot fix (shown on the admin's request page)."""
+Several tasks go at once (a thread pool of WEBHOOK_CONCURRENCY, at most WEBHOOK_PER_SYSTEM to
+one system); the threads only make the POST (website/webhooks/sending.py), the database work
+stays in the job's thread. A task is claimed (website/jobs claim_rows), held for the attempt
+(still_held, committed before the POST), sent as a Standard Webhooks request whose `webhook-id`
+is the task's own (a resend after a crash is recognisably the same message), and its outcome
+stored once: "sent" (waiting for the system's signed answer), or another try after a backoff,
+or failed for good after WEBHOOK_MAX_ATTEMPTS or a refusal a retry cannot fix (shown on the
+admin's request page)."""
 
 from __future__ import annotations
 
 import json
 import logging
-import urllib.error
-import urllib.request
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import datetime, timedelta
 
 from flask import Flask, current_app
 from sqlalchemy import ColumnElement, and_, case, delete, or_, select, update
+from sqlalchemy.orm import joinedload
 
 from website.extensions import db, rowcount, utcnow
-from website.jobs import Job, claim_rows, register_job, still_held, wake_on_insert
+from website.jobs import Job, claim_rows, register_job, still_held_rows, wake_on_insert
 from website.rights.tasks import ASKS, record_told
 from website.systems.models import RequestTask, System
 from website.systems.service import TOLD_TYPES
 from website.webhooks import signing
-from website.webhooks.addresses import EndpointError, check_endpoint
+from website.webhooks.addresses import allowed_hosts
 from website.webhooks.keys import SecretError, secret_of
 from website.webhooks.models import SeenAnswer
+from website.webhooks.sending import Outgoing, PermanentFailure, send
 
 log = logging.getLogger(__name__)
 CLAIM_SECONDS = 60
-ROUND = 50
+ROUND = 200  # tasks per round at most; a full round asks for another at once
 MAX_BACKOFF = timedelta(hours=6)
-
-
-class NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A redirect is not followed: it could lead past the endpoint check."""
-
-    def redirect_request(self, *args: object, **kwargs: object) -> None:
-        """Never a new request."""
-        return None
-
-
-OPENER = urllib.request.build_opener(NoRedirects)
-
-
-class PermanentFailure(Exception):
-    """A failure no retry can fix (a refused address, a 4xx answer, no secret)."""
 
 
 def webhook_id(task: RequestTask) -> str:
@@ -73,72 +64,120 @@ def payload(task: RequestTask) -> dict[str, object]:
     }
 
 
-def post(task: RequestTask) -> None:
-    """Send the task once; raises on any failure (PermanentFailure when a retry cannot help)."""
-    system = task.system
-    try:
-        check_endpoint(system.endpoint)
-        secret = secret_of(system)
-    except (EndpointError, SecretError) as error:
-        raise PermanentFailure(str(error)) from None
-    body = json.dumps(payload(task), separators=(",", ":")).encode()
-    request = urllib.request.Request(  # noqa: S310 - check_endpoint: http(s) only
-        system.endpoint, data=body, method="POST", headers={
-        "Content-Type": "application/json", "User-Agent": "privacy-site-webhooks",
-        **signing.headers(secret, webhook_id(task), body)})
-    timeout = current_app.config["WEBHOOK_TIMEOUT_SECONDS"]
-    try:
-        with OPENER.open(request, timeout=timeout) as response:
-            response.read(1024)
-    except urllib.error.HTTPError as error:
-        if 300 <= error.code < 400:
-            raise PermanentFailure(f"The endpoint answered {error.code}: a webhook does not "
-                                   "follow redirects.") from None
-        if 400 <= error.code < 500 and error.code not in (408, 409, 425, 429):
-            raise PermanentFailure(f"The endpoint answered {error.code}.") from None
-        raise
+class DeliveryRound:
+    """One round's bookkeeping: which systems still have due tasks, how many of each are in
+    flight (at most WEBHOOK_PER_SYSTEM: a slow system never takes every thread), and each task
+    tried once per round (a failure waits for its backoff)."""
+
+    def __init__(self, limit: int) -> None:
+        config = current_app.config
+        self.limit, self.per_system = limit, config["WEBHOOK_PER_SYSTEM"]
+        self.timeout, self.allowed = config["WEBHOOK_TIMEOUT_SECONDS"], allowed_hosts()
+        self.tried: list[int] = []
+        self.busy: Counter[int] = Counter()
+        self.sent = self.failed = 0
+        self.systems = list(db.session.scalars(
+            select(RequestTask.system_id).where(_due(utcnow())).distinct()))
+
+    def take(self, room: int) -> Iterator[Outgoing]:
+        """Claim and prepare up to `room` more tasks, fairly across systems."""
+        for system_id in list(self.systems):
+            wanted = min(room, self.per_system - self.busy[system_id],
+                         self.limit - len(self.tried))
+            if wanted <= 0:
+                continue
+            due = and_(_due(utcnow()), RequestTask.system_id == system_id)
+            if self.tried:
+                due = and_(due, RequestTask.id.not_in(self.tried))
+            claimed = claim_rows(RequestTask, due, RequestTask.claimed_until, CLAIM_SECONDS,
+                                 wanted)
+            if not claimed:
+                self.systems.remove(system_id)
+                continue
+            self.tried.extend(claimed)
+            prepared = self.prepare(claimed)
+            self.failed += len(claimed) - len(prepared)
+            self.busy[system_id] += len(prepared)
+            room -= len(prepared)
+            yield from prepared
+
+    def prepare(self, task_ids: list[int]) -> list[Outgoing]:
+        """The signed webhooks of tasks claimed together, their attempt recorded (still_held,
+        committed before the POST); a task whose claim lapsed is left alone, one whose secret
+        cannot be opened fails for good (recorded)."""
+        tasks = self.load(task_ids)
+        held: set[int] = set()
+        for lease in {task.claimed_until for task in tasks}:  # one claim: one lease value
+            same = [task.id for task in tasks if task.claimed_until == lease]
+            held.update(still_held_rows(RequestTask, RequestTask.claimed_until, same, lease,
+                                        self.timeout + CLAIM_SECONDS))
+        ready, refused = [], False
+        for task in tasks:
+            if task.id not in held:
+                continue
+            try:
+                secret = secret_of(task.system)
+            except SecretError as error:
+                record_failure(task, PermanentFailure(str(error)))
+                refused = True
+                continue
+            body = json.dumps(payload(task), separators=(",", ":")).encode()
+            headers = {"Content-Type": "application/json", "User-Agent": "privacy-site-webhooks",
+                       **signing.headers(secret, webhook_id(task), body)}
+            ready.append(Outgoing(task.id, task.system_id, task.system.endpoint, body, headers,
+                                  self.timeout, self.allowed))
+        if refused:
+            db.session.commit()
+        return ready
+
+    def finished(self, results: list[tuple[Outgoing, BaseException | None]]) -> None:
+        """Store the outcomes of sends that ended (in the job's thread, with its session), in
+        one transaction."""
+        tasks = {task.id: task for task in self.load([out.task_id for out, _ in results])}
+        for outgoing, error in results:
+            self.busy[outgoing.system_id] -= 1
+            task = tasks[outgoing.task_id]  # a held task is not deleted (its request is open)
+            if error is None:
+                record_sent(task)
+                self.sent += 1
+            else:
+                record_failure(task, error if isinstance(error, Exception) else
+                               Exception(str(error)))
+                self.failed += 1
+        db.session.commit()
+
+    @staticmethod
+    def load(task_ids: list[int]) -> list[RequestTask]:
+        """The tasks fresh from the database, with their request and system, in one query."""
+        query = (select(RequestTask).where(RequestTask.id.in_(task_ids))
+                 .options(joinedload(RequestTask.rights_request), joinedload(RequestTask.system))
+                 .order_by(RequestTask.id).execution_options(populate_existing=True))
+        return list(db.session.scalars(query).unique())
 
 
 def deliver_pending(limit: int = ROUND) -> tuple[int, int]:
-    """Send what is due, a few claimed at a time. (sent, failed)"""
-    sent = failed = 0
-    tried: list[int] = []  # each task once per round: a failure waits for its backoff
-    while sent + failed < limit:
-        due = and_(_due(utcnow()), RequestTask.id.not_in(tried)) if tried else _due(utcnow())
-        batch = claim_rows(RequestTask, due, RequestTask.claimed_until,
-                           CLAIM_SECONDS, min(10, limit - sent - failed))
-        if not batch:
-            break
-        tried.extend(batch)
-        for task_id in batch:
-            task = db.session.get(RequestTask, task_id, populate_existing=True)
-            if task is not None and deliver_one(task):
-                sent += 1
-            else:
-                failed += 1
-    return sent, failed
+    """Send up to `limit` due tasks, WEBHOOK_CONCURRENCY at once; (sent, failed).
 
-
-def deliver_one(task: RequestTask) -> bool:
-    """Send one claimed task and store the outcome; True when the system took it."""
-    timeout = current_app.config["WEBHOOK_TIMEOUT_SECONDS"]
-    if not still_held(RequestTask, RequestTask.claimed_until, task.id, task.claimed_until,
-                      timeout + CLAIM_SECONDS):
-        return False
-    task = db.session.get(RequestTask, task.id, populate_existing=True)  # type: ignore[assignment]
-    try:
-        post(task)
-    except Exception as error:  # noqa: BLE001 - every failure is recorded on the task
-        record_failure(task, error)
-        db.session.commit()
-        return False
-    record_sent(task)
-    return True
+    The POSTs run in a thread pool and touch no database; claiming, the record of each attempt
+    and each outcome stay in this thread with its session."""
+    work = DeliveryRound(limit)
+    threads = current_app.config["WEBHOOK_CONCURRENCY"]
+    in_flight: dict[Future[None], Outgoing] = {}
+    with ThreadPoolExecutor(threads, thread_name_prefix="webhook") as pool:
+        while True:
+            for outgoing in work.take(threads - len(in_flight)):
+                in_flight[pool.submit(send, outgoing)] = outgoing
+            if not in_flight:
+                break
+            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            work.finished([(in_flight.pop(future), future.exception()) for future in done])
+    return work.sent, work.failed
 
 
 def record_sent(task: RequestTask) -> None:
     """The system took the task: "sent", unless its answer already came (it may answer before
-    this worker gets here: then the task is settled and stays so); one UPDATE; commits."""
+    this worker gets here: then the task is settled and stays so); one UPDATE (the caller
+    commits)."""
     now, pending = utcnow(), RequestTask.state == "pending"
     db.session.execute(
         update(RequestTask).where(RequestTask.id == task.id).values(
@@ -150,7 +189,6 @@ def record_sent(task: RequestTask) -> None:
         db.session.refresh(task)
         if task.state == "sent":
             record_told(task.rights_request, task, f"by webhook to {task.system.name}")
-    db.session.commit()
 
 
 def record_failure(task: RequestTask, error: Exception) -> None:
