@@ -186,7 +186,8 @@ class Gunicorn:
 def gunicorn(tmp_path: Path) -> Iterator:
     """start(env, workers, threads) -> Gunicorn on a free 127.0.0.1 port; stopped after the
     test, with the shipped deploy/gunicorn.conf.py (its hooks). With threads > 1, gthread
-    workers as in production; else sync workers."""
+    workers as in production; else sync workers. Stopped with a 1-second grace: the test has
+    seen what it came for, and a worker takes seconds to exit on this loaded machine."""
     started: list[Gunicorn] = []
     handles: list = []
 
@@ -199,7 +200,7 @@ def gunicorn(tmp_path: Path) -> Iterator:
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py",
              "--no-control-socket", "-w", str(workers), "--threads", str(threads),
-             "--bind", f"127.0.0.1:{port}", "--timeout", "120", "--graceful-timeout", "5",
+             "--bind", f"127.0.0.1:{port}", "--timeout", "120", "--graceful-timeout", "1",
              "--log-level", "warning", *kind, "app:app"],
             cwd=ROOT, env={**os.environ, **env}, stdout=handle, stderr=subprocess.STDOUT,
         )

@@ -110,7 +110,11 @@ def test_blackholed_database_gives_503_in_time_and_the_site_recovers(postgres_da
     visitors = TimedVisitors(server.base_url)
     health = Browser(server.base_url)
     try:
-        time.sleep(2)
+        # Traffic flows before the cut: each visitor has had a request accepted.
+        deadline = time.monotonic() + 30
+        while len(visitors.accepted) < VISITORS and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(visitors.accepted) >= VISITORS, visitors.answers
         cut = time.monotonic()
         proxy.blackhole()
         health_times = []
