@@ -24,7 +24,6 @@ from tests.faults.conftest import (
     support_form,
     table_row,
 )
-from tests.outage import app_on
 
 OUTAGE_SECONDS = 6
 VISITORS = 3  # fewer than a worker's threads: the test measures the database, not queueing
@@ -98,9 +97,8 @@ class TimedVisitors:
 
 
 @pytest.mark.postgres
-def test_blackholed_database_gives_503_in_time_and_the_site_recovers(postgres_database, gunicorn):
-    name, _admin = postgres_database
-    app_on(name)  # migrated, with policy version 1
+def test_blackholed_database_gives_503_in_time_and_the_site_recovers(site_database, gunicorn):
+    name, _admin = site_database  # migrated, with policy version 1
     proxy = BlackholeProxy(5432)
     url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0].replace(":5432", f":{proxy.port}") + f"/{name}"
     server = gunicorn({
