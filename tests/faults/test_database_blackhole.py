@@ -114,6 +114,7 @@ def test_blackholed_database_gives_503_in_time_and_the_site_recovers(site_databa
             time.sleep(0.1)
         assert len(visitors.accepted) >= VISITORS, visitors.answers
         cut = time.monotonic()
+        logged_before = len(server.log.read_text())
         proxy.blackhole()
         health_times = []
         while time.monotonic() < cut + OUTAGE_SECONDS:
@@ -150,8 +151,9 @@ def test_blackholed_database_gives_503_in_time_and_the_site_recovers(site_databa
     assert visitors.leaks == []
     log = server.log.read_text()
     assert "Traceback" not in log
-    # One line per worker when the database went away, one when it answered again.
-    assert 1 <= log.count("database unavailable") <= 2, log
+    # One line per worker when the database went away, one when it answered again (a worker
+    # that found it slow at boot on a loaded machine said so then: that was another outage).
+    assert 1 <= log[logged_before:].count("database unavailable") <= 2, log
     rows, mails = stored_support(url.replace(f":{proxy.port}", ":5432"))
     for marker, reference in visitors.accepted.items():
         assert rows.get(marker) == [reference]
