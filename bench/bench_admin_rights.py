@@ -31,7 +31,7 @@ from website.config import TestConfig  # noqa: E402
 from website.extensions import db, utcnow  # noqa: E402
 from website.references import new_reference  # noqa: E402
 from website.rights.models import RightsRequest  # noqa: E402
-from website.rights.service import TYPES  # noqa: E402
+from website.rights.terms import TYPES  # noqa: E402
 
 TARGET_MS = 200
 POSTGRES_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

@@ -206,6 +206,9 @@ def register_request_hooks(app: Flask) -> None:
     from website.retention import register_retention
 
     register_retention(app)
+    from website.audit.verify import register_daily_verify
+
+    register_daily_verify(app)
     from website.rights.tasks import register_tasks
 
     register_tasks(app)

@@ -201,6 +201,8 @@ class Config:
         self.RETENTION_BATCH_SIZE = env_int("RETENTION_BATCH_SIZE", 1000)
         # The site runs the purge itself, at most once a day (one runner across hosts).
         self.RETENTION_AUTORUN = env_flag("RETENTION_AUTORUN", True)
+        # The site walks the whole audit chain itself once a day (the dashboard shows a break).
+        self.AUDIT_DAILY_VERIFY = env_flag("AUDIT_DAILY_VERIFY", True)
         # New data-rights requests per client IP (Flask-Limiter syntax).
         self.RIGHTS_RATE_LIMIT = os.environ.get("RIGHTS_RATE_LIMIT", "5 per hour")
         # Support form submissions allowed per client IP (Flask-Limiter syntax).
@@ -233,6 +235,7 @@ class TestConfig(Config):
         self.MAIL_SERVER = None
         self.JOBS_ENABLED = False  # a test that wants the job runner switches it on
         self.RETENTION_AUTORUN = False
+        self.AUDIT_DAILY_VERIFY = False
         self.SITE_URL = "http://localhost"
         self.TRUSTED_HOSTS = ["127.0.0.1"]  # the browser tests' live server
         self.SESSION_COOKIE_SECURE = False

@@ -23,6 +23,21 @@ def write_entries(app, count: int = 5, actor: str = "cli") -> list[int]:
         return ids
 
 
+def edit_and_rehash_with_sha256(app, ids: list[int]) -> None:
+    """Whoever controls the database but not AUDIT_KEY rewrites the second entry and re-hashes
+    every entry after it with plain SHA-256."""
+    with app.app_context():
+        entries = list(db.session.scalars(
+            select(AuditEntry).where(AuditEntry.id >= ids[0]).order_by(AuditEntry.id)))
+        entries[1].details = {"n": 999}
+        prev = entries[0].entry_hash
+        for entry in entries[1:]:
+            entry.prev_hash = prev
+            entry.entry_hash = hashlib.sha256((prev + entry_content(entry)).encode()).hexdigest()
+            prev = entry.entry_hash
+        db.session.commit()
+
+
 def verify(runner):
     return runner.invoke(args=["audit", "verify"])
 
@@ -42,16 +57,7 @@ def test_editing_an_entry_and_recomputing_every_plain_hash_is_caught(app, runner
     """Whoever controls the database but not AUDIT_KEY rewrites entry 2 and re-hashes the rest
     with SHA-256: the keyed hashes no longer match."""
     ids = write_entries(app)
-    with app.app_context():
-        entries = list(db.session.scalars(
-            select(AuditEntry).where(AuditEntry.id >= ids[0]).order_by(AuditEntry.id)))
-        entries[1].details = {"n": 999}
-        prev = entries[0].entry_hash
-        for entry in entries[1:]:
-            entry.prev_hash = prev
-            entry.entry_hash = hashlib.sha256((prev + entry_content(entry)).encode()).hexdigest()
-            prev = entry.entry_hash
-        db.session.commit()
+    edit_and_rehash_with_sha256(app, ids)
     result = verify(runner)
     assert result.exit_code == 1
     assert f"BROKEN at entry #{ids[1]}" in result.output and "edited" in result.output
@@ -85,7 +91,54 @@ def test_changing_who_acted_is_caught(app, runner) -> None:
     assert result.exit_code == 1 and f"#{ids[0]}" in result.output and "actor" in result.output
 
 
-def test_the_dashboard_says_whether_the_chain_holds(app, client, auth) -> None:
+def test_the_dashboard_catches_an_entry_edited_since_its_last_view(app, client, auth) -> None:
+    auth.login(admin=True)
+    write_entries(app)
+    assert "The audit log holds" in client.get("/admin/").text
+    ids = write_entries(app, 3)  # new since the dashboard's last check
+    with app.app_context():
+        db.session.execute(update(AuditEntry).where(AuditEntry.id == ids[1])
+                           .values(target="thing:other"))
+        db.session.commit()
+    page = client.get("/admin/").text
+    assert f"The audit log is BROKEN at entry #{ids[1]}" in page
+    assert f"The audit log is BROKEN at entry #{ids[1]}" in client.get("/admin/audit").text
+
+
+def test_the_dashboard_catches_the_newest_entries_removed_since_its_last_view(
+    app, client, auth
+) -> None:
+    auth.login(admin=True)
+    ids = write_entries(app)
+    assert "The audit log holds" in client.get("/admin/").text
+    with app.app_context():
+        db.session.execute(delete(AuditEntry).where(AuditEntry.id >= ids[3]))
+        db.session.commit()
+    assert "newest entries are missing" in client.get("/admin/").text
+
+
+def test_an_older_entry_rehashed_to_the_end_is_caught_by_the_dashboard_too(
+    app, client, auth, runner
+) -> None:
+    """Re-hashing every entry after an edited one changes the newest entry the dashboard last
+    verified: it walks the whole chain again and finds the edit."""
+    auth.login(admin=True)
+    ids = write_entries(app)
+    assert "The audit log holds" in client.get("/admin/").text
+    edit_and_rehash_with_sha256(app, ids)
+    assert f"BROKEN at entry #{ids[1]}" in verify(runner).output
+    assert f"The audit log is BROKEN at entry #{ids[1]}" in client.get("/admin/").text
+
+
+def test_an_older_entry_edited_is_caught_by_the_full_check_and_shown_after_the_daily_run(
+    app, client, auth, runner
+) -> None:
+    """The dashboard verifies only what is new since it last looked: an older entry edited in
+    place is for the full check (`flask audit verify`, the daily job), whose finding the
+    dashboard then shows."""
+    from website.audit.verify import DAILY, daily_verify
+    from website.scheduled import run_if_due
+
     auth.login(admin=True)
     ids = write_entries(app)
     assert "The audit log holds" in client.get("/admin/").text
@@ -93,8 +146,36 @@ def test_the_dashboard_says_whether_the_chain_holds(app, client, auth) -> None:
         db.session.execute(update(AuditEntry).where(AuditEntry.id == ids[1])
                            .values(target="thing:other"))
         db.session.commit()
+    result = verify(runner)
+    assert result.exit_code == 1 and f"BROKEN at entry #{ids[1]}" in result.output
+    assert "The audit log holds" in client.get("/admin/").text  # not its check: see docs
+    with app.app_context():
+        counts = run_if_due(DAILY, daily_verify)
+    assert counts is not None and counts["holds"] == 0 and counts["broken_at"] == ids[1]
     page = client.get("/admin/").text
     assert f"The audit log is BROKEN at entry #{ids[1]}" in page
+    assert "daily full check" in page
+
+
+def test_the_dashboard_checks_only_the_entries_new_since_its_last_view(
+    app, client, auth, monkeypatch
+) -> None:
+    from website.audit import verify as audit_verify
+
+    auth.login(admin=True)
+    write_entries(app, 4)
+    client.get("/admin/")
+    walked: list[int] = []
+    problem = audit_verify._entry_problem
+
+    def counting(entry, expected):
+        walked.append(entry.id)
+        return problem(entry, expected)
+
+    monkeypatch.setattr(audit_verify, "_entry_problem", counting)
+    ids = write_entries(app, 2)
+    assert "The audit log holds" in client.get("/admin/").text
+    assert walked == ids
 
 
 def test_an_erasure_pseudonymises_the_actor_and_the_chain_still_holds(app, runner) -> None:

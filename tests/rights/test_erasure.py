@@ -15,7 +15,7 @@ from website.extensions import db
 from website.mail.models import OutboxEmail
 from website.rights.models import RightsRequest
 from website.rights.personal_data import email_fingerprint
-from website.rights.service import SYSTEM_NOTES
+from website.rights.terms import SYSTEM_NOTES
 
 ADDRESS_NOTE = "Updated postal address to 9 Elm Road, Leeds LS1 for Ada Lovelace"
 

@@ -8,7 +8,7 @@ from tests.conftest import body_text, comparable_page, make_app
 from tests.rights.conftest import FORM, days_ago, deliver, link_in, stored
 from website.extensions import utcnow
 from website.rights.dates import one_calendar_month_after
-from website.rights.service import TYPES
+from website.rights.terms import TYPES
 
 
 def test_form_explains_each_type(app, client):

@@ -22,8 +22,8 @@ SECRET = "Victim-Secret-Text-42"
 def victim_data(app: Flask, users: Users) -> dict[str, str]:
     """What the real owner of VICTIM holds: a support request and two confirmed rights requests
     (one open, one completed access request with its export window open)."""
+    from website.rights import links, workflow
     from website.rights import service as rights
-    from website.rights import workflow
     from website.support import service as support
 
     admin_id = users.create(email="root@example.com", admin=True)
@@ -38,7 +38,7 @@ def victim_data(app: Flask, users: Users) -> dict[str, str]:
 
         workflow.complete(done, db.session.get(User, admin_id), "Your account.")
         return {"open": open_request.reference, "done": done.reference,
-                "export_token": rights.export_token(done)}
+                "export_token": links.export_token(done)}
 
 
 

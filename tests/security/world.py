@@ -169,8 +169,8 @@ def build_world(app: Flask) -> World:
     """Create the accounts, a support request, rights requests and a policy draft."""
     from website.accounts.models import User
     from website.policy import drafts
+    from website.rights import links, workflow
     from website.rights import service as rights
-    from website.rights import workflow
     from website.support import service as support
 
     users = Users(app)
@@ -197,7 +197,7 @@ def build_world(app: Flask) -> World:
         )
         done_request, _ = rights.submit_request("portability", user.name, USER_EMAIL, "", user=user)
         workflow.complete(done_request, admin, "")
-        export_token = rights.export_token(done_request)
+        export_token = links.export_token(done_request)
         draft = drafts.create_draft(
             drafts.DraftFields(markdown="# Privacy\n\nDraft text."),
             drafts.Actor(id=admin_id, email=ADMIN_EMAIL),

@@ -13,9 +13,9 @@ from website.accounts.roles import Role
 from website.accounts.service import emails_by_id
 from website.admin import bp
 from website.audit import AuditEntry, audit_actions, audit_page
-from website.audit.verify import verify_chain
+from website.audit.verify import chain_status
 from website.policy.drafts import existing_draft_ids
-from website.rights.service import STATUSES
+from website.rights.terms import STATUSES
 
 PER_PAGE = 50
 MAX_PAGE = 100_000
@@ -111,5 +111,5 @@ def audit() -> str:
         action=action,
         page=page,
         has_more=entries.has_more,
-        audit_chain=verify_chain() if page == 1 else None,
+        audit_chain=chain_status() if page == 1 else None,
     )

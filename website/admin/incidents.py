@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from flask import (
     Response,
-    abort,
     current_app,
     flash,
     redirect,
@@ -15,11 +14,10 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_login import current_user
 
 from website.accounts.guards import role_required
 from website.accounts.roles import Role
-from website.admin import bp
+from website.admin import acting_admin, bp, or_404
 from website.admin.confirm import Confirmation, confirmation_page, confirmed
 from website.extensions import utcnow
 from website.incidents import notices, service
@@ -31,17 +29,10 @@ from website.incidents.models import Incident, IncidentNotice
 incidents_guard = role_required(Role.ADMINISTRATOR)
 
 
-def acting_admin() -> service.Actor:
-    """The logged-in admin, as the audit log names them."""
-    return service.Actor(id=current_user.id, email=current_user.email)
-
-
 def incident_or_404(reference: str) -> Incident:
     """The incident, or a 404 page."""
-    incident = service.incident_by_reference(reference)
-    if incident is None:
-        abort(404, "There is no incident with that reference.")
-    return incident
+    return or_404(service.incident_by_reference(reference),
+                  "There is no incident with that reference.")
 
 
 def record_form(incident: Incident) -> IncidentForm:

@@ -5,22 +5,16 @@ from __future__ import annotations
 from babel import Locale
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user
 
 from website.accounts.guards import role_required
 from website.accounts.roles import Role
-from website.admin import bp
+from website.admin import acting_admin, bp
 from website.admin.confirm import Confirmation, confirmation_page, confirmed
 from website.admin.forms import DRAFT_ACTIONS, DraftForm, parse_iso_date
 from website.policy import drafts
 from website.policy.models import PolicyDraft
 from website.policy.service import current_version, published_versions, today
 from website.policy.translations import TRANSLATED_LANGUAGES, translated_languages
-
-
-def acting_admin() -> drafts.Actor:
-    """The logged-in admin, for the audit log."""
-    return drafts.Actor(id=current_user.id, email=current_user.email)
 
 
 def editor(

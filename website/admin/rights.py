@@ -11,11 +11,11 @@ from flask_login import current_user
 from website.accounts.guards import role_required
 from website.accounts.roles import Role
 from website.accounts.service import account_names
-from website.admin import bp
+from website.admin import bp, or_404
 from website.admin.confirm import Confirmation, confirmation_page, confirmed
 from website.mail.service import failed_emails
 from website.processing import flags_for
-from website.rights import clock, service, stages, tasks, workflow
+from website.rights import clock, service, stages, tasks, terms, workflow
 from website.rights.forms import (
     CHANNELS,
     ActionForm,
@@ -37,10 +37,8 @@ from website.systems.forms import TaskDoneForm, TaskWaiveForm
 
 def request_or_404(reference: str) -> RightsRequest:
     """The request with this reference, or 404."""
-    item = service.get_by_reference(reference)
-    if item is None:
-        abort(404, "There is no rights request with this reference.")
-    return item
+    return or_404(service.get_by_reference(reference),
+                  "There is no rights request with this reference.")
 
 
 @bp.get("/rights")
@@ -53,7 +51,7 @@ def rights_queue() -> str:
     status = request.args.get("status") or ("all" if search else "open")
     due = request.args.get("due", "")
     page_arg = request.args.get("page", "1")
-    if request_type and request_type not in service.TYPES:
+    if request_type and request_type not in terms.TYPES:
         abort(400, "Unknown request type. Choose one from the list.")
     if status not in STATUS_FILTERS:
         abort(400, "Unknown status. Choose one from the list.")
@@ -63,7 +61,7 @@ def rights_queue() -> str:
         abort(400, "The page number must be a whole number.")
     page = queue_page(request_type, status, int(page_arg), due, search)
     return render_template(
-        "admin/rights_queue.html", page=page, types=service.TYPES, statuses=service.STATUSES,
+        "admin/rights_queue.html", page=page, types=terms.TYPES, statuses=terms.STATUSES,
         limits=flags_for(item.email for item in page.items),
         waiting=tasks.waiting_on(item.id for item in page.items), days_left=stages.days_left,
         erased_on=erased_on,
@@ -86,7 +84,7 @@ def detail_page(item: RightsRequest, **forms: object) -> str:
     forms.setdefault("resume_form", ResumeForm(formdata=None))
     actions = workflow.available_actions(item)
     return render_template(
-        "admin/rights_detail.html", item=item, types=service.TYPES, statuses=service.STATUSES,
+        "admin/rights_detail.html", item=item, types=terms.TYPES, statuses=terms.STATUSES,
         due=item.due_in_force, urgency=urgency(item),
         failed_mail=failed_emails(item.reference),
         limits=flags_for([item.email]).get(item.email.lower(), []),
@@ -105,9 +103,9 @@ def rights_new() -> ResponseReturnValue:
     """Enter a request received by email, phone or post."""
     form = IntakeForm()
     if request.method == "GET":
-        return render_template("admin/rights_new.html", form=form, types=service.TYPES)
+        return render_template("admin/rights_new.html", form=form, types=terms.TYPES)
     if not form.validate_on_submit():
-        return render_template("admin/rights_new.html", form=form, types=service.TYPES), 400
+        return render_template("admin/rights_new.html", form=form, types=terms.TYPES), 400
     admin = current_user._get_current_object()
     received_on = form.received_date
     assert received_on is not None  # validate_on_submit required a valid date
@@ -155,7 +153,7 @@ def rights_action(reference: str, action: str) -> ResponseReturnValue:
             return confirmation_page(CONFIRMED_ACTIONS[action](item, form))
     try:
         message = run_action(item, action, form)
-    except service.RightsError as error:
+    except terms.RightsError as error:
         flash(str(error), "error")
         return detail_page(item, **posted), 400
     flash(message, "success")
@@ -205,7 +203,7 @@ def reject_confirmation(item: RightsRequest, form: RejectForm) -> Confirmation:
     return Confirmation(
         title=f"Reject request {item.reference}?",
         consequences=[
-            f"Close request {item.reference} ({service.TYPES[item.request_type][0].lower()}, "
+            f"Close request {item.reference} ({terms.TYPES[item.request_type][0].lower()}, "
             f"from {item.name}) as rejected; it cannot be reopened.",
             f"Email {item.email} the reason below, and tell them they may complain to a "
             "data-protection authority.",

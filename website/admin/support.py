@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from collections.abc import Callable
+from functools import wraps
+
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user
 
 from website.accounts.guards import role_required
 from website.accounts.roles import Role
 from website.accounts.service import account_names, accounts_with_role
-from website.admin import bp
+from website.admin import acting_admin, bp, or_404
+from website.audit import Actor
 from website.mail.service import failed_emails
 from website.processing import flags_for
 from website.search import HOW_TO_SEARCH, parse_search
@@ -35,17 +38,10 @@ def queue_filters(searching: bool = False) -> tuple[str, str, int]:
     return status, category, page
 
 
-def acting_admin() -> service.Actor:
-    """The logged-in admin, as the audit log names them."""
-    return service.Actor(id=current_user.id, email=current_user.email)
-
-
 def request_or_404(reference: str) -> SupportRequest:
     """The request, or a 404 page."""
-    support_request = service.request_by_reference(reference)
-    if support_request is None:
-        abort(404, "There is no support request with that reference.")
-    return support_request
+    return or_404(service.request_by_reference(reference),
+                  "There is no support request with that reference.")
 
 
 def render_detail(
@@ -114,11 +110,42 @@ def support_detail(reference: str) -> tuple[str, int]:
     return render_detail(request_or_404(reference), ReplyForm())
 
 
-@bp.post("/support/<reference>/reply")
-@role_required(Role.REQUEST_HANDLER)
-def support_reply(reference: str) -> ResponseReturnValue:
+Action = Callable[[SupportRequest], ResponseReturnValue]
+Route = Callable[[str], ResponseReturnValue]
+
+
+def support_action(name: str) -> Callable[[Action], Route]:
+    """A POST action on one request, for request handlers: `/support/<reference>/<name>`,
+    endpoint `admin.support_<name>`; the view receives the request (a 404 when there is none)."""
+
+    def decorate(action: Action) -> Route:
+        @wraps(action)
+        def view(reference: str) -> ResponseReturnValue:
+            return action(request_or_404(reference))
+
+        endpoint = f"support_{name}"
+        return bp.post(f"/support/<reference>/{name}", endpoint=endpoint)(
+            role_required(Role.REQUEST_HANDLER)(view))
+
+    return decorate
+
+
+def done(support_request: SupportRequest, message: str | None) -> ResponseReturnValue:
+    """Back to the request's page, with a success message when there is one."""
+    if message:
+        flash(message, "success")
+    return redirect(url_for("admin.support_detail", reference=support_request.reference), 303)
+
+
+def refused(support_request: SupportRequest, message: str) -> ResponseReturnValue:
+    """The request's page again (400), saying what was wrong."""
+    flash(message, "error")
+    return render_detail(support_request, ReplyForm(formdata=None), 400)
+
+
+@support_action("reply")
+def support_reply(support_request: SupportRequest) -> ResponseReturnValue:
     """Send a reply by email (and close the request when asked)."""
-    support_request = request_or_404(reference)
     form = ReplyForm()
     if not form.validate_on_submit():
         return render_detail(support_request, form, 400)
@@ -126,71 +153,59 @@ def support_reply(reference: str) -> ResponseReturnValue:
         form.body.errors.append("This request was anonymised: there is no address to reply to.")
         return render_detail(support_request, form, 400)
     service.reply_to_request(support_request, form.body.data, acting_admin(), form.close.data)
-    flash(f"Reply sent to {support_request.email}.", "success")
-    return redirect(url_for("admin.support_detail", reference=support_request.reference), 303)
+    return done(support_request, f"Reply sent to {support_request.email}.")
 
 
-@bp.post("/support/<reference>/close")
-@role_required(Role.REQUEST_HANDLER)
-def support_close(reference: str) -> ResponseReturnValue:
+@support_action("close")
+def support_close(support_request: SupportRequest) -> ResponseReturnValue:
     """Close the request."""
-    support_request = request_or_404(reference)
-    if StatusForm().validate_on_submit():
-        service.close_request(support_request, acting_admin())
-        flash("Request closed.", "success")
-    return redirect(url_for("admin.support_detail", reference=support_request.reference), 303)
+    return change_status(support_request, service.close_request, "Request closed.")
 
 
-@bp.post("/support/<reference>/reopen")
-@role_required(Role.REQUEST_HANDLER)
-def support_reopen(reference: str) -> ResponseReturnValue:
+@support_action("reopen")
+def support_reopen(support_request: SupportRequest) -> ResponseReturnValue:
     """Reopen the request."""
-    support_request = request_or_404(reference)
-    if StatusForm().validate_on_submit():
-        service.reopen_request(support_request, acting_admin())
-        flash("Request reopened.", "success")
-    return redirect(url_for("admin.support_detail", reference=support_request.reference), 303)
+    return change_status(support_request, service.reopen_request, "Request reopened.")
 
 
-@bp.post("/support/<reference>/category")
-@role_required(Role.REQUEST_HANDLER)
-def support_category(reference: str) -> ResponseReturnValue:
+def change_status(
+    support_request: SupportRequest, change: Callable[[SupportRequest, Actor], None], message: str,
+) -> ResponseReturnValue:
+    """Close or reopen (the form carries only its CSRF token)."""
+    if not StatusForm().validate_on_submit():
+        return done(support_request, None)
+    change(support_request, acting_admin())
+    return done(support_request, message)
+
+
+@support_action("category")
+def support_category(support_request: SupportRequest) -> ResponseReturnValue:
     """Move the request to another category; the urgent one puts it at the top of the queue."""
-    support_request = request_or_404(reference)
     form = CategoryForm()
     form.category.choices = list(service.CATEGORIES.items())
     if not form.validate_on_submit():
-        flash("Choose a category from the list.", "error")
-        return render_detail(support_request, ReplyForm(formdata=None), 400)
+        return refused(support_request, "Choose a category from the list.")
     service.change_category(support_request, form.category.data, acting_admin())
-    flash(f"Category changed to {service.CATEGORIES[form.category.data]}.", "success")
-    return redirect(url_for("admin.support_detail", reference=support_request.reference), 303)
+    return done(support_request, f"Category changed to {service.CATEGORIES[form.category.data]}.")
 
 
-@bp.post("/support/<reference>/note")
-@role_required(Role.REQUEST_HANDLER)
-def support_note(reference: str) -> ResponseReturnValue:
+@support_action("note")
+def support_note(support_request: SupportRequest) -> ResponseReturnValue:
     """Keep an internal note on the request (the requester never sees it)."""
-    support_request = request_or_404(reference)
     form = NoteForm()
     if not form.validate_on_submit():
         return render_detail(support_request, ReplyForm(formdata=None), 400, note_form=form)
     service.add_note(support_request, form.body.data, acting_admin())
-    flash("Note kept.", "success")
-    return redirect(url_for("admin.support_detail", reference=support_request.reference), 303)
+    return done(support_request, "Note kept.")
 
 
-@bp.post("/support/<reference>/assign")
-@role_required(Role.REQUEST_HANDLER)
-def support_assign(reference: str) -> ResponseReturnValue:
+@support_action("assign")
+def support_assign(support_request: SupportRequest) -> ResponseReturnValue:
     """Give the request to one handler, or to nobody."""
-    support_request = request_or_404(reference)
     form = AssignForm()
     form.assignee.choices = assign_form(support_request).assignee.choices
     if not form.validate_on_submit():
-        flash("Choose someone from the list.", "error")
-        return render_detail(support_request, ReplyForm(formdata=None), 400)
+        return refused(support_request, "Choose someone from the list.")
     assignee = int(form.assignee.data) if form.assignee.data else None
     service.assign(support_request, assignee, acting_admin())
-    flash("Assigned." if assignee else "Nobody is assigned now.", "success")
-    return redirect(url_for("admin.support_detail", reference=support_request.reference), 303)
+    return done(support_request, "Assigned." if assignee else "Nobody is assigned now.")

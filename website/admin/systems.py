@@ -9,7 +9,7 @@ from flask_login import current_user
 from website.accounts.guards import role_required
 from website.accounts.roles import Role
 from website.accounts.sessions import recent_auth_required
-from website.admin import bp
+from website.admin import bp, or_404
 from website.admin.confirm import Confirmation, confirmation_page, confirmed
 from website.records.register import LEGAL_BASES
 from website.records.service import entry_data, entry_purposes, entry_retention
@@ -25,10 +25,7 @@ administrator_required = role_required(Role.ADMINISTRATOR)
 
 def system_or_404(system_id: int) -> System:
     """The system, or 404."""
-    system = service.get_system(system_id)
-    if system is None:
-        abort(404, "There is no system with this number.")
-    return system
+    return or_404(service.get_system(system_id), "There is no system with this number.")
 
 
 def register_page(form: SystemForm, status: int = 200) -> tuple[str, int]:

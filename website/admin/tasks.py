@@ -15,8 +15,8 @@ from website.admin import bp
 from website.admin.rights import detail_page, request_or_404
 from website.jobs import wake
 from website.rights import tasks
-from website.rights.service import RightsError
 from website.rights.task_queue import is_late, task_queue_page
+from website.rights.terms import RightsError
 from website.systems.forms import TaskDoneForm, TaskWaiveForm
 from website.systems.service import active_systems
 

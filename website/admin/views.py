@@ -8,7 +8,7 @@ from flask_login import current_user
 from website.accounts.guards import declared_roles, role_required
 from website.accounts.roles import ANY_ROLE
 from website.admin import bp
-from website.audit.verify import verify_chain
+from website.audit.verify import chain_status
 from website.consent.stats import consent_summary
 from website.extensions import utcnow
 from website.incidents.service import deadline, is_overdue, running_clocks
@@ -74,7 +74,7 @@ def dashboard() -> str:
               for incident in running_clocks()]
     return render_template(
         "admin/dashboard.html", policy=policy_overview(),
-        attention=attention, audit_chain=verify_chain(), breach_clocks=clocks,
+        attention=attention, audit_chain=chain_status(), breach_clocks=clocks,
         purge=last_purge(), support_counts=support, rights=rights,
         consent_tile=consent_summary(30),
     )

@@ -22,7 +22,7 @@ from website.jobs import Job, register_job
 from website.mail.models import OutboxEmail
 from website.mail.service import queue_email
 from website.rights.models import RightsRequest
-from website.rights.service import OPEN
+from website.rights.terms import OPEN
 from website.subprocessors.service import open_objections
 
 log = logging.getLogger(__name__)

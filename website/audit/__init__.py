@@ -8,6 +8,7 @@ a deletion or an insertion by whoever controls the database is found by `flask a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +18,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 from website.audit import chain
 from website.extensions import Model, db, utcnow
 from website.paging import Page, Run, count, paginate
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts (an admin, or a named process), as the audit log names them."""
+
+    id: int | None
+    email: str
 
 
 class AuditEntry(Model):

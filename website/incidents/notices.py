@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import g, render_template
+from flask import render_template
 from sqlalchemy import ColumnElement, func, insert, select, update
 
 from website.accounts.fanout import (
@@ -23,12 +23,11 @@ from website.accounts.fanout import (
     queue_batch,
 )
 from website.accounts.models import User
-from website.audit import record_audit
+from website.audit import Actor, record_audit
 from website.extensions import db, rowcount, utcnow
 from website.i18n import DEFAULT_LOCALE, language
 from website.incidents.models import Incident, IncidentNotice, IncidentRecipient
 from website.incidents.recipients import Recipients
-from website.incidents.service import Actor
 from website.mail.models import OutboxEmail
 from website.mail.service import one_line
 from website.references import new_reference
@@ -105,7 +104,6 @@ def send_notice(incident: Incident, audience: str, text: NoticeText, recipients:
     }, actor_id=actor.id, actor=actor.email)
     queue_next_notice_batch(notice, FIRST_BATCH)
     db.session.commit()
-    g.mail_queued = True
     return notice
 
 

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from flask import render_template
 from sqlalchemy import select
 
-from website.audit import record_audit
+from website.audit import Actor, record_audit
 from website.extensions import db, utcnow
 from website.incidents.models import Incident
 from website.references import new_reference
@@ -29,14 +29,6 @@ PEOPLE_DECISIONS = {
     "public_notice": "Tell them by a public notice (individual notice is disproportionate)",
     "not_required": "No notice: no high risk, or Art. 34(3)(a) or (b) applies",
 }
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who acted, as the audit log names them."""
-
-    id: int | None
-    email: str
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,8 @@
 
 Each kind of work is a `Job`: a function that does one round (deliver what is due, purge what is
 past its time) and says whether more is due at once. The runner calls a job when its timer comes
-round (`every` seconds) or when someone `wake`s it (a request that queued mail, once its
-transaction is committed); between rounds the thread sleeps on an event, so an idle site costs
+round (`every` seconds) or when someone `wake`s it (a commit that queued mail: see
+website/jobs/triggers.py); between rounds the thread sleeps on an event, so an idle site costs
 nothing. A round that fails is retried sooner than its timer, doubling from 1 s; a database
 outage is logged once (website/outages.py), not per round.
 

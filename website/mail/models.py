@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, String, Text
+from sqlalchemy import Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from website.extensions import Model, utcnow
+
+WAITING = "sent_at IS NULL AND failed_at IS NULL"
 
 
 class OutboxEmail(Model):
     """One email waiting for delivery, or delivered."""
 
     __tablename__ = "outbox_emails"
-    __table_args__ = (Index("ix_outbox_emails_pending", "sent_at", "next_attempt_at"),)
+    # The senders take the oldest waiting emails first (ORDER BY id LIMIT n): an index of the
+    # waiting ones only, in id order, finds them at once however many were sent before
+    # (100,000 queued: a claim took over a second by sorting every waiting row).
+    __table_args__ = (Index("ix_outbox_emails_waiting", "id", postgresql_where=text(WAITING),
+                            sqlite_where=text(WAITING)),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     to_address: Mapped[str] = mapped_column(String(254), index=True)

@@ -10,14 +10,14 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Flask, Response, current_app, g, render_template
+from flask import Flask, current_app, render_template
 from sqlalchemy import ColumnElement, and_, delete, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from website.config import MAIL_RETRY_SECONDS
 from website.extensions import db, rowcount, utcnow
 from website.i18n import language
-from website.jobs import Job, claim_rows, register_job, still_held, unclaimed, wake
+from website.jobs import Job, claim_rows, register_job, still_held, unclaimed, wake_on_insert
 from website.mail.message import Mailer, deliver, one_line
 from website.mail.models import OutboxEmail
 
@@ -64,7 +64,6 @@ def queue_email(
             body_html=render_template(f"mail/{template}.html", **context),
         )
     db.session.add(email)
-    g.mail_queued = True
     return email
 
 
@@ -265,14 +264,9 @@ def deliver_due_mail() -> bool:
 
 def register_mail(app: Flask) -> None:
     """Deliver mail from the site's job runner: every MAIL_POLL_SECONDS (retries come due), and
-    at once after a request that queued mail (its transaction is committed by then)."""
+    at once after any commit that added to the outbox (website/jobs/triggers.py)."""
     register_job(app, Job("mail", deliver_due_mail, every=app.config["MAIL_POLL_SECONDS"]))
-
-    @app.after_request
-    def wake_mail_job(response: Response) -> Response:
-        if g.get("mail_queued"):
-            response.call_on_close(lambda: wake(app, "mail"))
-        return response
+    wake_on_insert(OutboxEmail.__tablename__, "mail")
 
 
 def _mentions(text: str, address: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask import current_app, g, render_template
+from flask import current_app, render_template
 from sqlalchemy import ColumnElement, func, select, update
 
 from website.accounts.fanout import LocalisedEmail, confirmed_address, next_batch_end, queue_batch
@@ -96,7 +96,6 @@ def announce_material_change(version: PolicyVersion) -> None:
     db.session.add(announcement)
     db.session.flush()
     queue_next_batch(announcement)
-    g.mail_queued = True
 
 
 def emails_by_language(announcement: PolicyAnnouncement) -> dict[str, LocalisedEmail]:

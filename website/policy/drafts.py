@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from website.audit import record_audit
+from website.audit import Actor, record_audit
 from website.extensions import db, rowcount
 from website.policy.announce import announcement_recipients
 from website.policy.diff import compare, diff_page_html
@@ -31,14 +31,6 @@ class DraftFields:
     summary: str = ""
     effective_on: date | None = None
     material: bool = False
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who is acting, for the audit log."""
-
-    id: int | None
-    email: str
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ from website.extensions import db
 from website.i18n import lazy_gettext as _l
 from website.mail.service import queue_email
 from website.rights.models import RightsRequest
-from website.rights.service import TYPES, Agent, submit_request
+from website.rights.service import submit_request
+from website.rights.terms import TYPES, Agent
 
 
 def submit(request_type: str, name: str, email: str, details: str, user: User | None,

@@ -11,7 +11,8 @@ from website.audit import record_audit
 from website.extensions import db, utcnow
 from website.i18n import lazy_gettext as _l
 from website.rights.models import RightsRequest
-from website.rights.service import OPEN, RightsError, add_event, notify
+from website.rights.service import add_event, notify
+from website.rights.terms import OPEN, RightsError
 
 QUESTION_MAX = 5000
 

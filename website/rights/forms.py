@@ -20,7 +20,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from website.extensions import utcnow
 from website.forms import HoneypotForm, PublicForm, readable_text, strip, valid_email
 from website.i18n import lazy_gettext as _l
-from website.rights.service import TYPES, Agent
+from website.rights.terms import TYPES, Agent
 
 DETAILS_MAX = 5000
 REASON_MAX = 5000

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from website.i18n import lazy_gettext as _l
 from website.rights.models import RightsRequestEvent
-from website.rights.service import (
+from website.rights.terms import (
     CONFIRMED_BY_LINK,
     EXPORT_DOWNLOADED,
     VERIFIED_AT_ONCE,

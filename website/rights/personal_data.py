@@ -47,7 +47,7 @@ from website.mail.service import erase_mail_to
 from website.processing import erase_limits, limits_as_export
 from website.records.service import export_processing
 from website.rights.models import RightsRequest, RightsRequestEvent
-from website.rights.service import CLOSED_ERASED, PERSONAL_DATA_ERASED, SYSTEM_NOTES
+from website.rights.terms import CLOSED_ERASED, PERSONAL_DATA_ERASED, SYSTEM_NOTES
 from website.subprocessors.service import erase_subscription
 from website.support.service import anonymise_requests, as_export, requests_for_email
 from website.systems.models import OPEN_TASK_STATES, RequestTask, TaskUpload

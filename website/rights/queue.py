@@ -12,7 +12,7 @@ from website.extensions import db, utcnow
 from website.paging import Page, Run, count, paginate
 from website.rights.models import RightsRequest
 from website.rights.personal_data import email_fingerprint
-from website.rights.service import CLOSED, OPEN, STATUSES, TYPES
+from website.rights.terms import CLOSED, OPEN, STATUSES, TYPES
 from website.search import QueueSearch
 
 PER_PAGE = 50

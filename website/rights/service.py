@@ -1,159 +1,40 @@
-"""Data-rights requests: submit, verify by email, follow, and the admin's transitions."""
+"""Data-rights requests: submission, the emailed confirmation, verification, the owner's
+requests (the workflow after it: website/rights/workflow.py)."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import re
 import secrets
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Literal
+from typing import Any
 
 from flask import Flask, current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from website.accounts.models import User
 from website.accounts.service import confirmed_owner, owned_email, owns_email, same_address
-from website.audit import record_audit
 from website.extensions import db, utcnow
-from website.i18n import gettext, language, localised_url
+from website.i18n import language, localised_url
 from website.i18n import lazy_gettext as _l
 from website.mail.service import queue_email
 from website.processing import add_limit
 from website.references import new_reference
+from website.rights.links import status_url, token_hash
 from website.rights.models import RightsRequest, RightsRequestEvent
+from website.rights.terms import (
+    CONFIRMED_BY_LINK,
+    LIMITING_TYPES,
+    REFERENCE_SHAPE,
+    STATUSES,
+    TYPES,
+    VERIFIED_AT_ONCE,
+    Agent,
+)
 from website.submissions import earlier_reference, record_submission
 
-# One plain sentence per right, shown on the form and in the emails.
-# Lazy: the owner reads them in the page's language, the admin pages in English.
-TYPES: dict[str, tuple[str, str]] = {
-    "access": (_l("Access"), _l("Get a copy of the personal data we hold about you.")),
-    "correction": (
-        _l("Correction"),
-        _l("Have personal data about you that is wrong or incomplete put right."),
-    ),
-    "deletion": (
-        _l("Deletion"), _l("Have your account and the personal data we hold about you erased.")
-    ),
-    "portability": (
-        _l("Portability"),
-        _l("Receive your data in a structured, machine-readable file you can take elsewhere."),
-    ),
-    "restriction": (
-        _l("Restriction"),
-        _l("Have us stop using your data, apart from storing it, while a concern is settled."),
-    ),
-    "objection": (
-        _l("Objection"), _l("Object to our use of your data for our legitimate interests.")
-    ),
-}
-STATUSES: dict[str, str] = {
-    "received": _l("Received (waiting for email confirmation)"),
-    "verified": _l("Verified"),
-    "in_progress": _l("In progress"),
-    "completed": _l("Completed"),
-    "rejected": _l("Rejected"),
-}
-OPEN = ("verified", "in_progress")
-CLOSED = ("completed", "rejected")
-EXPORT_DAYS = 7
-MAX_EXTENSION_MONTHS = 2
-# Types whose outcome an admin writes by hand (the others do real work when completed).
-MANUAL_TYPES = ("correction", "restriction", "objection")
-# Completed only with an outcome written for the owner (an access request: what was found).
-OUTCOME_REQUIRED = ("access", *MANUAL_TYPES)
-# Types that limit processing as soon as they are verified (see website/processing.py).
-LIMITING_TYPES = ("restriction", "objection")
-REFERENCE_SHAPE = re.compile(r"RR-[0-9A-Z]{4,16}")
 VERIFIED_HOOKS = "rights_verified_hooks"
 SUBMISSION_FORM = "rights"  # the form's name for its submission keys
-
-
-def N_(text: str) -> str:  # the marker pybabel extracts by default
-    """Mark an English text that is stored as it is (the admin pages show it so) and shown to
-    the owner in their page's language (`shown_note`)."""
-    return text
-
-
-# The history lines the site writes itself (an admin's own words are shown as written).
-VERIFIED_AT_ONCE = N_("Verified at once: submitted while logged in as the owner.")
-CONFIRMED_BY_LINK = N_("Confirmed by the emailed link.")
-WORK_STARTED = N_("Work on the request has started.")
-EXPORT_DOWNLOADED = N_("The owner downloaded the data export.")
-CLOSED_ERASED = N_("Closed: the personal data it concerned was erased.")
-PERSONAL_DATA_ERASED = N_("Personal data erased.")
-# What the site wrote itself: it says nothing about the person, so an erasure keeps it.
-SYSTEM_NOTES = frozenset({VERIFIED_AT_ONCE, CONFIRMED_BY_LINK, WORK_STARTED, EXPORT_DOWNLOADED,
-                          CLOSED_ERASED, PERSONAL_DATA_ERASED})
-
-
-def shown_note(note: str) -> str:
-    """A stored history line or outcome for the owner: in the page's language when the site
-    wrote it, as written otherwise."""
-    return gettext(note) if note else note
-
-
-@dataclass(frozen=True)
-class Agent:
-    """An authorised agent (CCPA §7063) filing a request for the person at its address."""
-
-    name: str
-    email: str
-
-
-class RightsError(ValueError):
-    """An action that is not allowed on the request in its current state."""
-
-
-def token_hash(token: str) -> str:
-    """The SHA-256 of a token: only this is stored."""
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _keyed_token(purpose: str) -> str:
-    key = current_app.config["SECRET_KEY"].encode()
-    digest = hmac.new(key, purpose.encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
-
-
-def _status_signer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="rights-status-link")
-
-
-def access_token(item: RightsRequest) -> str:
-    """The owner's status-page token: signed, dated, valid RIGHTS_STATUS_LINK_DAYS days."""
-    return _status_signer().dumps(item.reference)
-
-
-def status_token_state(item: RightsRequest, token: str) -> Literal["ok", "expired", "bad"]:
-    """Whether a status-link token opens this request now, has expired, or is not its own."""
-    max_age = int(current_app.config["RIGHTS_STATUS_LINK_DAYS"]) * 86400
-    if len(token) > 200:
-        return "bad"
-    try:
-        reference = _status_signer().loads(token, max_age=max_age)
-    except SignatureExpired:
-        reference = _status_signer().loads(token)  # genuine, only too old
-        return "expired" if reference == item.reference else "bad"
-    except BadSignature:
-        return "bad"
-    return "ok" if reference == item.reference else "bad"
-
-
-def export_token(item: RightsRequest) -> str:
-    """The token of the export link; it changes whenever a new export window opens."""
-    return _keyed_token(f"rights-export:{item.reference}:{item.export_expires_at}")
-
-
-def status_url(item: RightsRequest) -> str:
-    """The absolute status-page link with the owner's token, for emails (in their language)."""
-    return localised_url("rights.status", item.locale, reference=item.reference,
-                         token=access_token(item))
 
 
 def get_by_reference(reference: str) -> RightsRequest | None:
@@ -356,24 +237,6 @@ def verify(token: str) -> tuple[str, RightsRequest | None]:
     return outcome, item
 
 
-def owner_can_view(
-    item: RightsRequest | None, user: Any, session_references: list[str], token: str | None
-) -> bool:
-    """True only for the verified owner: their unexpired link, their session, or their account.
-
-    An account sees a request it was linked to, or one made from the address it has
-    confirmed (`owns_email`): an address merely typed into the account proves nothing."""
-    if item is None or item.verified_at is None:
-        return False
-    if token and status_token_state(item, token) == "ok":
-        return True
-    if item.reference in session_references:
-        return True
-    if user is not None and getattr(user, "is_authenticated", False):
-        return item.user_id == user.id or owns_email(user, item.email)
-    return False
-
-
 def send_new_status_link(reference: str, email: str) -> None:
     """Email a fresh status link when the reference and address match a confirmed request.
 
@@ -393,32 +256,6 @@ def requests_for_user(user: User) -> list[RightsRequest]:
         condition = or_(condition, func.lower(RightsRequest.email) == owned)
     query = select(RightsRequest).where(condition).order_by(RightsRequest.created_at.desc())
     return list(db.session.scalars(query))
-
-
-def export_available(item: RightsRequest) -> bool:
-    """True while the owner may download the export of a completed access/portability request."""
-    return bool(
-        item.export_token_hash
-        and item.export_expires_at
-        and item.export_expires_at > utcnow()
-    )
-
-
-def export_token_valid(item: RightsRequest, token: str) -> bool:
-    """True when the token opens this request's export now."""
-    if not export_available(item) or not token:
-        return False
-    return hmac.compare_digest(token_hash(token), item.export_token_hash or "")
-
-
-def log_export_download(item: RightsRequest) -> None:
-    """Write the download into the request's history and the audit log."""
-    item.events.append(
-        RightsRequestEvent(from_status=item.status, to_status=item.status,
-                           note=EXPORT_DOWNLOADED)
-    )
-    record_audit("rights.export_downloaded", item.reference, {})
-    db.session.commit()
 
 
 def extended_due_date(item: RightsRequest, months: int) -> date:

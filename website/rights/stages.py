@@ -8,7 +8,7 @@ from datetime import date
 
 from website.extensions import utcnow
 from website.rights.models import RightsRequest
-from website.rights.service import CLOSED, OPEN
+from website.rights.terms import CLOSED, OPEN
 
 # The path every request takes; the last stage is "completed" or "rejected".
 PATH = (("received", "Received"), ("verified", "Verified"), ("in_progress", "In progress"))

@@ -11,7 +11,7 @@ from website.extensions import db, utcnow
 from website.paging import Page, Run, paginate
 from website.rights.models import RightsRequest
 from website.rights.queue import clock_running
-from website.rights.service import OPEN
+from website.rights.terms import OPEN
 from website.systems.models import OPEN_TASK_STATES, RequestTask
 
 PER_PAGE = 50

@@ -19,7 +19,8 @@ from website.audit import record_audit
 from website.extensions import db, utcnow
 from website.mail.service import queue_email
 from website.rights.models import RightsRequest
-from website.rights.service import TYPES, RightsError, on_verified
+from website.rights.service import on_verified
+from website.rights.terms import TYPES, RightsError
 from website.systems import exports
 from website.systems.models import OPEN_TASK_STATES, RequestTask, System
 from website.systems.service import TOLD_TYPES, is_recipient, systems_for

@@ -27,7 +27,7 @@ from website.forms import body_not_utf8
 from website.i18n import gettext as _
 from website.i18n import lazy_gettext as _l
 from website.records.service import collection_notice
-from website.rights import agents, bp, service, tasks, workflow
+from website.rights import agents, bp, links, service, tasks, terms, workflow
 from website.rights.export import request_export
 from website.rights.forms import (
     ActionForm,
@@ -51,30 +51,30 @@ CONFIRMED_KEY = "rights_confirmed"
 NOT_FOUND = _l("There is no request at this address, or it is not yours to see.")
 
 
-bp.add_app_template_global(service.shown_note)
+bp.add_app_template_global(terms.shown_note)
 bp.add_app_template_global(history_line)
 
 
 @bp.app_template_global()
 def rights_export_link(item: RightsRequest) -> str | None:
     """The download link of a completed access or portability request while it works."""
-    if not service.export_available(item):
+    if not links.export_available(item):
         return None
     return url_for("rights.export_download", reference=item.reference,
-                   token=service.export_token(item))
+                   token=links.export_token(item))
 
 
 @bp.app_template_global()
 def rights_type_label(request_type: str) -> str:
     """A right's name, in the page's language."""
-    pair = service.TYPES.get(request_type)
+    pair = terms.TYPES.get(request_type)
     return str(pair[0]) if pair else request_type
 
 
 @bp.app_template_global()
 def rights_status_label(status: str) -> str:
     """A request's status, in the page's language."""
-    return str(service.STATUSES.get(status, status))
+    return str(terms.STATUSES.get(status, status))
 
 
 def rights_rate_limit() -> str:
@@ -98,9 +98,9 @@ def owned_or_404(reference: str, token: str | None = None) -> RightsRequest:
     """The request, for its verified owner only; anyone else gets the same 404 as unknown."""
     rights_request = service.get_by_reference(reference)
     user = current_user if current_user.is_authenticated else None
-    if not service.owner_can_view(rights_request, user, session.get(SESSION_KEY, []), token):
+    if not links.owner_can_view(rights_request, user, session.get(SESSION_KEY, []), token):
         if token and rights_request is not None and rights_request.verified_at is not None:
-            if service.status_token_state(rights_request, token) == "expired":
+            if links.status_token_state(rights_request, token) == "expired":
                 abort(410, _("This status link has expired. Ask for a new one at %(url)s.",
                              url=url_for("rights.new_status_link")))
         abort(404, str(NOT_FOUND))
@@ -116,7 +116,7 @@ def new_request() -> ResponseReturnValue:
     unreadable = body_not_utf8()
     form = RightsRequestForm()
     if unreadable:
-        return render_template("rights/new.html", form=form, types=service.TYPES,
+        return render_template("rights/new.html", form=form, types=terms.TYPES,
                                unreadable=True, notice=collection_notice("rights")), 400
     if form.sent_by_bot:
         return redirect(url_for("rights.requested"), 303)
@@ -136,7 +136,7 @@ def new_request() -> ResponseReturnValue:
             return redirect(url_for("rights.status", reference=rights_request.reference), 303)
         session[PENDING_KEY] = rights_request.reference
         return redirect(url_for("rights.requested"), 303)
-    return render_template("rights/new.html", form=form, types=service.TYPES,
+    return render_template("rights/new.html", form=form, types=terms.TYPES,
                            notice=collection_notice("rights"))
 
 
@@ -147,7 +147,7 @@ def requested() -> ResponseReturnValue:
     reference = session.get(PENDING_KEY)
     pending = service.get_by_reference(reference) if isinstance(reference, str) else None
     response = Response(render_template(
-        "rights/requested.html", valid_days=days, pending=pending, types=service.TYPES,
+        "rights/requested.html", valid_days=days, pending=pending, types=terms.TYPES,
         resend_form=ActionForm(formdata=None),
     ))
     response.headers["Cache-Control"] = "private, no-store"
@@ -191,7 +191,7 @@ def verify(token: str) -> ResponseReturnValue:
                      "use the status link in our emails to follow it."))
     if not confirming:
         return render_template("rights/verify.html", form=form, item=rights_request,
-                               types=service.TYPES)
+                               types=terms.TYPES)
     assert rights_request is not None  # only the "unknown" outcome comes without a request
     remember_reference(rights_request.reference)
     session[CONFIRMED_KEY] = rights_request.reference
@@ -226,8 +226,8 @@ def status(reference: str) -> ResponseReturnValue:
         if session.get(PENDING_KEY) == reference:
             session.pop(PENDING_KEY)
     return render_template(
-        "rights/status.html", item=rights_request, types=service.TYPES,
-        statuses=service.STATUSES, due=rights_request.due_in_force,
+        "rights/status.html", item=rights_request, types=terms.TYPES,
+        statuses=terms.STATUSES, due=rights_request.due_in_force,
         export_url=export_url, just_confirmed=just_confirmed,
         told=tasks.recipients_told(rights_request),
     )
@@ -240,10 +240,10 @@ def export_download(reference: str, token: str) -> ResponseReturnValue:
     rights_request = owned_or_404(reference)
     if rights_request.request_type not in ("access", "portability"):
         abort(404, str(NOT_FOUND))
-    if not service.export_token_valid(rights_request, token):
+    if not links.export_token_valid(rights_request, token):
         abort(410, _("This download link has expired. Please make a new access request."))
     data = request_export(rights_request)
-    service.log_export_download(rights_request)
+    links.log_export_download(rights_request)
     return json_download(data, f"personal-data-{reference}.json")
 
 

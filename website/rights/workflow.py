@@ -20,9 +20,11 @@ from website.i18n import lazy_gettext as _l
 from website.mail.models import OutboxEmail
 from website.mail.service import Mailer, claim, deliver, deliver_one, queue_email
 from website.rights import clock, tasks
+from website.rights.links import export_token, status_url, token_hash
 from website.rights.models import RightsRequest
 from website.rights.personal_data import ErasureReport, erase_personal_data
-from website.rights.service import (
+from website.rights.service import add_event, extended_due_date, notify
+from website.rights.terms import (
     EXPORT_DAYS,
     MAX_EXTENSION_MONTHS,
     OPEN,
@@ -31,12 +33,6 @@ from website.rights.service import (
     TYPES,
     WORK_STARTED,
     RightsError,
-    add_event,
-    export_token,
-    extended_due_date,
-    notify,
-    status_url,
-    token_hash,
 )
 
 log = logging.getLogger(__name__)

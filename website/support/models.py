@@ -55,34 +55,30 @@ class SupportRequest(Model):
     )
 
 
-class SupportReply(Model):
+class RequestMessage:
+    """What a reply and a note share: the request, who wrote it, the text, when."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("support_requests.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SupportReply(RequestMessage, Model):
     """An answer from the support team, emailed to the requester."""
 
     __tablename__ = "support_replies"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    request_id: Mapped[int] = mapped_column(
-        ForeignKey("support_requests.id", ondelete="CASCADE"), index=True
-    )
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
     request: Mapped[SupportRequest] = relationship(back_populates="replies")
 
 
-class SupportNote(Model):
+class SupportNote(RequestMessage, Model):
     """An internal note between handlers: never emailed, never shown to the requester."""
 
     __tablename__ = "support_notes"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    request_id: Mapped[int] = mapped_column(
-        ForeignKey("support_requests.id", ondelete="CASCADE"), index=True
-    )
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     request: Mapped[SupportRequest] = relationship(back_populates="notes")
 

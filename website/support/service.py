@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 from sqlalchemy.sql import ColumnElement
 
-from website.audit import record_audit
+from website.audit import Actor, record_audit
 from website.extensions import db, utcnow
 from website.i18n import lazy_gettext as _l
 from website.mail.service import queue_email
@@ -58,14 +58,6 @@ class Requester:
     email: str
     organisation: str = ""
     phone: str = ""
-
-
-@dataclass(frozen=True)
-class Actor:
-    """The admin doing something, as the audit log names them."""
-
-    id: int
-    email: str
 
 
 def submit_request(
@@ -179,20 +171,12 @@ def anonymise_requests(email: str | None, user_id: int | None = None) -> int:
                 message=ERASED, user_id=None)
         .execution_options(synchronize_session=False)
     )
-    # Replies quote and greet the person by name: they go too.
-    db.session.execute(
-        update(SupportReply)
-        .where(SupportReply.request_id.in_(ids))
-        .values(body=ERASED)
-        .execution_options(synchronize_session=False)
-    )
-    # Internal notes may speak of the person too.
-    db.session.execute(
-        update(SupportNote)
-        .where(SupportNote.request_id.in_(ids))
-        .values(body=ERASED)
-        .execution_options(synchronize_session=False)
-    )
+    # Replies quote and greet the person by name, and internal notes may speak of them: they go.
+    for model in (SupportReply, SupportNote):
+        db.session.execute(
+            update(model).where(model.request_id.in_(ids)).values(body=ERASED)
+            .execution_options(synchronize_session=False)
+        )
     db.session.expire_all()
     return len(ids)
 
@@ -287,10 +271,7 @@ def reply_to_request(
         support_request=support_request,
         reply=reply,
     )
-    record_audit(
-        "support.reply", support_request.reference, {"characters": len(body)},
-        actor_id=actor.id, actor=actor.email,
-    )
+    _audit("support.reply", support_request, {"characters": len(body)}, actor)
     if close:
         _set_status(support_request, "closed", actor)
     db.session.commit()
@@ -303,10 +284,8 @@ def change_category(support_request: SupportRequest, category: str, actor: Actor
         raise ValueError(f"unknown category {category!r}")
     if support_request.category == category:
         return
-    record_audit(
-        "support.category", support_request.reference,
-        {"from": support_request.category, "to": category}, actor_id=actor.id, actor=actor.email,
-    )
+    _audit("support.category", support_request, {"from": support_request.category, "to": category},
+           actor)
     support_request.category = category
     db.session.commit()
 
@@ -315,8 +294,7 @@ def add_note(support_request: SupportRequest, body: str, actor: Actor) -> Suppor
     """Keep an internal note on the request (never emailed; audited without its text)."""
     note = SupportNote(request=support_request, author_id=actor.id, body=body)
     db.session.add(note)
-    record_audit("support.note", support_request.reference, {"characters": len(body)},
-                 actor_id=actor.id, actor=actor.email)
+    _audit("support.note", support_request, {"characters": len(body)}, actor)
     db.session.commit()
     return note
 
@@ -325,9 +303,8 @@ def assign(support_request: SupportRequest, assignee_id: int | None, actor: Acto
     """Give the request to one handler (None: to nobody); audited."""
     if support_request.assignee_id == assignee_id:
         return
-    record_audit("support.assign", support_request.reference,
-                 {"from": support_request.assignee_id, "to": assignee_id},
-                 actor_id=actor.id, actor=actor.email)
+    _audit("support.assign", support_request,
+           {"from": support_request.assignee_id, "to": assignee_id}, actor)
     support_request.assignee_id = assignee_id
     db.session.commit()
 
@@ -351,7 +328,10 @@ def _set_status(support_request: SupportRequest, status: str, actor: Actor) -> N
     support_request.status = status
     support_request.closed_at = utcnow() if status == "closed" else None
     action = "support.close" if status == "closed" else "support.reopen"
-    record_audit(
-        action, support_request.reference, {"from": previous, "to": status},
-        actor_id=actor.id, actor=actor.email,
-    )
+    _audit(action, support_request, {"from": previous, "to": status}, actor)
+
+
+def _audit(action: str, support_request: SupportRequest, details: dict[str, Any],
+           actor: Actor) -> None:
+    """Audit an admin's action on the request (in the caller's transaction)."""
+    record_audit(action, support_request.reference, details, actor_id=actor.id, actor=actor.email)

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from website.extensions import db, utcnow
-from website.rights.service import RightsError
 from website.rights.tasks import WANTS_EXPORT, settle_by_system
+from website.rights.terms import RightsError
 from website.systems.models import OPEN_TASK_STATES, RequestTask
 from website.webhooks import signing
 from website.webhooks.keys import SecretError, secret_of

@@ -14,13 +14,11 @@ import urllib.error
 import urllib.request
 from datetime import datetime, timedelta
 
-from flask import Flask, Response, current_app, g
+from flask import Flask, current_app
 from sqlalchemy import ColumnElement, and_, case, delete, or_, select, update
 
 from website.extensions import db, rowcount, utcnow
-from website.jobs import Job, claim_rows, register_job, still_held, wake
-from website.rights.models import RightsRequest
-from website.rights.service import on_verified
+from website.jobs import Job, claim_rows, register_job, still_held, wake_on_insert
 from website.rights.tasks import ASKS, record_told
 from website.systems.models import RequestTask, System
 from website.systems.service import TOLD_TYPES
@@ -187,17 +185,8 @@ def deliver_due_webhooks() -> bool:
 
 
 def register_delivery(app: Flask) -> None:
-    """Send webhook tasks from the site's job runner."""
+    """Send webhook tasks from the site's job runner: every WEBHOOK_POLL_SECONDS, and at once
+    after any commit that created tasks (website/jobs/triggers.py)."""
     register_job(app, Job("webhooks", deliver_due_webhooks,
                           every=app.config["WEBHOOK_POLL_SECONDS"]))
-
-    def note_new_tasks(item: RightsRequest) -> None:
-        g.webhooks_queued = True
-
-    on_verified(app, note_new_tasks)
-
-    @app.after_request
-    def wake_webhooks_job(response: Response) -> Response:
-        if g.get("webhooks_queued"):
-            response.call_on_close(lambda: wake(app, "webhooks"))
-        return response
+    wake_on_insert(RequestTask.__tablename__, "webhooks")
