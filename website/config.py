@@ -12,6 +12,11 @@ ROOT = Path(__file__).resolve().parent.parent
 # The contact details the policy (content/policy.md, "Contact") gives.
 POLICY_EMAIL = "spectraalw@gmail.com"
 POLICY_PHONE = "9414857385"
+# How long a shared cache (deploy/nginx.conf) may answer with a stored public page while the
+# site answers errors (the Cache-Control extension stale-if-error): a 5-minute outage, no more.
+STALE_IF_ERROR_SECONDS = 300
+# The first wait before an email that failed is tried again (then doubled per try).
+MAIL_RETRY_SECONDS = 15
 
 
 def env_flag(name: str, default: bool) -> bool:
@@ -103,6 +108,7 @@ class Config:
         # after the request that queued it and every MAIL_POLL_SECONDS, the daily purge.
         self.JOBS_ENABLED = env_flag("JOBS_ENABLED", True)
         self.MAIL_POLL_SECONDS = env_int("MAIL_POLL_SECONDS", 10)
+        self.MAIL_RETRY_SECONDS = env_int("MAIL_RETRY_SECONDS", MAIL_RETRY_SECONDS)
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_ENABLED = env_flag("RATELIMIT_ENABLED", True)
         self.RATELIMIT_HEADERS_ENABLED = True
@@ -139,6 +145,9 @@ class Config:
         self.POLICY_NOTICE_DAYS = env_int("POLICY_NOTICE_DAYS", 30)
         # How long a worker may answer "which material revision is in force" from memory.
         self.POLICY_CACHE_SECONDS = env_int("POLICY_CACHE_SECONDS", 10)
+        # How long nginx may serve a stored public page while the site answers errors, counted
+        # from when that page stopped being fresh (website/pagecache.py, stale-if-error).
+        self.STALE_IF_ERROR_SECONDS = env_int("STALE_IF_ERROR_SECONDS", STALE_IF_ERROR_SECONDS)
         # Keep anonymous public pages in each worker's memory (website/pagecache.py).
         self.PAGE_CACHE = env_flag("PAGE_CACHE", True)
         # `flask digest compile` writes fingerprinted, gzip- and brotli-compressed static files.

@@ -29,13 +29,25 @@ from werkzeug.http import parse_date
 from werkzeug.wrappers import Response
 
 from website.conditional import not_modified, not_modified_headers
+from website.config import STALE_IF_ERROR_SECONDS
 from website.policy.published import MISSING, PublishedMemory, published_memory
 
 # Browsers revalidate every time (max-age=0: a 304 when nothing changed, so a visitor who then
 # accepts cookies never sees a stale banner page); a shared cache may answer for 10 s and
 # serve a stale copy for 10 s more while it refetches. A publication therefore reaches every
-# visitor behind deploy/nginx.conf within POLICY_CACHE_SECONDS + 20 s.
-PUBLIC_CACHE_CONTROL = "public, max-age=0, s-maxage=10, stale-while-revalidate=10"
+# visitor behind deploy/nginx.conf within POLICY_CACHE_SECONDS + 20 s. While the site answers
+# errors (its database away: 503), the shared cache may keep serving its copy for
+# STALE_IF_ERROR_SECONDS after it stopped being fresh, and never longer: nginx is the one place
+# that serves stale pages (this worker's memory is forgotten when the database is away).
+SHARED_CACHE_CONTROL = "public, max-age=0, s-maxage=10, stale-while-revalidate=10"
+
+
+def public_cache_control(stale_if_error: int) -> str:
+    """The Cache-Control of an anonymous public page, with its stale-if-error bound."""
+    return f"{SHARED_CACHE_CONTROL}, stale-if-error={stale_if_error}"
+
+
+PUBLIC_CACHE_CONTROL = public_cache_control(STALE_IF_ERROR_SECONDS)  # with the default setting
 PRIVATE_CACHE_CONTROL = "private, no-cache"
 
 # The pages that are the same for every visitor without cookies.
@@ -174,7 +186,8 @@ def set_cache_headers(response: Response) -> Response:
     if public and response.status_code == 200 and request.method in ("GET", "HEAD"):
         response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32])
     if shareable(response):
-        response.headers["Cache-Control"] = PUBLIC_CACHE_CONTROL
+        response.headers["Cache-Control"] = public_cache_control(
+            current_app.config["STALE_IF_ERROR_SECONDS"])
         # A register page gets neither: the register changes without a publication.
         if remembered:
             response.last_modified = published_memory().last_modified()

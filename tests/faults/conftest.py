@@ -6,6 +6,7 @@ from __future__ import annotations
 import http.client
 import http.cookiejar
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -21,9 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 
-from tests.conftest import ROOT, free_port
+from tests.conftest import POSTGRES_ADMIN_URL, ROOT, free_port, fresh_postgres_database
+from tests.outage import app_on
+from website.extensions import db
 
 LEAKS = ("Traceback", "psycopg", "sqlalchemy", "OperationalError", "postgresql")
 
@@ -186,7 +189,8 @@ class Gunicorn:
 def gunicorn(tmp_path: Path) -> Iterator:
     """start(env, workers, threads) -> Gunicorn on a free 127.0.0.1 port; stopped after the
     test, with the shipped deploy/gunicorn.conf.py (its hooks). With threads > 1, gthread
-    workers as in production; else sync workers."""
+    workers as in production; else sync workers. Stopped with a 1-second grace: the test has
+    seen what it came for, and a worker takes seconds to exit on this loaded machine."""
     started: list[Gunicorn] = []
     handles: list = []
 
@@ -199,7 +203,7 @@ def gunicorn(tmp_path: Path) -> Iterator:
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py",
              "--no-control-socket", "-w", str(workers), "--threads", str(threads),
-             "--bind", f"127.0.0.1:{port}", "--timeout", "120", "--graceful-timeout", "5",
+             "--bind", f"127.0.0.1:{port}", "--timeout", "120", "--graceful-timeout", "1",
              "--log-level", "warning", *kind, "app:app"],
             cwd=ROOT, env={**os.environ, **env}, stdout=handle, stderr=subprocess.STDOUT,
         )
@@ -224,6 +228,34 @@ def gunicorn(tmp_path: Path) -> Iterator:
             server.process.wait()
     for handle in handles:
         handle.close()
+
+
+@pytest.fixture(scope="session")
+def first_version_template() -> Iterator[str]:
+    """A PostgreSQL database migrated and holding policy version 1, made once per run and never
+    connected to again: the template of every database a fault test takes away."""
+    with fresh_postgres_database("test_faults_template") as (name, _admin):
+        app = app_on(name)
+        with app.app_context():
+            db.engine.dispose()
+        yield name
+
+
+@pytest.fixture
+def site_database(first_version_template: str) -> Iterator[tuple[str, Engine]]:
+    """A database of this test's own, migrated and holding version 1 (a copy of the template:
+    well under a second, where running every migration again took seconds); its name and an
+    autocommit engine on the server's `postgres` database, to take it away with."""
+    name = f"test_down_{secrets.token_hex(6)}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{first_version_template}"'))
+    try:
+        yield name, admin
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def table_row(fault: str, answers: str, rows: str, emails: str, recovery: str) -> None:

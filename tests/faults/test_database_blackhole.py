@@ -24,7 +24,6 @@ from tests.faults.conftest import (
     support_form,
     table_row,
 )
-from tests.outage import app_on
 
 OUTAGE_SECONDS = 6
 VISITORS = 3  # fewer than a worker's threads: the test measures the database, not queueing
@@ -98,9 +97,8 @@ class TimedVisitors:
 
 
 @pytest.mark.postgres
-def test_blackholed_database_gives_503_in_time_and_the_site_recovers(postgres_database, gunicorn):
-    name, _admin = postgres_database
-    app_on(name)  # migrated, with policy version 1
+def test_blackholed_database_gives_503_in_time_and_the_site_recovers(site_database, gunicorn):
+    name, _admin = site_database  # migrated, with policy version 1
     proxy = BlackholeProxy(5432)
     url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0].replace(":5432", f":{proxy.port}") + f"/{name}"
     server = gunicorn({
@@ -110,8 +108,13 @@ def test_blackholed_database_gives_503_in_time_and_the_site_recovers(postgres_da
     visitors = TimedVisitors(server.base_url)
     health = Browser(server.base_url)
     try:
-        time.sleep(2)
+        # Traffic flows before the cut: each visitor has had a request accepted.
+        deadline = time.monotonic() + 30
+        while len(visitors.accepted) < VISITORS and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(visitors.accepted) >= VISITORS, visitors.answers
         cut = time.monotonic()
+        logged_before = len(server.log.read_text())
         proxy.blackhole()
         health_times = []
         while time.monotonic() < cut + OUTAGE_SECONDS:
@@ -148,8 +151,9 @@ def test_blackholed_database_gives_503_in_time_and_the_site_recovers(postgres_da
     assert visitors.leaks == []
     log = server.log.read_text()
     assert "Traceback" not in log
-    # One line per worker when the database went away, one when it answered again.
-    assert 1 <= log.count("database unavailable") <= 2, log
+    # One line per worker when the database went away, one when it answered again (a worker
+    # that found it slow at boot on a loaded machine said so then: that was another outage).
+    assert 1 <= log[logged_before:].count("database unavailable") <= 2, log
     rows, mails = stored_support(url.replace(f":{proxy.port}", ":5432"))
     for marker, reference in visitors.accepted.items():
         assert rows.get(marker) == [reference]

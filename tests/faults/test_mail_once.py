@@ -16,9 +16,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from tests.conftest import free_port
+from tests.conftest import POSTGRES_ADMIN_URL, free_port, make_app
 from tests.faults.conftest import table_row
-from tests.outage import app_on, cut_connections
+from tests.outage import cut_connections
 from website.extensions import db
 from website.mail import service as mail_service
 from website.mail.models import OutboxEmail
@@ -66,13 +66,13 @@ def sender(app, stop: threading.Event) -> None:
 
 @pytest.mark.postgres
 def test_database_lost_between_send_and_record_delivers_each_email_once(
-    postgres_database, monkeypatch
+    site_database, monkeypatch
 ):
-    name, admin = postgres_database
+    name, admin = site_database
     # A short claim, so this test sees what the next sender does once a lost record's claim has
     # lapsed (the same happens after CLAIM_SECONDS in production).
     monkeypatch.setattr(mail_service, "CLAIM_SECONDS", 3)
-    app = app_on(name)
+    app = make_app(POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}")
 
     def cut() -> None:
         cut_connections(admin, name, allow=False)

@@ -62,3 +62,24 @@ def test_the_same_browser_sending_again_updates_its_own_waiting_request(rights, 
     assert item.details == "Only my order history."
     page = rights.client.get("/rights/requested").get_data(as_text=True)
     assert item.reference in page
+
+
+SENT_AGAIN = {
+    "": ("from the browser that made it", "from another browser or device it is a new request"),
+    "/de": ("aus dem Browser, in dem er gestellt wurde",
+            "aus einem anderen Browser oder Gerät ist es ein neuer Antrag"),
+    "/fr": ("depuis le navigateur qui l’a faite",
+            "depuis un autre navigateur ou appareil, c’est une nouvelle demande"),
+}
+
+
+def test_the_page_says_sending_again_is_merged_only_for_the_same_browser(rights, app):
+    for prefix, (same, other) in SENT_AGAIN.items():
+        page = app.test_client().get(f"{prefix}/rights/requested").get_data(as_text=True)
+        assert same in page and other in page, prefix
+        assert "not duplicated" not in page and "nicht verdoppelt" not in page
+        assert "n’est pas dupliquée" not in page
+    # And so it is: this page's link, followed from another browser, makes a second request.
+    rights.client.post("/rights", data=OWNER)
+    app.test_client().post("/rights", data=OWNER)
+    assert len(all_requests(app)) == 2

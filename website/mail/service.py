@@ -14,6 +14,7 @@ from flask import Flask, current_app, render_template
 from sqlalchemy import ColumnElement, and_, delete, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
+from website.config import MAIL_RETRY_SECONDS
 from website.extensions import db, rowcount, utcnow
 from website.i18n import language
 from website.jobs import Job, claim_rows, register_job, still_held, unclaimed, wake_on_insert
@@ -66,10 +67,11 @@ def queue_email(
     return email
 
 
-def backoff(attempts: int) -> timedelta:
-    """Wait before the next try: 15 s, 30 s, 1, 2, 4 ... minutes, at most six hours (a relay
-    that was away for a moment is tried again soon; one away for hours is not hammered)."""
-    return min(timedelta(seconds=15 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+def backoff(attempts: int, first: float = MAIL_RETRY_SECONDS) -> timedelta:
+    """Wait before the next try: 15 s, 30 s, 1, 2, 4 ... minutes (from `first`, the setting
+    MAIL_RETRY_SECONDS), at most six hours (a relay that was away for a moment is tried again
+    soon; one away for hours is not hammered)."""
+    return min(timedelta(seconds=first * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
 def _due(now: datetime) -> ColumnElement[bool]:
@@ -237,7 +239,8 @@ def record_failure(email: OutboxEmail, error: Exception) -> None:
         forget_body(email)
         return
     log.warning("mail %s stays queued for a retry: %s", email.id, error.__class__.__name__)
-    email.next_attempt_at = utcnow() + backoff(email.attempts)
+    email.next_attempt_at = utcnow() + backoff(email.attempts,
+                                                current_app.config["MAIL_RETRY_SECONDS"])
 
 
 def failed_emails(reference: str) -> list[OutboxEmail]:
