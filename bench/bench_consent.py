@@ -110,10 +110,11 @@ def measure_hello(seconds: int, connections: int, threads: int) -> dict:
         stop(process)
 
 
-def commits(url: str) -> int:
-    """Transactions committed in the database so far (PostgreSQL's statistics; 0 on SQLite)."""
+def commits(url: str) -> tuple[int, int]:
+    """Transactions committed in the database so far, and WAL flushes to disk in the whole
+    server (PostgreSQL's statistics; zeros on SQLite)."""
     if not url.startswith("postgresql"):
-        return 0
+        return 0, 0
     from sqlalchemy import create_engine, text
 
     engine = create_engine(url)
@@ -121,8 +122,9 @@ def commits(url: str) -> int:
         conn.execute(text("SELECT pg_stat_force_next_flush()"))
         count = conn.execute(text("SELECT xact_commit FROM pg_stat_database "
                                   "WHERE datname = current_database()")).scalar_one()
+        flushes = conn.execute(text("SELECT wal_sync FROM pg_stat_wal")).scalar_one()
     engine.dispose()
-    return count
+    return count, flushes
 
 
 def measure_consent(kind: str, seconds: int, connections: int, threads: int,
@@ -137,12 +139,14 @@ def measure_consent(kind: str, seconds: int, connections: int, threads: int,
                 script.write(wrk_script(click, base_url))
             target = base_url + click["path"]
             run_wrk(target, 2, connections, script.name)
-            warm_rows, warm_commits = count_rows(url), commits(url)
+            warm_rows, (warm_commits, warm_flushes) = count_rows(url), commits(url)
             figures = run_wrk(target, seconds, connections, script.name)
         finally:
             stop(process)
         time.sleep(1)  # the stopped workers' statistics reach the server
-        figures["commits"] = commits(url) - warm_commits
+        done_commits, done_flushes = commits(url)
+        figures["commits"] = done_commits - warm_commits
+        figures["flushes"] = done_flushes - warm_flushes
         figures["rows"] = count_rows(url) - warm_rows
         figures["ok"] = figures["requests"] - figures["non2xx"]
         return figures
@@ -301,7 +305,10 @@ def report(kinds: list[str], seconds: int, connections: int, threads: int,
               f"flight when wrk stopped), lost writes {lost}, failed requests "
               f"{f['non2xx'] + f['errors']}"
               + (f"; {f['rows'] / f['commits']:.2f} rows per commit (group commit; the "
-                 "count includes the bench's own few)" if f["commits"] else ""))
+                 "count includes the bench's own few)" if f["commits"] else "")
+              + (f"; {f['rows'] / f['flushes']:.2f} rows per WAL flush to disk (PostgreSQL "
+                 "groups the commits of all workers; the count includes any other work on the "
+                 "server)" if f.get("flushes") else ""))
     if "postgresql" in results and hello["rps"]:
         f = results["postgresql"]
         ratio = f["rps"] / hello["rps"]

@@ -54,6 +54,8 @@ ErrorBody = Response | str | dict[str, str]
 
 def wants_json() -> bool:
     """True when the client asked for JSON rather than a page."""
+    if request.headers.get("Accept") == "application/json":
+        return True  # what consent.js and most API clients send: no need to parse the list
     return prefers_json(request.accept_mimetypes)
 
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, current_app, redirect, request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask.typing import ResponseReturnValue
+from flask.wrappers import Request
 from werkzeug.datastructures import Headers
 
 # default-src 'none': anything not listed here (frames, media, workers, manifests) is refused.
@@ -160,11 +162,23 @@ def refuse_non_form_bodies() -> None:
         abort(400, "This address takes text fields only: no file uploads.")
 
 
+class CookieSession(SecureCookieSessionInterface):
+    """Flask's signed session cookie, whose signer is built only for a request that sends the
+    cookie: a first visit (and a first consent click) opens an empty session for nothing."""
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        """An empty session when the request has no session cookie; else Flask's own."""
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
+
+
 def register_security(app: Flask) -> None:
     """Install the cross-origin check, HTTPS redirect, form-body check and header hook.
 
     Called before the extensions are bound, so a refused request stops here, before the CSRF
     token check, the rate limiter or any view touches the database."""
+    app.session_interface = CookieSession()
     app.before_request(refuse_cross_origin)
     app.before_request(redirect_to_https)
     app.before_request(refuse_non_form_bodies)

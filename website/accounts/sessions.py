@@ -107,10 +107,16 @@ def admin_session_problem() -> str | None:
     return None
 
 
+def may_be_logged_in() -> bool:
+    """False for a request without cookies: a login lives only in the session or remember-me
+    cookie (no request loader here), so there is nobody for Flask-Login to look up."""
+    return bool(request.cookies)
+
+
 def end_expired_admin_session() -> ResponseReturnValue | None:
     """Before each request: an admin session past its limits is ended and sent to /login."""
     # current_user loads the session's user, or one from a remember-me cookie (noted above).
-    if not current_user.is_authenticated or not current_user.is_admin:
+    if not may_be_logged_in() or not current_user.is_authenticated or not current_user.is_admin:
         return None
     problem = admin_session_problem()
     if problem is None:

@@ -51,6 +51,7 @@ def record_page_view(response: Response) -> None:
     db.session.commit()
 
 
+# SQL built from the code's table, which never changes while the process lives.
 @functools.cache
 def page_view_insert() -> Insert:
     """The page view's INSERT on the table (Core, not the ORM's bulk path), built once: each

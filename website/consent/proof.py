@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
@@ -27,22 +28,18 @@ EVENT_TYPES = {
 def banner_fingerprint(expired: bool) -> str:
     """SHA-256 of the banner's visible wording, in the variant shown (first ask or ask again)
     and in the language of the page it was answered on."""
-    cache: dict[tuple[str, bool], str] = current_app.extensions.setdefault(
-        "consent_banner_wording", {})
-    key = (page_locale(), expired)
-    if key not in cache:
-        # Rendered from the template itself, so the fingerprint follows any change of wording.
-        shown = SimpleNamespace(show_banner=True, expired=expired)
-        html = render_template("consent/_banner.html", consent=shown)
-        wording = Markup(html).striptags()  # noqa: S704 - our own template; only its text is kept
-        cache[key] = hashlib.sha256(wording.encode()).hexdigest()
-    return cache[key]
+    return banner_wording_fingerprint(page_locale(), expired)
 
 
-def known_banner_fingerprint(locale: str, expired: bool) -> str | None:
-    """The fingerprint once a request has rendered it in this worker (rendering needs one)."""
-    cache: dict[tuple[str, bool], str] = current_app.extensions.get("consent_banner_wording", {})
-    return cache.get((locale, expired))
+# Template and compiled catalogues, fixed while the process lives: not published state.
+@functools.lru_cache(maxsize=32)
+def banner_wording_fingerprint(locale: str, expired: bool) -> str:
+    """The fingerprint of the banner's wording in `locale` (rendered in the request's app)."""
+    # Rendered from the template itself, so the fingerprint follows any change of wording.
+    shown = SimpleNamespace(show_banner=True, expired=expired)
+    html = render_template("consent/_banner.html", consent=shown)
+    wording = Markup(html).striptags()  # noqa: S704 - our own template; only its text is kept
+    return hashlib.sha256(wording.encode()).hexdigest()
 
 
 def browser_family(user_agent: str) -> str:

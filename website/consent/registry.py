@@ -7,6 +7,7 @@ cookies to COOKIES): the banner, the form, the JSON and the consent records foll
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from website.i18n import gettext as _
 from website.i18n import lazy_gettext as _l
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # equal and hashed by identity: a cache key (fingerprint)
 class Category:
     """A purpose cookies serve; optional ones need the visitor's consent."""
 
@@ -33,7 +34,7 @@ class Category:
     label: Text = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # equal and hashed by identity: a cache key (fingerprint)
 class Cookie:
     """One cookie the site can set, with the setting its lifetime comes from."""
 
@@ -172,24 +173,23 @@ def fingerprint() -> str:
     """SHA-256 of what a consent covers: the categories, their purposes, and every cookie.
 
     Taken from the English wording in every language: a choice made on /de stands on /fr.
-    Computed once per app and registry (the registry is code, its cookie names configuration;
-    a new list of categories or cookies is a new registry): every consent decision and every
-    consenting visitor's page asks for it.
-    """
-    key = (id(CATEGORIES), id(COOKIES))
-    cached = current_app.extensions.get("consent_registry_fingerprint")
-    if cached is None or cached[0] != key:
-        cached = current_app.extensions["consent_registry_fingerprint"] = (key, _fingerprint())
-    return cached[1]
+    Every consent decision and every consenting visitor's page asks for it."""
+    names = tuple(c.resolved_name(current_app.config) for c in COOKIES)
+    return registry_fingerprint(tuple(CATEGORIES), tuple(COOKIES), names)
 
 
-def _fingerprint() -> str:
-    config = current_app.config
+# Code and configuration, fixed while the process lives: not published state (entries are
+# keyed by identity, so a registry swapped in by a test is another key).
+@functools.lru_cache(maxsize=16)
+def registry_fingerprint(categories: tuple[Category, ...], cookies: tuple[Cookie, ...],
+                         names: tuple[str, ...]) -> str:
+    """The fingerprint of these categories and cookies, under these cookie names."""
     with language(DEFAULT_LOCALE):
         covered = {
             "categories": [[c.key, str(c.name), str(c.description), c.required]
-                           for c in CATEGORIES],
-            "cookies": [[c.resolved_name(config), c.category, str(c.purpose)] for c in COOKIES],
+                           for c in categories],
+            "cookies": [[name, c.category, str(c.purpose)] for c, name in zip(cookies, names,
+                                                                              strict=True)],
         }
     canonical = json.dumps(covered, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()

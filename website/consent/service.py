@@ -74,13 +74,15 @@ class ConsentState:
 
 
 def _serializer() -> URLSafeSerializer:
-    # One per app and secret key: every consent POST and every page view with the cookie uses it.
-    key = current_app.config["SECRET_KEY"]
-    kept: dict[str, URLSafeSerializer] = current_app.extensions.setdefault("consent_signer", {})
-    if key not in kept:
-        kept.clear()
-        kept[key] = URLSafeSerializer(key, salt="cookie-consent")
-    return kept[key]
+    """The consent cookie's signer for this app's SECRET_KEY."""
+    return signer(current_app.config["SECRET_KEY"])
+
+
+# Made from SECRET_KEY alone, which never changes while the process lives: not published state.
+@functools.lru_cache(maxsize=4)
+def signer(secret_key: str) -> URLSafeSerializer:
+    """A signer for consent cookies under this key."""
+    return URLSafeSerializer(secret_key, salt="cookie-consent")
 
 
 def encode_choice(choice: StoredChoice) -> str:
@@ -140,6 +142,7 @@ def current_policy_number_query() -> ScalarSelect[int]:
     return in_force_first(select(PolicyVersion.number), bindparam("today")).scalar_subquery()
 
 
+# SQL built from the code's table, which never changes while the process lives.
 @functools.cache
 def consent_insert() -> Insert:
     """The proof's INSERT ... RETURNING, built once: each decision only binds its values, so
@@ -207,7 +210,7 @@ def insert_proof(values: dict[str, Any]) -> int | None:
     on a connection of its own, committed with the rows of the decisions made at the same
     moment in this worker (`website.consent.group_commit`), durable when it returns unless
     DURABLE_CONSENT_PROOF=false."""
-    if db.session().in_transaction():
+    if db.session.registry.has() and db.session().in_transaction():
         if not current_app.config["DURABLE_CONSENT_PROOF"]:
             commit_without_flush_wait()
         version = db.session.execute(consent_insert(), values).scalar_one()

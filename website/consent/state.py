@@ -12,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
+from website.accounts.sessions import may_be_logged_in
 from website.consent import registry
 from website.consent.analytics import counts_as_page_view, forget_visitor, record_page_view
 from website.consent.service import (
@@ -48,10 +49,8 @@ def set_choice_cookies(response: Response, choice: StoredChoice) -> None:
 
 def current_user_id() -> int | None:
     """The logged-in user's id, or None."""
-    if not request.cookies:
-        # A login lives in the session or remember cookie (no request loader here): without a
-        # cookie there is nobody to look up, and a first visitor's click skips Flask-Login.
-        return None
+    if not may_be_logged_in():
+        return None  # a first visitor's click skips Flask-Login
     return current_user.id if current_user.is_authenticated else None
 
 

@@ -49,6 +49,7 @@ class Block:
         return tuple("".join(text for text, _ in word) for word in self.words)
 
 
+# Keyed by the two texts themselves, so nothing published can make it stale.
 @lru_cache(maxsize=32)
 def compare(old_markdown: str, new_markdown: str) -> PolicyDiff:
     """The whole comparison, by sections, changes numbered.
@@ -74,6 +75,7 @@ def compare(old_markdown: str, new_markdown: str) -> PolicyDiff:
     return PolicyDiff(sections=sections_of(blocks), inserted=inserted, deleted=deleted)
 
 
+# Keyed by the two texts themselves, so nothing published can make it stale.
 @lru_cache(maxsize=64)
 def diff_page_html(old_markdown: str, new_markdown: str, changed_only: bool) -> str:
     """The diff as the diff page shows it: heading anchors, numbered changes with links."""
