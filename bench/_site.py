@@ -30,8 +30,6 @@ CHROMIUM = "/usr/bin/chromium"
 SECRET_KEY = "quality-scan-only"  # noqa: S105 - a throwaway key for a throwaway local server
 
 
-
-
 def ensure_npm_tools() -> Path:
     """Install Lighthouse, vnu-jar and the MDN Observatory into .cache/npm; return node_modules."""
     wanted = [spec.rsplit("@", 1)[0] for spec in NPM_TOOLS]
@@ -174,13 +172,16 @@ def served_site(**overrides: str) -> Iterator[tuple[str, dict[str, str], Path]]:
 
 
 DEMO_ADMIN = ("admin@example.com", "a long admin passphrase")
+DEMO_TOTP = "JBSWY3DPEHPK3PXPJBSWY3DP"  # the demo admin's second factor (a throwaway secret)
 
 
 def seed_demo(env: dict[str, str]) -> None:
-    """An admin account and a material version 2 (so /privacy/diff?from=1&to=2 exists)."""
+    """An admin account with a second factor, and a material version 2 (so
+    /privacy/diff?from=1&to=2 exists)."""
     email, password = DEMO_ADMIN
     flask = [sys.executable, "-m", "flask"]
-    subprocess.run([*flask, "users", "create-admin", email, "--password", password],
+    subprocess.run([*flask, "users", "create-admin", email, "--password", password,
+                    "--totp-secret", DEMO_TOTP],
                    cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
     source = (ROOT / "content" / "policy.md").read_text(encoding="utf-8")
     revised = source.replace(
