@@ -12,22 +12,15 @@ from datetime import UTC, datetime, timedelta
 
 import pyotp
 
-from bench._site import DEMO_ADMIN, DEMO_TOTP, csrf_token
+from bench._site import DEMO_ADMIN, DEMO_TOTP, csrf_token, policy_v2
 
-DRAFT_TEXT = """# Privacy Policy
 
-## Summary
-
-We collect the least we can, keep it for as short a time as we can, and never sell it.
-
-## Your Rights
-
-You may ask us for a copy of your data, correct it, or have it erased, at any time.
-
-## Retention
-
-Usage logs are kept for at most **12 months**.
-"""
+def draft_text() -> str:
+    """A version 3 in the making: version 2 with a year's log retention and a reply time."""
+    return policy_v2().replace("at most **18 months**", "at most **12 months**").replace(
+        "To exercise rights, contact:",
+        "We answer within one month. To exercise rights, use the rights form or contact:",
+    )
 
 
 class AdminSession:
@@ -101,7 +94,7 @@ def seed_admin_pages(session: AdminSession) -> dict[str, str]:
     visitor.open(public).read()  # our local server; a visitor with a session of their own
     support = reference_in(session.get("/admin/support")[1], "/admin/support/")
     draft = session.post_form("/admin/policy/drafts/new", {
-        "markdown": DRAFT_TEXT, "summary": "Shorter log retention",
+        "markdown": draft_text(), "summary": "Shorter log retention",
         "effective": (today + timedelta(days=14)).isoformat(),
     }, action="/admin/policy/drafts")
     incident = session.post_form("/admin/incidents", {

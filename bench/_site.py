@@ -183,8 +183,18 @@ def seed_demo(env: dict[str, str]) -> None:
     subprocess.run([*flask, "users", "create-admin", email, "--password", password,
                     "--totp-secret", DEMO_TOTP],
                    cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    path = Path(env["INSTANCE_PATH"]) / "policy-v2.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(policy_v2(), encoding="utf-8")
+    subprocess.run([*flask, "policy", "import", str(path), "--summary",
+                    "Shorter log retention; international transfers explained", "--material"],
+                   cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def policy_v2() -> str:
+    """The demo's version 2: the shipped policy with shorter log retention and transfers."""
     source = (ROOT / "content" / "policy.md").read_text(encoding="utf-8")
-    revised = source.replace(
+    return source.replace(
         "Usage logs and API metadata may be retained for up to 2 years",
         "Usage logs and API metadata are retained for at most **18 months**",
     ).replace(
@@ -192,9 +202,3 @@ def seed_demo(env: dict[str, str]) -> None:
         "## International Transfers\n\nWhere data leaves the UK or EEA, we use the European "
         "Commission's standard contractual clauses.\n\n## Children",
     )
-    path = Path(env["INSTANCE_PATH"]) / "policy-v2.md"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(revised, encoding="utf-8")
-    subprocess.run([*flask, "policy", "import", str(path), "--summary",
-                    "Shorter log retention; international transfers explained", "--material"],
-                   cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
