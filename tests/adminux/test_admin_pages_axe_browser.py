@@ -15,7 +15,7 @@ from tests.adminux.test_policy_preview import TWO_CHANGES
 from tests.conftest import PASSWORD, assert_no_violations, axe_violations
 from tests.incidents.helpers import record_incident
 from tests.support.helpers import VALID
-from website.extensions import db
+from website.extensions import db, utcnow
 from website.support.models import SupportRequest
 from website.systems.service import ensure_seeded
 
@@ -58,7 +58,8 @@ def bar_is_a_bar(page) -> bool:
 def test_admin_pages_with_content_have_no_axe_violation(scheme_page, live_server, axe_source,
                                                         app, client, auth, rights, users,
                                                         device):
-    admin_id = users.create(email="admin@example.com", admin=True, totp_secret=SECRET)
+    admin_id = users.create(email="admin@example.com", admin=True, totp_secret=SECRET,
+                            mfa_enrolled_at=utcnow())
     paths = seed_admin_pages(app, client, auth, rights, admin_id)
     page = scheme_page
     page.set_viewport_size(WIDTHS[device])
@@ -74,7 +75,7 @@ def test_admin_pages_with_content_have_no_axe_violation(scheme_page, live_server
     page.wait_for_url(f"{live_server}/admin/")
     problems: dict[str, object] = {}  # every page's findings, not only the first page's
     for path in paths:
-        page.goto(live_server + path)
+        assert page.goto(live_server + path).status == 200, path
         assert page.locator("h1").count() == 1, path
         overflow = page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth")
