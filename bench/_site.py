@@ -30,8 +30,6 @@ CHROMIUM = "/usr/bin/chromium"
 SECRET_KEY = "quality-scan-only"  # noqa: S105 - a throwaway key for a throwaway local server
 
 
-
-
 def ensure_npm_tools() -> Path:
     """Install Lighthouse, vnu-jar and the MDN Observatory into .cache/npm; return node_modules."""
     wanted = [spec.rsplit("@", 1)[0] for spec in NPM_TOOLS]
@@ -174,16 +172,29 @@ def served_site(**overrides: str) -> Iterator[tuple[str, dict[str, str], Path]]:
 
 
 DEMO_ADMIN = ("admin@example.com", "a long admin passphrase")
+DEMO_TOTP = "JBSWY3DPEHPK3PXPJBSWY3DP"  # the demo admin's second factor (a throwaway secret)
 
 
 def seed_demo(env: dict[str, str]) -> None:
-    """An admin account and a material version 2 (so /privacy/diff?from=1&to=2 exists)."""
+    """An admin account with a second factor, and a material version 2 (so
+    /privacy/diff?from=1&to=2 exists)."""
     email, password = DEMO_ADMIN
     flask = [sys.executable, "-m", "flask"]
-    subprocess.run([*flask, "users", "create-admin", email, "--password", password],
+    subprocess.run([*flask, "users", "create-admin", email, "--password", password,
+                    "--totp-secret", DEMO_TOTP],
                    cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    path = Path(env["INSTANCE_PATH"]) / "policy-v2.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(policy_v2(), encoding="utf-8")
+    subprocess.run([*flask, "policy", "import", str(path), "--summary",
+                    "Shorter log retention; international transfers explained", "--material"],
+                   cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def policy_v2() -> str:
+    """The demo's version 2: the shipped policy with shorter log retention and transfers."""
     source = (ROOT / "content" / "policy.md").read_text(encoding="utf-8")
-    revised = source.replace(
+    return source.replace(
         "Usage logs and API metadata may be retained for up to 2 years",
         "Usage logs and API metadata are retained for at most **18 months**",
     ).replace(
@@ -191,9 +202,3 @@ def seed_demo(env: dict[str, str]) -> None:
         "## International Transfers\n\nWhere data leaves the UK or EEA, we use the European "
         "Commission's standard contractual clauses.\n\n## Children",
     )
-    path = Path(env["INSTANCE_PATH"]) / "policy-v2.md"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(revised, encoding="utf-8")
-    subprocess.run([*flask, "policy", "import", str(path), "--summary",
-                    "Shorter log retention; international transfers explained", "--material"],
-                   cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)

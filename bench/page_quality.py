@@ -1,14 +1,20 @@
-"""Page quality: Lighthouse scores and Nu HTML checker errors for the site's public pages.
+"""Page quality: Lighthouse scores and Nu HTML checker errors for the site's pages.
 
-Serves the site under gunicorn on a fresh SQLite database, then
-- runs Lighthouse (Debian's Chromium, headless) on LIGHTHOUSE_PAGES and prints the four category
-  scores of each page, with every audit scoring under 1 and why;
-- runs the Nu HTML checker (vnu.jar, errors only) on VALIDATED_PAGES and on the ERROR_PAGES
-  (their HTML is fetched and checked as files, since vnu will not check a 4xx URL).
+Serves the site under gunicorn on a fresh SQLite database, logs in as the demo admin (password,
+then the TOTP code) and enters a rights request, a support request, a policy draft and a breach
+through the admin's forms (bench/_admin.py), then
+- runs Lighthouse (Debian's Chromium, headless) on LIGHTHOUSE_PAGES and, with the admin's
+  session cookie, LIGHTHOUSE_ADMIN_PAGES, and prints the category scores of each page, with
+  every audit scoring under 1 and why. The admin pages are kept out of search engines on
+  purpose (noindex): SEO is printed for them but not required;
+- runs the Nu HTML checker (vnu.jar, errors only) on VALIDATED_PAGES, on the admin pages
+  VALIDATED_ADMIN_PAGES and on the ERROR_PAGES (the admin and error pages' HTML is fetched and
+  checked as files, since vnu has no session and will not check a 4xx URL).
 A page that answers 404 is reported as "not served yet" (its feature is not merged).
 Tools are installed on first use into .cache/npm (Java from Debian if `java` is missing).
 
     .venv/bin/python bench/page_quality.py [--skip-lighthouse] [--skip-vnu] [--preset desktop]
+        [--only PATH ...]
 
 Exit status 1 when a served page has a score under --min-score (default 0.9) or an HTML error.
 """
@@ -16,22 +22,18 @@ Exit status 1 when a served page has a score under --min-score (default 0.9) or 
 from __future__ import annotations
 
 import argparse
-import http.cookiejar
 import json
 import os
 import subprocess
 import sys
 import tempfile
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench._admin import AdminSession, seed_admin_pages
 from bench._site import (
     CHROMIUM,
-    DEMO_ADMIN,
-    csrf_token,
     ensure_java,
     ensure_npm_tools,
     fetch,
@@ -43,8 +45,8 @@ LIGHTHOUSE_PAGES = [
     "/", "/privacy", "/privacy/diff?from=1&to=2", "/cookies", "/support", "/rights", "/login",
     "/de/privacy", "/fr/cookies",
 ]
-# Scanned logged in as the demo admin.
-LIGHTHOUSE_ADMIN_PAGES = ["/admin/"]
+# Scanned logged in as the demo admin; {name} is a path seed_admin_pages entered.
+LIGHTHOUSE_ADMIN_PAGES = ["/account", "/admin/", "{rights}"]
 VALIDATED_PAGES = [
     "/",
     "/privacy",
@@ -65,8 +67,11 @@ VALIDATED_PAGES = [
     "/de/", "/de/privacy", "/de/privacy/retention", "/fr/cookies", "/fr/privacy",
 ]
 VALIDATED_ADMIN_PAGES = [
-    "/account", "/admin/", "/admin/policy", "/admin/support", "/admin/rights",
-    "/admin/consents", "/admin/analytics", "/admin/audit",
+    "/account", "/admin/", "/admin/policy", "{draft}", "/admin/policy/drafts/new",
+    "/admin/support", "{support}", "/admin/rights", "{rights}", "/admin/rights/new",
+    "/admin/systems", "/admin/systems/site", "/admin/tasks", "/admin/incidents", "{incident}",
+    "/admin/consents", "/admin/analytics", "/admin/audit", "/admin/processing", "/admin/mfa",
+    "/admin/subprocessors/objections",
 ]
 # name -> (method, path, expected status): pages vnu cannot fetch itself.
 ERROR_PAGES = {
@@ -76,18 +81,8 @@ ERROR_PAGES = {
     "404 not found, German": ("GET", "/de/no/such/page", 404),
 }
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
-
-
-def admin_cookie(base: str) -> str:
-    """Log in as the demo admin through the form; return the Cookie header value."""
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(base + "/login").read().decode()  # our local server
-    token = csrf_token(page) or ""
-    email, password = DEMO_ADMIN
-    data = urllib.parse.urlencode({"email": email, "password": password, "csrf_token": token})
-    opener.open(base + "/login", data=data.encode())  # our local server
-    return "; ".join(f"{c.name}={c.value}" for c in jar)
+# The admin and account pages say noindex on purpose: SEO is not asked of them.
+ADMIN_CATEGORIES = ["performance", "accessibility", "best-practices"]
 
 
 def lighthouse(
@@ -114,8 +109,9 @@ def lighthouse(
     return json.loads(result.stdout)
 
 
-def print_lighthouse(report: dict, min_score: float) -> bool:
-    """Print the category scores and the audits under 1; True when every category meets min."""
+def print_lighthouse(report: dict, min_score: float, required: list[str]) -> bool:
+    """Print the category scores and the audits under 1; True when every required category
+    meets min."""
     scores = {key: report["categories"][key]["score"] for key in CATEGORIES}
     print("  " + "  ".join(f"{key} {round((s or 0) * 100):>3}" for key, s in scores.items()))
     for key in CATEGORIES:
@@ -134,24 +130,28 @@ def print_lighthouse(report: dict, min_score: float) -> bool:
                 where = node.get("snippet") or item.get("url") or item.get("source") or ""
                 if where and isinstance(where, str):
                     print(f"        {str(where)[:140]}")
-    return all((s or 0) >= min_score for s in scores.values())
+    return all((scores[key] or 0) >= min_score for key in required)
 
 
-def run_lighthouse(base: str, preset: str | None, min_score: float) -> bool:
-    """Lighthouse on every LIGHTHOUSE_PAGES entry; True when all served pages pass."""
+def run_lighthouse(base: str, admin: AdminSession, seeded: dict[str, str], preset: str | None,
+                   min_score: float, only: list[str] | None) -> bool:
+    """Lighthouse on every LIGHTHOUSE_PAGES and LIGHTHOUSE_ADMIN_PAGES entry (or the --only
+    ones); True when all served pages pass."""
     node_modules = ensure_npm_tools()
     ok = True
     print(f"== Lighthouse ({preset or 'mobile'} preset; scores out of 100)")
-    cookie = admin_cookie(base)
-    pages = [(p, None) for p in LIGHTHOUSE_PAGES] + [(p, cookie) for p in LIGHTHOUSE_ADMIN_PAGES]
-    for path, with_cookie in pages:
-        status, _ = fetch(base + path)
+    pages = [(p, False) for p in LIGHTHOUSE_PAGES] + [(p, True) for p in LIGHTHOUSE_ADMIN_PAGES]
+    for listed, logged_in in pages:
+        path = listed.format(**seeded)
+        if only and listed not in only and path not in only:
+            continue
+        status, _ = fetch(base + path, headers={"Cookie": admin.cookie} if logged_in else None)
         if status == 404:
             print(f"{path}: not served yet (404)")
             continue
-        print(f"{path}{' (logged in as admin)' if with_cookie else ''}:")
-        report = lighthouse(node_modules, base + path, preset, with_cookie)
-        ok &= print_lighthouse(report, min_score)
+        print(f"{path}{' (logged in as admin; SEO not required)' if logged_in else ''}:")
+        report = lighthouse(node_modules, base + path, preset, admin.cookie if logged_in else None)
+        ok &= print_lighthouse(report, min_score, ADMIN_CATEGORIES if logged_in else CATEGORIES)
     return ok
 
 
@@ -165,8 +165,8 @@ def vnu_messages(java: str, jar: Path, targets: list[str]) -> list[dict]:
     return json.loads(result.stderr)["messages"]
 
 
-def run_vnu(base: str) -> bool:
-    """The Nu HTML checker on the public pages and the error pages; True when no errors."""
+def run_vnu(base: str, admin: AdminSession, seeded: dict[str, str]) -> bool:
+    """The Nu HTML checker on the public, admin and error pages; True when no errors."""
     jar = ensure_npm_tools() / "vnu-jar" / "build" / "dist" / "vnu.jar"
     java = ensure_java()
     print("== Nu HTML checker (errors only)")
@@ -178,9 +178,8 @@ def run_vnu(base: str) -> bool:
                 print(f"{path}: not served yet (404)")
             else:
                 targets[base + path] = path
-        cookie = admin_cookie(base)
-        for index, path in enumerate(VALIDATED_ADMIN_PAGES):
-            status, body = fetch(base + path, headers={"Cookie": cookie})
+        for index, path in enumerate(p.format(**seeded) for p in VALIDATED_ADMIN_PAGES):
+            status, body = fetch(base + path, headers={"Cookie": admin.cookie})
             file = Path(tmp) / f"admin{index}.html"
             file.write_text(body)
             targets[file.as_uri()] = f"{path} (logged in as admin, {status})"
@@ -212,14 +211,19 @@ def main() -> None:
     parser.add_argument("--skip-vnu", action="store_true")
     parser.add_argument("--preset", choices=["desktop", "perf", "experimental"], default=None)
     parser.add_argument("--min-score", type=float, default=0.9)
+    parser.add_argument("--only", nargs="*", default=None,
+                        help="Lighthouse only these paths, e.g. / {rights} (re-run a page alone)")
     args = parser.parse_args()
     ok = True
     with served_site() as (base, env, _workdir):
         seed_demo(env)
+        admin = AdminSession(base)
+        seeded = seed_admin_pages(admin)
+        print("Entered through the admin's forms:", ", ".join(seeded.values()))
         if not args.skip_vnu:
-            ok &= run_vnu(base)
+            ok &= run_vnu(base, admin, seeded)
         if not args.skip_lighthouse:
-            ok &= run_lighthouse(base, args.preset, args.min_score)
+            ok &= run_lighthouse(base, admin, seeded, args.preset, args.min_score, args.only)
     print("== result:", "pass" if ok else "FAIL")
     sys.exit(0 if ok else 1)
 
