@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PASSWORD, assert_no_violations
+from tests.fixtures.browser import assert_no_violations
+from tests.fixtures.users import PASSWORD
 from tests.support.helpers import VALID
 from website.policy.service import publish_version, today
 

@@ -7,7 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from tests.conftest import PASSWORD, assert_no_violations
+from tests.fixtures.browser import assert_no_violations
+from tests.fixtures.users import PASSWORD
 from tests.rights.test_admin import seed
 from website.extensions import utcnow
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import body_text
+from tests.fixtures.mail import body_text
 from website.alerts.models import SentAlert
 from website.alerts.service import send_due_alerts
 from website.extensions import db, utcnow

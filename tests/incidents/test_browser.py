@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PASSWORD, assert_no_violations
+from tests.fixtures.browser import assert_no_violations
+from tests.fixtures.users import PASSWORD
 from tests.incidents.helpers import RECORD, age, notices_of, when
 from website.extensions import utcnow
 from website.incidents import notices, service

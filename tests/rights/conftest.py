@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 
-from tests.conftest import body_text
+from tests.fixtures.mail import body_text
 from website.extensions import db, utcnow
 from website.mail.service import send_pending
 from website.rights.models import RightsRequest

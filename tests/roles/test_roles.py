@@ -6,7 +6,8 @@ from __future__ import annotations
 from flask_migrate import upgrade
 from sqlalchemy import text
 
-from tests.conftest import ROOT, make_app
+from tests.fixtures import ROOT
+from tests.fixtures.app import make_app
 from website.accounts.guards import declared_roles
 from website.accounts.models import User
 from website.extensions import db

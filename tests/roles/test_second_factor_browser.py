@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from tests.admin.test_browser import assert_accessible
-from tests.conftest import PASSWORD
+from tests.fixtures.users import PASSWORD
 from website.extensions import db
 from website.policy.models import PolicyVersion
 from website.policy.service import today

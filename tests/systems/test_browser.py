@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import PASSWORD, assert_no_violations
+from tests.fixtures.browser import assert_no_violations
+from tests.fixtures.users import PASSWORD
 from website.extensions import db
 from website.systems.models import System
 from website.systems.service import ensure_seeded
