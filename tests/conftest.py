@@ -53,7 +53,9 @@ DIALECT = (
 )
 # Tests that start servers of their own (gunicorn with several workers, nginx) and measure
 # time windows run one after another on one xdist worker (`--dist loadgroup`), beside the rest.
-PROCESSES = ("faults/", "deploy/")
+# The release and serve tests of deploy/ start one Python each and measure no time: they run on
+# any worker, so the group (the run's longest chain) holds only what needs it.
+PROCESSES = ("faults/", "deploy/test_nginx")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
