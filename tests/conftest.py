@@ -39,7 +39,7 @@ def __getattr__(name: str) -> object:
 # keeps no time zone), deletions that cascade (SQLite's foreign keys are a PRAGMA), unique
 # numbers taken by racing writers, and transactions across processes (a database file's lock).
 DIALECT = (
-    "test_migrations.py", "accounts/test_migration.py", "accounts/test_account_page.py",
+    "test_migrations.py", "accounts/test_account_page.py",
     "accounts/test_password_reset.py", "accounts/test_register.py",
     "admin/test_announce.py", "admin/test_confirm.py", "admin/test_dashboard_audit.py",
     "consent/test_choice.py", "consent/test_analytics.py", "consent/test_admin_and_account.py",
