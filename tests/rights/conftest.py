@@ -34,6 +34,19 @@ def link_in(message, path: str) -> str:
     return found.group(1)
 
 
+def downloaded_export(app: Flask, smtp, reference: str, language: str = "") -> dict:
+    """The requester's export as they get it: the outbox delivered, the status link in their
+    latest email about the request opened, then the download on that page."""
+    deliver(app)
+    message = [m for m in smtp.to("grace@example.com") if reference in m["Subject"]][-1]
+    status = f"{language}/rights/status/{reference}"
+    owner = app.test_client()
+    owner.get(link_in(message, status))
+    page = owner.get(status).get_data(as_text=True)
+    href = page.split(f'href="{status}/export/')[1].split('"')[0]
+    return owner.get(f"{status}/export/{href}").get_json()
+
+
 def stored(app: Flask, reference: str | None = None) -> RightsRequest:
     """The (newest) stored request, detached with its fields loaded."""
     from sqlalchemy import select
