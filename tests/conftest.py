@@ -18,12 +18,16 @@ pytest_plugins = (
     "tests.fixtures.browser", "tests.outage",
 )
 # Names tests imported from here before the fixtures had modules of their own (tests/faults/
-# still does): where each lives now. New code imports from tests/fixtures/.
+# and branches written before still do): where each lives now. New code imports from
+# tests/fixtures/.
 MOVED = {
     "PASSWORD": "users", "Users": "users", "AuthActions": "users",
     "POSTGRES_ADMIN_URL": "database", "fresh_postgres_database": "database",
     "empty_all_tables": "database", "make_app": "app", "SmtpServer": "mail", "body_text": "mail",
-    "free_port": "services", "missing": "services", "port_open": "services",
+    "free_port": "services", "missing": "services", "port_open": "services", "IN_CI": "services",
+    "REDIS_URL": "services", "comparable_page": "app", "FINGERPRINT": "static",
+    "static_folder": "static", "compile_catalogues": "static", "CHROMIUM": "browser",
+    "axe_violations": "browser", "assert_no_violations": "browser",
 }
 
 
