@@ -35,9 +35,10 @@ def ensure_npm_tools() -> Path:
     wanted = [spec.rsplit("@", 1)[0] for spec in NPM_TOOLS]
     if not all((NODE_MODULES / name / "package.json").exists() for name in wanted):
         NPM_PREFIX.mkdir(parents=True, exist_ok=True)
-        # --save keeps them in .cache/npm/package.json, so a later `npm install --no-save axe-core`
-        # (tests/conftest.py) does not prune them. --ignore-scripts: the Observatory's postinstall
-        # downloads the HSTS preload list, which this machine cannot reach.
+        # --save keeps them in .cache/npm/package.json, so a later `npm install --no-save
+        # axe-core` (tests/fixtures/browser.py) does not prune them. --ignore-scripts: the
+        # Observatory's postinstall downloads the HSTS preload list, which this machine cannot
+        # reach.
         subprocess.run(
             ["npm", "install", "--save", "--no-audit", "--no-fund", "--ignore-scripts",
              "--prefix", str(NPM_PREFIX), *NPM_TOOLS],

@@ -21,7 +21,8 @@ sys.path.insert(0, str(ROOT))
 
 from flask_migrate import upgrade  # noqa: E402
 
-from tests.conftest import Users, make_app  # noqa: E402
+from tests.fixtures.app import make_app  # noqa: E402
+from tests.fixtures.users import Users  # noqa: E402
 
 WARM_UP = 5
 

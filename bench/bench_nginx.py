@@ -30,7 +30,7 @@ from bench._server import (
     start_gunicorn,
     stop,
 )
-from tests.deploy.test_nginx import render_conf
+from tests.site_processes import render_conf
 
 
 def fetch(url: str, tls: ssl.SSLContext) -> tuple[bytes, str]:

@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._server import free_port, fresh_database, start_gunicorn, stop
-from tests.deploy.test_nginx import render_conf
+from tests.site_processes import render_conf
 
 # testssl's finding ids that judge the certificate itself, not nginx's settings: a throwaway
 # self-signed certificate is untrusted, has no chain, no revocation data, no CT entries.

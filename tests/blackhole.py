@@ -10,7 +10,7 @@ from __future__ import annotations
 import socket
 import threading
 
-from tests.conftest import free_port
+from tests.fixtures.services import free_port
 
 
 class BlackholeProxy:

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine, text
 
-from tests.conftest import POSTGRES_ADMIN_URL, fresh_postgres_database, make_app
-from website.policy.service import ensure_first_version
+from tests.fixtures.app import make_app, migrate
+from tests.fixtures.database import fresh_postgres_database, postgres_url
 
 
 @pytest.fixture
@@ -37,12 +37,8 @@ def cut_connections(admin, name: str, allow: bool) -> None:
 
 def app_on(name: str):  # a Flask app
     """The site on database `name`, migrated and holding policy version 1."""
-    from flask_migrate import upgrade
-
+    url = postgres_url(name)
+    migrate(url, first_version=True)
     # Every request reads the published state from the database (a worker otherwise looks
     # every POLICY_CACHE_SECONDS and answers from its memory in between).
-    app = make_app(POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}", POLICY_CACHE_SECONDS=0)
-    with app.app_context():
-        upgrade()
-        ensure_first_version()
-    return app
+    return make_app(url, POLICY_CACHE_SECONDS=0)

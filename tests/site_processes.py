@@ -1,15 +1,19 @@
 """The site as it runs: gunicorn workers in their own processes on a database of the test's own,
-publications by `flask policy import` from yet another process, and visitors over HTTP.
+the shipped deploy/nginx.conf in front of them over TLS, publications by `flask policy import`
+from yet another process, and visitors over HTTP(S).
 
 Used by the tests that prove a publication reaches every worker (tests/pages/) and every
 visitor behind nginx (tests/deploy/)."""
 
 from __future__ import annotations
 
+import getpass
 import http.client
 import os
 import re
+import shutil
 import signal
+import ssl
 import subprocess
 import sys
 import time
@@ -19,16 +23,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.conftest import (
-    POSTGRES_ADMIN_URL,
-    ROOT,
-    free_port,
-    fresh_postgres_database,
-    make_app,
-    port_open,
-)
-from website.extensions import db
-from website.policy.service import ensure_first_version
+from tests.fixtures import ROOT
+from tests.fixtures.app import migrate
+from tests.fixtures.database import fresh_database
+from tests.fixtures.services import free_port, missing, port_open
+from tests.fixtures.static import static_folder
 
 # The access log names the worker that answered: a test proves both took part.
 ACCESS_FORMAT = '%(p)s "%(r)s" %(s)s'
@@ -107,23 +106,8 @@ def http_get(host: str, port: int, path: str, headers: dict[str, str] | None = N
 @contextmanager
 def site_database(folder: Path) -> Iterator[str]:
     """A migrated database of this test's own holding version 1 (the run's kind of database)."""
-    from flask_migrate import upgrade
-
-    def prepare(url: str) -> None:
-        app = make_app(url)
-        with app.app_context():
-            upgrade(directory=str(ROOT / "migrations"))
-            ensure_first_version()
-            db.engine.dispose()
-
-    if os.environ.get("TEST_DATABASE", "sqlite") == "postgresql":
-        with fresh_postgres_database("test_site") as (name, admin):
-            url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-            prepare(url)
-            yield url
-    else:
-        url = f"sqlite:///{folder / 'site.db'}"
-        prepare(url)
+    with fresh_database(folder, "test_site") as url:
+        migrate(url, first_version=True)
         yield url
 
 
@@ -142,6 +126,7 @@ def running_site(folder: Path, database_url: str, workers: int = 2, port: int = 
     site.access_log.write_text("")
     site.process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--no-control-socket", "-w", str(workers),
+         "--timeout", "120",  # generous: the machine may be loaded
          "-b", f"127.0.0.1:{port}", "--access-logfile", str(site.access_log),
          "--access-logformat", ACCESS_FORMAT, "app:app"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
@@ -155,7 +140,7 @@ def running_site(folder: Path, database_url: str, workers: int = 2, port: int = 
 
 def wait_until_listening(port: int, process: subprocess.Popen, what: str) -> None:
     """Until something listens on the port (or the process died)."""
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 90  # generous: the machine may be loaded
     while not port_open("127.0.0.1", port):
         assert process.poll() is None, f"{what} exited with {process.returncode}"
         assert time.monotonic() < deadline, f"{what} did not start"
@@ -194,3 +179,98 @@ def current_in_list(answer: Answer) -> str:
 def policy_text(marker: str) -> str:
     """A policy version whose page shows `marker` (see `version_in`)."""
     return f"# Privacy policy\n\nMarker of version {marker}.\n"
+
+
+# --- nginx in front ---------------------------------------------------------------------
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+BROTLI = Path("/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so")
+NEEDS = ("nginx with brotli is not installed (apt-get install nginx-light "
+         "libnginx-mod-http-brotli-filter libnginx-mod-http-brotli-static; .ci/run does it)")
+
+
+@dataclass
+class Front:
+    """nginx's HTTPS and HTTP ports and the TLS context that trusts its throwaway certificate."""
+
+    https: int
+    http: int
+    tls: ssl.SSLContext
+
+    def request(self, method: str, path: str, headers: dict[str, str] | None = None,
+                body: str | None = None) -> tuple[http.client.HTTPResponse, bytes]:
+        """One request over HTTPS; the answer and its raw (maybe compressed) body."""
+        conn = http.client.HTTPSConnection("127.0.0.1", self.https, context=self.tls, timeout=60)
+        try:
+            conn.request(method, path, body=body, headers=headers or {})
+            response = conn.getresponse()
+            return response, response.read()
+        finally:
+            conn.close()
+
+    def get(self, path: str, headers: dict[str, str] | None = None) -> Answer:
+        """One GET over HTTPS, as an Answer."""
+        response, body = self.request("GET", path, headers)
+        return Answer(response.status, {k.lower(): v for k, v in response.getheaders()},
+                      body.decode("utf-8", errors="replace"))
+
+
+def render_conf(folder: Path, https: int, plain: int, upstream: int,
+                static: Path | None = None) -> str:
+    """deploy/nginx.conf with this test's ports and paths (every substitution must apply);
+    bench/bench_nginx.py runs the same rendering."""
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    static = static_folder() if static is None else static
+    substitutions = {
+        # Workers as this test's user: they write the cache in the test's private folder.
+        "user www-data;": f"user {getpass.getuser()};",
+        "pid /run/nginx.pid;": f"pid {folder}/nginx.pid;",
+        "/var/log/nginx/": f"{folder}/",
+        "/var/cache/nginx/privacy": f"{folder}/cache",
+        "server 127.0.0.1:8000;": f"server 127.0.0.1:{upstream};",
+        "server 127.0.0.1:8000 max_fails=0;": f"server 127.0.0.1:{upstream} max_fails=0;",
+        "listen 80 default_server;": f"listen 127.0.0.1:{plain} default_server;",
+        "listen [::]:80 default_server;": "",
+        "listen 80;": f"listen 127.0.0.1:{plain};",
+        "listen [::]:80;": "",
+        "listen 443 ssl http2;": f"listen 127.0.0.1:{https} ssl http2;",
+        "listen [::]:443 ssl http2;": "",
+        "/etc/ssl/privacy/fullchain.pem": f"{folder}/cert.pem",
+        "/etc/ssl/privacy/privkey.pem": f"{folder}/key.pem",
+        "/srv/privacy-site/static/": f"{static}/",
+        "http {\n": "http {\n" + "".join(
+            f"    {kind}_temp_path {folder}/{kind};\n"
+            for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")),
+    }
+    for old, new in substitutions.items():
+        assert old in conf, f"deploy/nginx.conf no longer contains {old!r}"
+        conf = conf.replace(old, new)
+    return conf
+
+
+@contextmanager
+def nginx_front(folder: Path, upstream: int, https: int = 0) -> Iterator[Front]:
+    """The shipped nginx.conf in front of gunicorn on `upstream`, with a throwaway self-signed
+    certificate, HTTPS on `https` (or a free port) and plain HTTP on a free port."""
+    if not Path(NGINX).exists() or not BROTLI.exists():
+        missing(NEEDS)
+    https, plain = https or free_port(), free_port()
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=localhost", "-keyout", str(folder / "key.pem"),
+         "-out", str(folder / "cert.pem")], check=True, capture_output=True)
+    conf = folder / "nginx.conf"
+    conf.write_text(render_conf(folder, https, plain, upstream))
+    check = subprocess.run([NGINX, "-p", str(folder), "-c", str(conf), "-t"],
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+    nginx = subprocess.Popen(
+        [NGINX, "-p", str(folder), "-c", str(conf), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL, stderr=(folder / "nginx.log").open("w"))
+    try:
+        wait_until_listening(https, nginx, "nginx")
+        tls = ssl.create_default_context(cafile=str(folder / "cert.pem"))
+        tls.check_hostname = False
+        yield Front(https, plain, tls)
+    finally:
+        stop(nginx)

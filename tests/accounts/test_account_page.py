@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.accounts.helpers import confirm_link, outbox, user_by_email
-from tests.conftest import PASSWORD
+from tests.fixtures.users import PASSWORD
 
 DETAILS = {
     "name": "Ada King", "organisation": "Analytical Engines Ltd", "email": "ada@example.com",

@@ -6,7 +6,7 @@ import bcrypt
 from sqlalchemy import select
 
 from tests.accounts.helpers import user_by_email
-from tests.conftest import PASSWORD
+from tests.fixtures.users import PASSWORD
 from website.audit import AuditEntry
 from website.extensions import db
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from markupsafe import escape
 
 from tests.accounts.helpers import GOOD_PASSWORD, outbox, reset_link
-from tests.conftest import PASSWORD
+from tests.fixtures.users import PASSWORD
 
 
 @dataclass

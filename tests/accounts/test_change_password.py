@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.accounts.helpers import csrf_from, outbox, user_by_email
-from tests.conftest import PASSWORD
+from tests.fixtures.users import PASSWORD
 from website.audit import AuditEntry
 from website.extensions import db
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.accounts.helpers import csrf_from, outbox, reset_link, user_by_email
-from tests.conftest import PASSWORD
+from tests.fixtures.users import PASSWORD
 
 
 @pytest.mark.parametrize("path", ["/logout", "/account"])

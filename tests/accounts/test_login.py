@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.accounts.helpers import csrf_from, user_by_email
-from tests.conftest import PASSWORD, make_app
+from tests.fixtures.app import make_app
+from tests.fixtures.users import PASSWORD
 
 
 def login(client, email="ada@example.com", password=PASSWORD, **extra):
@@ -165,7 +166,7 @@ def test_production_cookies_are_secure(migrated, monkeypatch):
     config = ProductionConfig()
     assert config.SESSION_COOKIE_SECURE and config.REMEMBER_COOKIE_SECURE
     app = make_app(migrated, SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
-    from tests.conftest import Users
+    from tests.fixtures.users import Users
 
     Users(app).create(email="sec@example.com")
     response = login(app.test_client(), email="sec@example.com", remember="y")

@@ -8,7 +8,8 @@ from datetime import timedelta
 from sqlalchemy import update
 
 from tests.accounts.helpers import outbox, reset_link, user_by_email
-from tests.conftest import PASSWORD, body_text
+from tests.fixtures.mail import body_text
+from tests.fixtures.users import PASSWORD
 from website.extensions import db
 
 NEW = "a brand new passphrase"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PASSWORD, Users, make_app
+from tests.fixtures.app import make_app
+from tests.fixtures.users import PASSWORD, Users
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from tests.accounts.helpers import (
     register_data,
     user_by_email,
 )
-from tests.conftest import body_text
+from tests.fixtures.mail import body_text
 
 
 def test_register_page_says_not_for_children(client):

@@ -5,7 +5,8 @@ confirmation asks for the password only when this browser is not logged in as th
 from __future__ import annotations
 
 from tests.accounts.helpers import GOOD_PASSWORD, confirm_link, outbox, register_data
-from tests.conftest import Users, make_app
+from tests.fixtures.app import make_app
+from tests.fixtures.users import Users
 
 
 def test_the_page_names_the_address_and_sends_again(app, client):

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PASSWORD, assert_no_violations
+from tests.fixtures.browser import assert_no_violations
+from tests.fixtures.users import PASSWORD
 from tests.pages.test_look_browser import log_in
 
 pytestmark = pytest.mark.browser

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from tests.conftest import PASSWORD
+from tests.fixtures.users import PASSWORD
 from tests.rights.test_admin import seed
 from website.audit import record_audit
 from website.extensions import db, utcnow

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import bcrypt
 from sqlalchemy import func, insert, select
 
-from tests.conftest import body_text
+from tests.fixtures.mail import body_text
 from website.accounts.models import User
 from website.extensions import db, utcnow
 from website.mail.models import OutboxEmail

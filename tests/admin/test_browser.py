@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import axe_violations
+from tests.fixtures.browser import axe_violations
 from website.accounts.models import User
 from website.accounts.sessions import stamp_login
 from website.extensions import db

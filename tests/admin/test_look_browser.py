@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PASSWORD, assert_no_violations
+from tests.fixtures.browser import assert_no_violations, log_in
 from tests.support.helpers import VALID
 from website.policy.service import publish_version, today
 
@@ -34,11 +34,7 @@ def test_admin_pages_have_no_axe_violation(scheme_page, live_server, axe_source,
                                            second_version):
     users.create(email="admin@example.com", admin=True)
     client.post("/support", data=VALID)
-    scheme_page.goto(f"{live_server}/login")
-    scheme_page.get_by_label("Email address").fill("admin@example.com")
-    scheme_page.get_by_label("Password", exact=True).fill(PASSWORD)
-    scheme_page.get_by_role("button", name="Log in").click()
-    scheme_page.wait_for_url(f"{live_server}/admin/")
+    log_in(scheme_page, live_server)
     for path in ADMIN_PAGES:
         scheme_page.goto(live_server + path)
         assert scheme_page.locator("h1").count() == 1, path

@@ -90,7 +90,7 @@ def test_dismiss_form_works_without_a_token_with_csrf_on(app, client):
 def test_a_publication_on_another_worker_is_seen_within_the_cache_time(app, migrated):
     import time
 
-    from tests.conftest import make_app
+    from tests.fixtures.app import make_app
 
     other_worker = make_app(migrated, POLICY_CACHE_SECONDS=1)
     reader = other_worker.test_client()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.adminux.test_rights_browser import log_in_as_admin
-from tests.conftest import assert_no_violations
+from tests.fixtures.browser import assert_no_violations
 
 pytestmark = pytest.mark.browser
 

@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from tests.admin.test_policy_admin import create_draft
 from tests.adminux.test_policy_preview import TWO_CHANGES
-from tests.conftest import PASSWORD, assert_no_violations, axe_violations
+from tests.fixtures.browser import assert_no_violations, axe_violations
+from tests.fixtures.users import PASSWORD
 from tests.incidents.helpers import record_incident
 from tests.support.helpers import VALID
 from website.extensions import db, utcnow

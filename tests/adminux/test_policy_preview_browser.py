@@ -6,7 +6,7 @@ import pytest
 
 from tests.adminux.test_policy_preview import TWO_CHANGES
 from tests.adminux.test_rights_browser import log_in_as_admin
-from tests.conftest import assert_no_violations
+from tests.fixtures.browser import assert_no_violations
 
 pytestmark = pytest.mark.browser
 

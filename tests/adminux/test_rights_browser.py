@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.conftest import PASSWORD, assert_no_violations
+from tests.fixtures.browser import assert_no_violations, log_in
 from tests.rights.test_admin import seed
 from website.extensions import utcnow
 
@@ -17,11 +17,7 @@ pytestmark = pytest.mark.browser
 def log_in_as_admin(page, live_server: str, users) -> None:
     """Create an administrator and log in through the form."""
     users.create(email="admin@example.com", admin=True)
-    page.goto(f"{live_server}/login")
-    page.get_by_label("Email address").fill("admin@example.com")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{live_server}/admin/")
+    log_in(page, live_server)
 
 
 def test_stepper_and_days_left_as_a_person_sees_them(scheme_page, live_server, axe_source, users,

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.alerts.conftest import ADMIN, EDITOR, HANDLER, run_and_deliver
-from tests.conftest import body_text
+from tests.fixtures.mail import body_text
 from website.alerts.models import SentAlert
 from website.extensions import db, utcnow
 from website.incidents import service as incidents

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.alerts.conftest import ADMIN, EDITOR, HANDLER, run_and_deliver
-from tests.conftest import body_text
+from tests.fixtures.mail import body_text
 from tests.webhooks.conftest import add_webhook_system, deliver, task_of
 
 pytestmark = pytest.mark.dialect  # failure times stored and compared

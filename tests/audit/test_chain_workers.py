@@ -9,13 +9,13 @@ import sys
 
 from sqlalchemy import func, select
 
-from tests.conftest import ROOT
+from tests.fixtures import ROOT
 from website.audit import AuditEntry
 from website.extensions import db
 
 WRITER = """
 import sys
-from tests.conftest import make_app
+from tests.fixtures.app import make_app
 from website.audit import record_audit
 from website.extensions import db
 

@@ -9,7 +9,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from tests.conftest import empty_all_tables, make_app
+from tests.fixtures.app import make_app
+from tests.fixtures.database import empty_all_tables
 from website.consent import registry
 from website.consent.models import ConsentRecord, PageView
 from website.consent.service import StoredChoice, encode_choice

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from tests.conftest import FINGERPRINT
 from tests.consent.conftest import PAGES, has_banner, set_cookie_names
+from tests.fixtures.static import FINGERPRINT
 
 BANNER_PAGES = [path for path in PAGES if path != "/cookies"]
 
@@ -81,7 +81,7 @@ def test_ignoring_the_banner_records_nothing_and_keeps_asking(client, rows):
 def test_banner_asset_is_served_and_small(client):
     import gzip
 
-    from tests.conftest import ROOT
+    from tests.fixtures import ROOT
 
     script = client.get("/static/js/consent.js")
     assert script.status_code == 200

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import axe_violations
+from tests.fixtures.browser import axe_violations
 
 pytestmark = pytest.mark.browser
 

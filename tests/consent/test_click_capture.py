@@ -11,7 +11,8 @@ import os
 
 import pytest
 
-from tests.conftest import CHROMIUM, ROOT
+from tests.fixtures import ROOT
+from tests.fixtures.browser import CHROMIUM
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import assert_no_violations
+from tests.fixtures.browser import assert_no_violations
 
 pytestmark = pytest.mark.browser
 

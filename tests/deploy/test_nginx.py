@@ -4,161 +4,15 @@ a throwaway self-signed certificate: the micro-cache, its bypass, a POST, compre
 
 from __future__ import annotations
 
-import getpass
 import http.client
-import os
 import re
-import shutil
-import signal
-import ssl
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import brotli
-import pytest
 from sqlalchemy import create_engine, text
 
-from tests.conftest import (
-    FINGERPRINT,
-    ROOT,
-    free_port,
-    make_app,
-    missing,
-    port_open,
-    static_folder,
-)
-from website.extensions import db
-from website.policy.service import ensure_first_version
-
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-NEEDS = ("nginx with brotli is not installed (apt-get install nginx-light "
-         "libnginx-mod-http-brotli-filter libnginx-mod-http-brotli-static; .ci/run does it)")
-
-
-@dataclass
-class Front:
-    """The running pair: nginx's HTTPS and HTTP ports, its TLS context, the database URL."""
-
-    https: int
-    http: int
-    tls: ssl.SSLContext
-    database_url: str
-
-    def request(self, method: str, path: str, headers: dict | None = None,
-                body: str | None = None) -> tuple[http.client.HTTPResponse, bytes]:
-        """One request over HTTPS; the answer and its raw (maybe compressed) body."""
-        conn = http.client.HTTPSConnection("127.0.0.1", self.https, context=self.tls, timeout=60)
-        try:
-            conn.request(method, path, body=body, headers=headers or {})
-            response = conn.getresponse()
-            return response, response.read()
-        finally:
-            conn.close()
-
-
-def render_conf(folder: Path, https: int, plain: int, upstream: int,
-                static: Path | None = None) -> str:
-    """deploy/nginx.conf with this test's ports and paths (every substitution must apply);
-    bench/bench_nginx.py runs the same rendering."""
-    conf = (ROOT / "deploy" / "nginx.conf").read_text()
-    static = static_folder() if static is None else static
-    substitutions = {
-        # Workers as this test's user: they write the cache in the test's private folder.
-        "user www-data;": f"user {getpass.getuser()};",
-        "pid /run/nginx.pid;": f"pid {folder}/nginx.pid;",
-        "/var/log/nginx/": f"{folder}/",
-        "/var/cache/nginx/privacy": f"{folder}/cache",
-        "server 127.0.0.1:8000;": f"server 127.0.0.1:{upstream};",
-        "server 127.0.0.1:8000 max_fails=0;": f"server 127.0.0.1:{upstream} max_fails=0;",
-        "listen 80 default_server;": f"listen 127.0.0.1:{plain} default_server;",
-        "listen [::]:80 default_server;": "",
-        "listen 80;": f"listen 127.0.0.1:{plain};",
-        "listen [::]:80;": "",
-        "listen 443 ssl http2;": f"listen 127.0.0.1:{https} ssl http2;",
-        "listen [::]:443 ssl http2;": "",
-        "/etc/ssl/privacy/fullchain.pem": f"{folder}/cert.pem",
-        "/etc/ssl/privacy/privkey.pem": f"{folder}/key.pem",
-        "/srv/privacy-site/static/": f"{static}/",
-        "http {\n": "http {\n" + "".join(
-            f"    {kind}_temp_path {folder}/{kind};\n"
-            for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")),
-    }
-    for old, new in substitutions.items():
-        assert old in conf, f"deploy/nginx.conf no longer contains {old!r}"
-        conf = conf.replace(old, new)
-    return conf
-
-
-def wait_for(port: int, process: subprocess.Popen, what: str) -> None:
-    """Until something listens on the port (or the process died)."""
-    deadline = time.monotonic() + 90  # generous: the machine may be loaded
-    while not port_open("127.0.0.1", port):
-        assert process.poll() is None, f"{what} exited with {process.returncode}"
-        assert time.monotonic() < deadline, f"{what} did not start"
-        time.sleep(0.1)
-
-
-def stop(process: subprocess.Popen) -> None:
-    """Stop a process this test started, by its own PID."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-@pytest.fixture(scope="module")
-def front(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Front]:
-    """gunicorn (production settings, TRUSTED_PROXIES=1) behind the shipped nginx.conf."""
-    if not Path(NGINX).exists() or not Path(
-            "/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so").exists():
-        missing(NEEDS)
-    folder = tmp_path_factory.mktemp("nginx")
-    url = f"sqlite:///{folder / 'site.db'}"
-    app = make_app(url)
-    with app.app_context():
-        from flask_migrate import upgrade
-
-        upgrade(directory=str(ROOT / "migrations"))
-        ensure_first_version()
-        db.engine.dispose()
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-         "-subj", "/CN=localhost", "-keyout", str(folder / "key.pem"),
-         "-out", str(folder / "cert.pem")], check=True, capture_output=True)
-    upstream, https, plain = free_port(), free_port(), free_port()
-    env = {**os.environ, "APP_ENV": "production", "SECRET_KEY": "nginx-test-key",
-           "AUDIT_KEY": "nginx-test-audit-key",
-           "WEBHOOK_SECRET_KEY": "nginx-test-webhook-key",
-           "DATABASE_URL": url, "TRUSTED_PROXIES": "1", "RATELIMIT_ENABLED": "false",
-           "SITE_URL": f"https://127.0.0.1:{https}", "INSTANCE_PATH": str(folder / "instance"),
-           "JOBS_ENABLED": "false"}
-    gunicorn = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--no-control-socket", "-w", "1", "--timeout", "120",
-         "-b", f"127.0.0.1:{upstream}", "app:app"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=(folder / "gunicorn.log").open("w"))
-    (folder / "nginx.conf").write_text(render_conf(folder, https, plain, upstream))
-    check = subprocess.run([NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-t"],
-                           capture_output=True, text=True)
-    assert check.returncode == 0, check.stderr
-    nginx = subprocess.Popen(
-        [NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-g", "daemon off;"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_for(upstream, gunicorn, "gunicorn")
-        wait_for(https, nginx, "nginx")
-        tls = ssl.create_default_context(cafile=str(folder / "cert.pem"))
-        tls.check_hostname = False
-        yield Front(https, plain, tls, url)
-    finally:
-        stop(nginx)
-        stop(gunicorn)
+from tests.fixtures import ROOT
+from tests.fixtures.static import FINGERPRINT
+from tests.site_processes import Front
 
 
 def test_anonymous_page_is_served_from_the_micro_cache(front: Front) -> None:
@@ -180,7 +34,8 @@ def test_a_cookie_bypasses_the_cache(front: Front) -> None:
     assert 'id="consent-banner"' in body.decode()
 
 
-def test_a_post_passes_through_and_is_stored(front: Front) -> None:
+def test_a_post_passes_through_and_is_stored(deployed: tuple[Front, str]) -> None:
+    front, database_url = deployed
     form = {"Content-Type": "application/x-www-form-urlencoded",
             "Origin": f"https://127.0.0.1:{front.https}"}
     response, _ = front.request("POST", "/cookies/consent", form, "choice=reject_all")
@@ -190,7 +45,7 @@ def test_a_post_passes_through_and_is_stored(front: Front) -> None:
     refused, page = front.request("POST", "/cookies/consent",
                                   {**form, "Sec-Fetch-Site": "cross-site"}, "choice=accept_all")
     assert refused.status == 403 and "sent from another site" in page.decode()
-    engine = create_engine(front.database_url)
+    engine = create_engine(database_url)
     with engine.connect() as conn:
         rows = conn.execute(text("SELECT granted, refused FROM consent_records")).all()
     engine.dispose()

@@ -1,5 +1,5 @@
 """The penetration test's findings 2-4 against deploy/nginx.conf as shipped (rendered and run
-by tests/deploy/test_nginx.py's `front`): BREACH without Fetch metadata, the security headers
+by tests/deploy/conftest.py's `front`): BREACH without Fetch metadata, the security headers
 of /static/, and the port-80 redirect's host."""
 
 from __future__ import annotations
@@ -9,12 +9,12 @@ import re
 
 import pytest
 
-from tests.conftest import FINGERPRINT
-from tests.deploy.test_nginx import Front, front  # noqa: F401 - the fixture
+from tests.fixtures.static import FINGERPRINT
+from tests.site_processes import Front
 from website.security import security_headers
 
 
-def test_finding_2_no_fetch_metadata_and_no_referer_gets_no_compression(front: Front) -> None:  # noqa: F811
+def test_finding_2_no_fetch_metadata_and_no_referer_gets_no_compression(front: Front) -> None:
     """An old browser with referrerpolicy=no-referrer sends neither header: the answer (it may
     be a personal page, with a token in it) is not compressed, so its size leaks nothing."""
     response, body = front.request("GET", "/privacy", {"Accept-Encoding": "br, gzip",
@@ -24,7 +24,7 @@ def test_finding_2_no_fetch_metadata_and_no_referer_gets_no_compression(front: F
     assert "Version 1" in body.decode()
 
 
-def test_finding_3_static_files_carry_the_sites_security_headers(front: Front) -> None:  # noqa: F811
+def test_finding_3_static_files_carry_the_sites_security_headers(front: Front) -> None:
     """/static/ answers carry every header the app sends (its own add_header lines would
     otherwise drop the inherited ones), with the same values."""
     _, page = front.request("GET", "/")
@@ -37,7 +37,7 @@ def test_finding_3_static_files_carry_the_sites_security_headers(front: Front) -
     assert "frame-ancestors 'none'" in response.getheader("Content-Security-Policy")
 
 
-def plain_http(front: Front, host: str) -> http.client.HTTPResponse:  # noqa: F811
+def plain_http(front: Front, host: str) -> http.client.HTTPResponse:
     conn = http.client.HTTPConnection("127.0.0.1", front.http, timeout=10)
     conn.request("GET", "/privacy?x=1", headers={"Host": host})
     try:
@@ -46,7 +46,7 @@ def plain_http(front: Front, host: str) -> http.client.HTTPResponse:  # noqa: F8
         conn.close()
 
 
-def test_finding_4_port_80_redirects_only_to_the_configured_name(front: Front) -> None:  # noqa: F811
+def test_finding_4_port_80_redirects_only_to_the_configured_name(front: Front) -> None:
     """The redirect names the site's own host, whatever Host was sent; an unknown Host gets
     no answer at all (444: nginx closes the connection)."""
     response = plain_http(front, "privacy.example.com")

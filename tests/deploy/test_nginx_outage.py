@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import POSTGRES_ADMIN_URL, free_port
 from tests.deploy.test_nginx_publication import COOKIE, nginx_front
+from tests.fixtures.database import POSTGRES_ADMIN_URL
+from tests.fixtures.services import free_port
 from tests.outage import app_on, cut_connections
 from tests.site_processes import running_site, sleep_until
 from website.pagecache import SHARED_CACHE_CONTROL

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.fixtures import ROOT
 
 CATALOGUES = Path("website/translations")
 GERMAN = CATALOGUES / "de" / "LC_MESSAGES"
@@ -32,7 +32,7 @@ def checkout(tmp_path: Path) -> Path:
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     for folder in ("website", "templates", "content", "migrations", "scripts"):
         shutil.copytree(ROOT / folder, target / folder, ignore=ignore)
-    # The run's compiled static files (tests/conftest.py: STATIC_FOLDER), never the repository's.
+    # The run's compiled static files (tests/fixtures/static.py), never the repository's.
     shutil.copytree(os.environ.get("STATIC_FOLDER") or ROOT / "static", target / "static",
                     ignore=ignore)
     for name in ("app.py", "babel.cfg"):

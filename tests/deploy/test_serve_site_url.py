@@ -10,7 +10,9 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 
-from tests.conftest import SmtpServer, body_text, free_port, make_app
+from tests.fixtures.app import make_app
+from tests.fixtures.mail import SmtpServer, body_text
+from tests.fixtures.services import free_port
 from website.config import Config
 from website.extensions import db
 
@@ -42,7 +44,7 @@ def test_site_url_follows_host_and_port_unless_set(monkeypatch, env, expected):
 @pytest.fixture
 def served_on_5401(migrated: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
     """The app as `PORT=5401 scripts/serve` configures it (a second name, localhost, trusted)."""
-    from tests.conftest import empty_all_tables
+    from tests.fixtures.database import empty_all_tables
     from website.policy.service import ensure_first_version
 
     app = make_app(migrated, SITE_URL=site_url(monkeypatch, PORT="5401"),

@@ -24,7 +24,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
-from tests.conftest import POSTGRES_ADMIN_URL, ROOT, free_port, fresh_postgres_database
+from tests.fixtures import ROOT
+from tests.fixtures.database import POSTGRES_ADMIN_URL, fresh_postgres_database
+from tests.fixtures.services import free_port
 from tests.outage import app_on
 from website.extensions import db
 

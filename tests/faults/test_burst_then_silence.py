@@ -8,8 +8,9 @@ import threading
 import time
 from collections import Counter
 
-from tests.conftest import SmtpServer, free_port
 from tests.faults.conftest import Browser, new_marker, reference_of, support_form, table_row
+from tests.fixtures.mail import SmtpServer
+from tests.fixtures.services import free_port
 
 BURST = 48
 SENDERS = 6

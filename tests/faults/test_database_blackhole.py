@@ -13,7 +13,6 @@ from collections import Counter
 import pytest
 
 from tests.blackhole import BlackholeProxy
-from tests.conftest import POSTGRES_ADMIN_URL
 from tests.faults.conftest import (
     LEAKS,
     Browser,
@@ -24,6 +23,7 @@ from tests.faults.conftest import (
     support_form,
     table_row,
 )
+from tests.fixtures.database import POSTGRES_ADMIN_URL
 
 OUTAGE_SECONDS = 6
 VISITORS = 3  # fewer than a worker's threads: the test measures the database, not queueing

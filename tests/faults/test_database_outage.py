@@ -13,7 +13,6 @@ import time
 import pytest
 from werkzeug.serving import make_server
 
-from tests.conftest import POSTGRES_ADMIN_URL, free_port, make_app
 from tests.faults.conftest import (
     LEAKS,
     Browser,
@@ -24,6 +23,9 @@ from tests.faults.conftest import (
     support_form,
     table_row,
 )
+from tests.fixtures.app import make_app
+from tests.fixtures.database import POSTGRES_ADMIN_URL
+from tests.fixtures.services import free_port
 from tests.outage import cut_connections
 from website.extensions import db
 

@@ -16,8 +16,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from tests.conftest import POSTGRES_ADMIN_URL, free_port, make_app
 from tests.faults.conftest import table_row
+from tests.fixtures.app import make_app
+from tests.fixtures.database import POSTGRES_ADMIN_URL
+from tests.fixtures.services import free_port
 from tests.outage import cut_connections
 from website.extensions import db
 from website.mail import service as mail_service

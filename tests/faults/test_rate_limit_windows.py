@@ -12,7 +12,8 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import PASSWORD, Users, make_app
+from tests.fixtures.app import make_app
+from tests.fixtures.users import PASSWORD, Users
 from website.extensions import db
 from website.rights.models import RightsRequest
 from website.support.models import SupportRequest

@@ -13,8 +13,9 @@ import threading
 import time
 from pathlib import Path
 
-from tests.conftest import free_port, missing
-from tests.deploy.test_nginx import NEEDS, NGINX, render_conf, stop, wait_for
+from tests.fixtures.services import free_port, missing
+from tests.site_processes import NEEDS, NGINX, render_conf, stop
+from tests.site_processes import wait_until_listening as wait_for
 
 # One worker: with two, the kernel may hand every slow connection to one of them and the other
 # answers, so the starvation this shows would depend on the accept race.

@@ -11,8 +11,8 @@ import time
 
 from sqlalchemy import select, update
 
-from tests.conftest import body_text
 from tests.faults.conftest import Browser, new_marker, reference_of, support_form, table_row
+from tests.fixtures.mail import body_text
 from website.extensions import db, utcnow
 from website.jobs import runner_of
 from website.mail.models import OutboxEmail

@@ -6,7 +6,7 @@ from datetime import date
 from email.header import decode_header, make_header
 from email.message import Message
 
-from tests.conftest import body_text
+from tests.fixtures.mail import body_text
 from website.mail.service import send_pending
 
 NBSP = "\u00a0"  # French puts it before : ; ? !

@@ -11,7 +11,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
-from tests.conftest import compile_catalogues
+from tests.fixtures.static import compile_catalogues
 from website.config import ROOT
 from website.i18n import LANGUAGES, PREFIXED, TRANSLATIONS, catalogue_languages
 

@@ -9,7 +9,9 @@ from html import unescape
 from babel.dates import format_date
 
 from tests.accounts.helpers import register_data, user_by_email
-from tests.conftest import PASSWORD, body_text, make_app
+from tests.fixtures.app import make_app
+from tests.fixtures.mail import body_text
+from tests.fixtures.users import PASSWORD
 from tests.rights.conftest import FORM, deliver, stored
 from tests.support.helpers import all_requests, form
 from website.extensions import db

@@ -9,7 +9,7 @@ from email.message import Message
 from babel.dates import format_date
 from sqlalchemy import select
 
-from tests.conftest import body_text
+from tests.fixtures.mail import body_text
 from website.extensions import db
 from website.mail.models import OutboxEmail
 from website.mail.service import send_pending

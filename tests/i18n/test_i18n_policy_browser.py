@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import assert_no_violations
+from tests.fixtures.browser import assert_no_violations
 from website.policy.service import publish_version, today
 from website.policy.translations import attach_translation
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from tests.conftest import make_app
+from tests.fixtures.app import make_app
 from website.extensions import db
 from website.policy.models import PolicyTranslation, PolicyVersion
 from website.policy.render import render_policy

@@ -5,20 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PASSWORD, assert_no_violations
+from tests.fixtures.browser import assert_no_violations, log_in
 from tests.incidents.helpers import RECORD, age, notices_of, when
 from website.extensions import utcnow
 from website.incidents import notices, service
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page, live_server: str) -> None:
-    page.goto(f"{live_server}/login")
-    page.get_by_label("Email address").fill("admin@example.com")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{live_server}/admin/")
 
 
 def test_an_admin_records_a_breach_and_tells_the_people(app, scheme_page, live_server,

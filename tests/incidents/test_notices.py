@@ -7,7 +7,7 @@ import re
 
 from sqlalchemy import select
 
-from tests.conftest import body_text
+from tests.fixtures.mail import body_text
 from tests.i18n.mail_helpers import subject
 from tests.incidents.helpers import notices_of, record_incident
 from website.audit import AuditEntry

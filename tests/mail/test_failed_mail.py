@@ -8,7 +8,8 @@ from datetime import timedelta
 from aiosmtpd.controller import Controller
 from sqlalchemy import select, update
 
-from tests.conftest import body_text, free_port
+from tests.fixtures.mail import body_text
+from tests.fixtures.services import free_port
 from tests.rights.test_personal_data import every_value_in_the_database
 from website.extensions import db, utcnow
 from website.mail.models import OutboxEmail

@@ -11,7 +11,8 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from tests.conftest import SmtpServer, body_text, free_port
+from tests.fixtures.mail import SmtpServer, body_text
+from tests.fixtures.services import free_port
 from website.extensions import db, utcnow
 from website.mail.models import OutboxEmail
 from website.mail.service import backoff, claim, queue_email, send_pending

@@ -7,8 +7,8 @@ import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import insert, inspect, text, update
 
-from tests.conftest import ROOT, make_app
-from tests.subprocessors.test_migration import own_database  # noqa: F401 - the fixture
+from tests.fixtures import ROOT
+from tests.fixtures.app import make_app
 from website.extensions import db, utcnow
 from website.jobs.claims import claim_rows
 from website.mail.models import OutboxEmail
@@ -21,7 +21,7 @@ def index_names() -> set[str]:
     return {index["name"] for index in inspect(db.engine).get_indexes("outbox_emails")}
 
 
-def test_the_waiting_index_migrates_up_and_down(own_database: str) -> None:  # noqa: F811
+def test_the_waiting_index_migrates_up_and_down(own_database: str) -> None:
     app = make_app(own_database)
     migrations = str(ROOT / "migrations")
     with app.app_context():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import make_app
+from tests.fixtures.app import make_app
 from website.extensions import db
 
 

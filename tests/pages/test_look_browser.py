@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PASSWORD, assert_no_violations
+from tests.fixtures.browser import assert_no_violations, log_in
 from website.policy.service import publish_version, today
 
 pytestmark = pytest.mark.browser
@@ -21,15 +21,6 @@ PUBLIC_PAGES = [
 ACCOUNT_PAGES = ["/account", "/account/delete"]
 
 
-def log_in(page, base: str, email: str = "ada@example.com") -> None:
-    """Log in through the form."""
-    page.goto(f"{base}/login")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{base}/account")
-
-
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
 def test_public_pages_have_no_axe_violation(scheme_page, live_server, axe_source, path):
     scheme_page.goto(live_server + path)
@@ -40,7 +31,7 @@ def test_public_pages_have_no_axe_violation(scheme_page, live_server, axe_source
 def test_account_pages_have_no_axe_violation(scheme_page, live_server, axe_source, users,
                                              path):
     users.create()
-    log_in(scheme_page, live_server)
+    log_in(scheme_page, live_server, "ada@example.com", landing="/account")
     scheme_page.goto(live_server + path)
     assert_no_violations(scheme_page, axe_source)
 
@@ -121,7 +112,7 @@ def test_one_notice_at_a_time_on_a_phone(browser, live_server, app, users):
         publish_version("## Your Rights\n\nAsk us.\n", today(), "Rights", material=True)
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
-    log_in(page, live_server)
+    log_in(page, live_server, "ada@example.com", landing="/account")
     page.goto(f"{live_server}/support")
     banner = page.locator("#consent-banner")
     notice = page.locator("section[aria-label='Privacy policy change']")

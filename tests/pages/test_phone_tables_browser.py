@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.conftest import assert_no_violations
+from tests.fixtures.browser import assert_no_violations
 from tests.pages.test_look_browser import log_in
 from website.extensions import db
 from website.policy.service import publish_version, today

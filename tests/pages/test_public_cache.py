@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import make_app
+from tests.fixtures.app import make_app
 from website.consent import registry
 from website.extensions import db
 from website.pagecache import PUBLIC_CACHE_CONTROL

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from tests.conftest import make_app
+from tests.fixtures.app import make_app
 
 
 def test_csp_refuses_everything_not_listed(client):

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PASSWORD, make_app
+from tests.fixtures.app import make_app
+from tests.fixtures.users import PASSWORD
 from website.config import ProductionConfig
 
 

@@ -7,7 +7,7 @@ import re
 import brotli
 from flask.testing import FlaskClient
 
-from tests.conftest import FINGERPRINT
+from tests.fixtures.static import FINGERPRINT
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from tests.conftest import make_app
+from tests.fixtures.app import make_app
 from website.extensions import db
 
 ORDER = ["proxy headers", "language prefix", "static files", "stored public pages"]

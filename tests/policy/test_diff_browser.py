@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import axe_violations
+from tests.fixtures.browser import axe_violations
 from tests.policy.test_diff_page import CHANGED
 from website.policy.service import publish_version
 

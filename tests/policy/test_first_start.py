@@ -7,7 +7,8 @@ import logging
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import free_port, make_app
+from tests.fixtures.app import make_app
+from tests.fixtures.services import free_port
 from website.extensions import db
 from website.policy.models import PolicyTranslation, PolicyVersion
 from website.policy.service import ensure_first_version

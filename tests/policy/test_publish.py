@@ -10,7 +10,7 @@ from html import unescape
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import make_app
+from tests.fixtures.app import make_app
 from tests.policy.xss import (
     ALLOWED_ATTRIBUTES,
     CONTROL_AND_SPACE,
@@ -86,7 +86,7 @@ def test_published_versions_cannot_be_changed_or_deleted(app):
 
 
 def test_racing_first_starts_make_exactly_one_version_1(app, migrated):
-    from tests.conftest import empty_all_tables
+    from tests.fixtures.database import empty_all_tables
 
     with app.app_context():
         empty_all_tables()

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from tests.conftest import make_app
+from tests.fixtures.app import make_app
 from website.audit import AuditEntry
 from website.consent.models import PageView
 from website.extensions import db, utcnow

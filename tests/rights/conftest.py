@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 
-from tests.conftest import body_text
+from tests.fixtures.mail import body_text
 from website.extensions import db, utcnow
 from website.mail.service import send_pending
 from website.rights.models import RightsRequest
@@ -32,6 +32,19 @@ def link_in(message, path: str) -> str:
     found = re.search(r"http://localhost(" + re.escape(path) + r"[^\s<\"]*)", body_text(message))
     assert found, body_text(message)
     return found.group(1)
+
+
+def downloaded_export(app: Flask, smtp, reference: str, language: str = "") -> dict:
+    """The requester's export as they get it: the outbox delivered, the status link in their
+    latest email about the request opened, then the download on that page."""
+    deliver(app)
+    message = [m for m in smtp.to("grace@example.com") if reference in m["Subject"]][-1]
+    status = f"{language}/rights/status/{reference}"
+    owner = app.test_client()
+    owner.get(link_in(message, status))
+    page = owner.get(status).get_data(as_text=True)
+    href = page.split(f'href="{status}/export/')[1].split('"')[0]
+    return owner.get(f"{status}/export/{href}").get_json()
 
 
 def stored(app: Flask, reference: str | None = None) -> RightsRequest:

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from tests.conftest import body_text
+from tests.fixtures.mail import body_text
 from tests.rights.conftest import days_ago, deliver, stored
 from website.audit import AuditEntry
 from website.extensions import db, utcnow

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from tests.conftest import PASSWORD
+from tests.fixtures.users import PASSWORD
 from website.accounts.models import User
 from website.audit import AuditEntry
 from website.extensions import db

@@ -7,7 +7,7 @@ import hashlib
 
 from sqlalchemy import select
 
-from tests.conftest import PASSWORD, AuthActions
+from tests.fixtures.users import PASSWORD, AuthActions
 from tests.rights.conftest import deliver, stored
 from tests.rights.test_personal_data import EMAIL, NAME, assert_nothing_left_of, person_with_data
 from website.audit import AuditEntry

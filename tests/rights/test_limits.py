@@ -6,7 +6,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from tests.admin.test_announce import publish_from_admin
-from tests.conftest import AuthActions, body_text
+from tests.fixtures.mail import body_text
+from tests.fixtures.users import AuthActions
 from tests.rights.conftest import days_ago
 from website.consent.models import PageView
 from website.extensions import db

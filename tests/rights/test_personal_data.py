@@ -6,7 +6,8 @@ import json
 
 from sqlalchemy import select
 
-from tests.conftest import PASSWORD, body_text
+from tests.fixtures.mail import body_text
+from tests.fixtures.users import PASSWORD
 from tests.rights.conftest import days_ago, deliver, link_in, stored
 from website.accounts.models import PasswordResetToken, User
 from website.audit import AuditEntry, record_audit
@@ -151,7 +152,7 @@ def test_approved_deletion_request_leaves_no_personal_datum(rights, app, users, 
     reference = rights.submit_and_verify(request_type="deletion", email=EMAIL, name=NAME,
                                          details=f"Delete everything about {NAME}")
     admin = app.test_client()
-    from tests.conftest import AuthActions
+    from tests.fixtures.users import AuthActions
 
     admin_id = users.create(email="admin@example.com", name="Site Admin", admin=True)
     AuthActions(app, admin, users).login(admin_id)

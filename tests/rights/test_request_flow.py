@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.conftest import body_text, comparable_page, make_app
+from tests.fixtures.app import comparable_page, make_app
+from tests.fixtures.mail import body_text
 from tests.rights.conftest import FORM, days_ago, deliver, link_in, stored
 from website.extensions import utcnow
 from website.rights.dates import one_calendar_month_after

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.fixtures.users import PASSWORD
 
 pytestmark = pytest.mark.usefixtures("smtp")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import PASSWORD
+from tests.fixtures.users import PASSWORD
 from website.accounts.sessions import LOGIN_AT, SEEN_AT
 
 

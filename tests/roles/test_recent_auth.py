@@ -9,7 +9,7 @@ from datetime import date
 import pyotp
 from sqlalchemy import func, select
 
-from tests.conftest import PASSWORD
+from tests.fixtures.users import PASSWORD
 from website.accounts import mfa
 from website.accounts.models import User
 from website.accounts.sessions import AUTH_AT
@@ -123,7 +123,8 @@ def test_reauth_never_sends_anyone_to_another_site(app, client, auth) -> None:
 def test_wrong_passwords_on_a_confirmation_page_are_throttled(app, migrated) -> None:
     """Guessing the password through the confirmation page meets the same limit as /reauth:
     past it even the right password is not checked until the window passes."""
-    from tests.conftest import AuthActions, Users, make_app
+    from tests.fixtures.app import make_app
+    from tests.fixtures.users import AuthActions, Users
 
     limited = make_app(migrated, RATELIMIT_ENABLED=True)
     client = limited.test_client()

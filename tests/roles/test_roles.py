@@ -1,12 +1,10 @@
-"""Admin roles: each admin route declares one; grant and revoke from the CLI; the migration
-gives today's admins every role."""
+"""Admin roles: each admin route declares one; grant and revoke from the CLI (the migration that
+gives today's admins every role is in tests/test_migrations.py)."""
 
 from __future__ import annotations
 
-from flask_migrate import upgrade
 from sqlalchemy import text
 
-from tests.conftest import ROOT, make_app
 from website.accounts.guards import declared_roles
 from website.accounts.models import User
 from website.extensions import db
@@ -104,22 +102,3 @@ def test_create_admin_gives_every_role(app, runner) -> None:
         user = db.session.scalar(db.select(User).where(User.email == "boss@example.com"))
         assert user.roles == "administrator policy_editor request_handler"
 
-
-def test_migration_gives_todays_admins_every_role(tmp_path) -> None:
-    """roles_1 on a database with an admin and a customer: the admin holds all three roles."""
-    app = make_app(f"sqlite:///{tmp_path / 'old.db'}")
-    with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"), revision="i18n_1")
-        with db.engine.begin() as conn:
-            for email, admin in (("root@example.com", True), ("ada@example.com", False)):
-                conn.execute(text(
-                    "INSERT INTO users (email, password_hash, name, organisation, phone, address,"
-                    " is_admin, session_token, created_at, locale) VALUES (:email, 'x', '', '',"
-                    " '', '', :admin, :email, '2026-01-01 10:00:00', 'en')"),
-                    {"email": email, "admin": admin})
-        upgrade(directory=str(ROOT / "migrations"), revision="roles_1")
-        with db.engine.connect() as conn:
-            rows = dict(conn.execute(text("SELECT email, roles FROM users")).all())
-        db.engine.dispose()
-    assert rows == {"root@example.com": "administrator policy_editor request_handler",
-                    "ada@example.com": ""}

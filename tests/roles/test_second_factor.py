@@ -11,7 +11,8 @@ import pyotp
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import PASSWORD, Users, make_app
+from tests.fixtures.app import make_app
+from tests.fixtures.users import PASSWORD, Users
 from website.accounts.models import RecoveryCode, User
 from website.audit import AuditEntry
 from website.extensions import db

@@ -12,19 +12,13 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from tests.admin.test_browser import assert_accessible
-from tests.conftest import PASSWORD
+from tests.fixtures.browser import log_in
+from tests.fixtures.users import PASSWORD
 from website.extensions import db
 from website.policy.models import PolicyVersion
 from website.policy.service import today
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page, base: str) -> None:
-    page.goto(f"{base}/login")
-    page.get_by_label("Email address").fill("admin@example.com")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def test_enrol_log_in_with_a_code_and_confirm_with_the_password(
@@ -33,7 +27,7 @@ def test_enrol_log_in_with_a_code_and_confirm_with_the_password(
     app.config["WTF_CSRF_ENABLED"] = True
     app.config["MFA_REQUIRED_FOR_ADMINS"] = True
     users.create(email="admin@example.com", admin=True)
-    log_in(page, live_server)
+    log_in(page, live_server, landing=None)
     page.wait_for_url("**/admin/mfa")  # production rule: enrol before anything else
     expect(page.locator("svg.qr-code")).to_be_visible()
     assert_accessible(page, axe_source)
@@ -45,7 +39,7 @@ def test_enrol_log_in_with_a_code_and_confirm_with_the_password(
     assert page.locator(".recovery-codes li").count() == 10
 
     page.context.clear_cookies()
-    log_in(page, live_server)
+    log_in(page, live_server, landing=None)
     page.wait_for_url("**/login/code")
     assert_accessible(page, axe_source)
     # The next step's code (the one shown now was spent on enrolling; one step ahead counts).

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 
-from tests.conftest import empty_all_tables, make_app
+from tests.fixtures.app import make_app
+from tests.fixtures.database import empty_all_tables
 from tests.security.world import World, build_world
 from website.extensions import db
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from flask import Flask, url_for
 
-from tests.conftest import PASSWORD
+from tests.fixtures.users import PASSWORD
 from tests.security.world import ONE_ROLE, ROLES, World
 from website.accounts.roles import ANY_ROLE, Role
 from website.extensions import utcnow

@@ -125,7 +125,7 @@ def test_without_csrf_token_nothing_happens(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A forged delete or logout changes nothing: the account and the session survive."""
-    from tests.conftest import PASSWORD
+    from tests.fixtures.users import PASSWORD
 
     monkeypatch.setitem(world.app.config, "WTF_CSRF_ENABLED", True)
     client = world.client("user")

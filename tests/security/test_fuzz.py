@@ -270,7 +270,7 @@ def test_admin_request_actions(world: World, errors: ServerErrors, reference: st
 @given(request=bodies(("code",)))
 def test_login_code(app: Flask, errors: ServerErrors, request: Request) -> None:
     """The second step with anything in `code`: a page or a refusal, after a real first step."""
-    from tests.conftest import PASSWORD, Users
+    from tests.fixtures.users import PASSWORD, Users
     from website.accounts import mfa
     from website.accounts.models import User
     from website.extensions import db

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.accounts.helpers import GOOD_PASSWORD, log_in, outbox, register_data
-from tests.conftest import PASSWORD, Users
+from tests.fixtures.users import PASSWORD, Users
 from website.extensions import db
 from website.rights.models import RightsRequest
 from website.support.models import SupportRequest

@@ -12,7 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.accounts.helpers import GOOD_PASSWORD, outbox, register_data
-from tests.conftest import Users, make_app
+from tests.fixtures.app import make_app
+from tests.fixtures.users import Users
 
 # --- attack 4: one form of an address for limits and lookups --------------------------------
 

@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.accounts.helpers import GOOD_PASSWORD, confirm_link, log_in, outbox
-from tests.conftest import Users
+from tests.fixtures.users import Users
 
 # --- attack 3: sessions the server ends ---------------------------------------------------
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import Users
+from tests.fixtures.users import Users
 from website.extensions import db
 
 # "admin" holds every admin role; "editor", "handler" and "administrator" hold one each.

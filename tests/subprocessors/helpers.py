@@ -8,7 +8,7 @@ from email.message import Message
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import SmtpServer, body_text
+from tests.fixtures.mail import SmtpServer, body_text
 from website.mail.service import send_pending
 
 SYSTEM = {"data": "Support tickets: names, email addresses", "purpose": "Customer support",

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.conftest import assert_no_violations
+from tests.fixtures.browser import assert_no_violations
 from website.extensions import db, utcnow
 from website.subprocessors.models import Subscriber
 from website.systems.models import System

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import body_text
+from tests.fixtures.mail import body_text
 from tests.subprocessors.helpers import add_processor, deliver, link, mail_to, subscribe
 from website.extensions import db
 from website.subprocessors.models import Objection, Subscriber

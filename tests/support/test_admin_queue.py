@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import body_text
+from tests.fixtures.mail import body_text
 from tests.support.helpers import all_requests
 from website.audit import AuditEntry
 from website.extensions import db

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.conftest import axe_violations
+from tests.fixtures.browser import axe_violations
 from tests.support.helpers import VALID, all_requests
 
 pytestmark = pytest.mark.browser

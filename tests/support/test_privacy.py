@@ -7,7 +7,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from tests.conftest import AuthActions, Users, comparable_page
+from tests.fixtures.app import comparable_page
+from tests.fixtures.users import AuthActions, Users
 from tests.support.helpers import all_requests, form
 from website.extensions import db, utcnow
 from website.retention import purge

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from tests.conftest import body_text, make_app
+from tests.fixtures.app import make_app
+from tests.fixtures.mail import body_text
 from tests.support.helpers import VALID, all_requests, form
 from website.extensions import db
 from website.mail.service import send_pending

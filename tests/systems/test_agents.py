@@ -4,7 +4,7 @@ and nothing of the person's; a logged-in owner filing through an agent still con
 
 from __future__ import annotations
 
-from tests.conftest import body_text
+from tests.fixtures.mail import body_text
 from tests.rights.conftest import FORM, deliver, link_in, stored
 
 AGENT = {"agent_name": "Alan Agent", "agent_email": "alan@agency.example"}

@@ -9,7 +9,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import body_text
+from tests.fixtures.mail import body_text
 from tests.rights.conftest import deliver, link_in, stored
 from tests.systems.conftest import BILLING
 from tests.systems.test_tasks import verified_with_systems

@@ -7,20 +7,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import PASSWORD, assert_no_violations
+from tests.fixtures.browser import assert_no_violations, log_in
 from website.extensions import db
 from website.systems.models import System
 from website.systems.service import ensure_seeded
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page, live_server: str) -> None:
-    page.goto(f"{live_server}/login")
-    page.get_by_label("Email address").fill("admin@example.com")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{live_server}/admin/")
 
 
 def test_systems_pages_have_no_axe_violation(scheme_page, live_server, axe_source, users, app,

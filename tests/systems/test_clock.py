@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from tests.conftest import body_text
+from tests.fixtures.mail import body_text
 from tests.rights.conftest import deliver, link_in, stored
 from website.audit import AuditEntry
 from website.extensions import db, utcnow

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from tests.rights.conftest import deliver, link_in
+from tests.rights.conftest import downloaded_export
 from tests.systems.test_tasks import verified_with_systems
 from website.extensions import db, utcnow
 from website.systems.models import TaskUpload
@@ -35,13 +35,7 @@ def completed_access_request(app, client, systems, rights) -> str:
 def test_the_export_holds_every_systems_part_with_its_art_15_facts(
         app, client, systems, rights, smtp):
     reference = completed_access_request(app, client, systems, rights)
-    deliver(app)
-    message = [m for m in smtp.to("grace@example.com") if reference in m["Subject"]][-1]
-    owner = app.test_client()
-    owner.get(link_in(message, f"/fr/rights/status/{reference}"))
-    page = owner.get(f"/fr/rights/status/{reference}").get_data(as_text=True)
-    href = page.split(f'href="/fr/rights/status/{reference}/export/')[1].split('"')[0]
-    data = owner.get(f"/fr/rights/status/{reference}/export/{href}").get_json()
+    data = downloaded_export(app, smtp, reference, "/fr")
     parts = {part["system"]: part for part in data["systems"]}
     platform = parts["API platform"]
     assert platform["data"] == [

@@ -10,7 +10,7 @@ import re
 
 from sqlalchemy import select
 
-from tests.conftest import body_text
+from tests.fixtures.mail import body_text
 from tests.rights.conftest import deliver, stored
 from tests.systems.conftest import BILLING
 from website.extensions import db

@@ -17,7 +17,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from tests.conftest import free_port, port_open
+from tests.fixtures.services import free_port, port_open
 from tests.rights.conftest import rights  # noqa: F401 - the public flow fixture
 from tests.systems.conftest import SYSTEM, systems  # noqa: F401 - the admin's register fixture
 from website.extensions import db

@@ -5,8 +5,7 @@ erasure's counts on the task)."""
 
 from __future__ import annotations
 
-from tests.rights.conftest import deliver as deliver_mail
-from tests.rights.conftest import link_in
+from tests.rights.conftest import downloaded_export
 from tests.webhooks.conftest import add_webhook_system, deliver, task_of, wait_for
 
 
@@ -23,13 +22,7 @@ def test_an_access_requests_export_holds_the_receivers_data(
     assert receiver.deliveries() == {f"msg_task_{task.id}": 1}
     assert client.post(f"/admin/rights/{reference}/complete",
                        data={"outcome": "Sent: your data from every system."}).status_code == 303
-    deliver_mail(app)
-    message = [m for m in smtp.to("grace@example.com") if reference in m["Subject"]][-1]
-    owner = app.test_client()
-    owner.get(link_in(message, f"/rights/status/{reference}"))
-    page = owner.get(f"/rights/status/{reference}").get_data(as_text=True)
-    href = page.split(f'href="/rights/status/{reference}/export/')[1].split('"')[0]
-    data = owner.get(f"/rights/status/{reference}/export/{href}").get_json()
+    data = downloaded_export(app, smtp, reference)
     part = {part["system"]: part for part in data["systems"]}["API platform"]
     assert part["data"]["profile"] == {"email": "grace@example.com", "account_id": 7,
                                        "name": "Grace Hopper", "plan": "pro"}
