@@ -44,3 +44,17 @@ def test_cookies_work_over_plain_http_in_development(migrated):
     assert headers
     for header in headers:
         assert "Secure" not in header and "SameSite=Lax" in header, header
+
+
+def test_a_security_header_a_view_sets_itself_is_kept_not_doubled(migrated):
+    app = make_app(migrated)
+
+    @app.get("/own-headers")
+    def own_headers():
+        return "", 200, {"Referrer-Policy": "no-referrer",
+                         "strict-transport-security": "max-age=60"}
+
+    response = app.test_client().get("/own-headers", base_url="https://localhost")
+    assert response.headers.getlist("Referrer-Policy") == ["no-referrer"]
+    assert response.headers.getlist("Strict-Transport-Security") == ["max-age=60"]
+    assert response.headers["X-Frame-Options"] == "DENY"  # the others are still added
