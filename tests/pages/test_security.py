@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 
 from tests.conftest import make_app
@@ -58,3 +59,11 @@ def test_a_security_header_a_view_sets_itself_is_kept_not_doubled(migrated):
     assert response.headers.getlist("Referrer-Policy") == ["no-referrer"]
     assert response.headers.getlist("Strict-Transport-Security") == ["max-age=60"]
     assert response.headers["X-Frame-Options"] == "DENY"  # the others are still added
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
+def test_a_json_body_is_refused_on_every_unsafe_method(client, method):
+    # Refused before routing: even where the method is not allowed, JSON is never read.
+    response = client.open("/support", method=method, json={"message": ["x"]})
+    assert response.status_code == 400
+    assert "not JSON" in response.text
