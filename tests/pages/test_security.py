@@ -31,6 +31,7 @@ def set_cookie_headers(app: Flask) -> list[str]:
     return headers
 
 
+@pytest.mark.usefixtures("app")  # policy version 1 stored, whatever ran before
 def test_every_cookie_is_secure_httponly_and_same_site_in_production(migrated):
     headers = set_cookie_headers(make_app(migrated, SESSION_COOKIE_SECURE=True))
     names = {header.split("=", 1)[0] for header in headers}
