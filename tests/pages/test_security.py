@@ -1,6 +1,8 @@
-"""The Content-Security-Policy refuses what the site does not use; cookies carry safe flags."""
+"""The security headers, the refused bodies, the Content-Security-Policy and the cookie flags."""
 
 from __future__ import annotations
+
+import io
 
 import pytest
 from flask import Flask
@@ -67,4 +69,12 @@ def test_a_json_body_is_refused_on_every_unsafe_method(client, method):
     # Refused before routing: even where the method is not allowed, JSON is never read.
     response = client.open("/support", method=method, json={"message": ["x"]})
     assert response.status_code == 400
-    assert "not JSON" in response.text
+    assert '<p class="lead">This address takes web-form fields, not JSON.</p>' in response.text
+
+
+def test_a_file_upload_to_a_text_form_is_refused_with_its_reason(client):
+    form = {"name": "A", "email": "a@example.com", "message": (io.BytesIO(b"hello"), "m.txt")}
+    response = client.post("/support", data=form, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert '<p class="lead">This address takes text fields only: no file uploads.</p>' in (
+        response.text)
