@@ -124,3 +124,11 @@ def test_refusal_answers_json_to_the_banner_script(app: Flask) -> None:
         headers={"Sec-Fetch-Site": "cross-site", "Accept": "application/json"},
     )
     assert response.status_code == 403 and response.json["error"] == "Not allowed"
+
+
+def test_cross_origin_protection_off_lets_other_sites_post(app: Flask) -> None:
+    """CROSS_ORIGIN_PROTECTION=false (README): the check is off, the form's own rules remain."""
+    app.config["CROSS_ORIGIN_PROTECTION"] = False
+    response = app.test_client().post("/cookies/consent", data={"choice": "reject_all"},
+                                      headers={"Sec-Fetch-Site": "cross-site"})
+    assert response.status_code == 303
