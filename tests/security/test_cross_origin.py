@@ -3,6 +3,8 @@ the site posted from another site by every kind of visitor, with the check on as
 
 from __future__ import annotations
 
+import html
+
 import pytest
 from flask import Flask
 from sqlalchemy import select
@@ -132,3 +134,12 @@ def test_cross_origin_protection_off_lets_other_sites_post(app: Flask) -> None:
     response = app.test_client().post("/cookies/consent", data={"choice": "reject_all"},
                                       headers={"Sec-Fetch-Site": "cross-site"})
     assert response.status_code == 303
+
+
+def test_the_refusal_page_says_why(app: Flask) -> None:
+    response = app.test_client().post("/cookies/consent", data={"choice": "reject_all"},
+                                      headers={"Sec-Fetch-Site": "cross-site"})
+    assert response.status_code == 403
+    assert ('<p class="lead">This form was sent from another site, so it was not accepted and '
+            "nothing was changed. Open this site's own page and send it from there.</p>"
+            ) in html.unescape(response.text)
