@@ -56,6 +56,9 @@ def test_security_headers_on_every_response(client, path):
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert "camera=()" in headers["Permissions-Policy"]
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert headers["Cross-Origin-Resource-Policy"] == "same-origin"
     assert "Strict-Transport-Security" not in headers
 
 
@@ -152,6 +155,7 @@ def test_production_login_cookies_are_secure(monkeypatch, users, migrated):
         assert "Secure" in cookies[name] and "HttpOnly" in cookies[name]
 
 
+@pytest.mark.usefixtures("app")  # policy version 1 stored, whatever ran before
 def test_force_https_redirects_plain_http_but_not_health_checks(migrated):
     client = make_app(migrated, FORCE_HTTPS=True).test_client()
     response = client.get("/privacy?x=1")
@@ -159,6 +163,15 @@ def test_force_https_redirects_plain_http_but_not_health_checks(migrated):
     assert response.headers["Location"] == "https://localhost/privacy?x=1"
     assert client.get("/healthz").status_code == 200
     assert client.get("/privacy", base_url="https://localhost").status_code == 200
+
+
+def test_force_https_redirects_to_the_sites_own_host_not_the_requests(migrated):
+    # 127.0.0.1 is a host the site answers (TRUSTED_HOSTS), but SITE_URL names its address.
+    client = make_app(migrated, FORCE_HTTPS=True, SITE_URL="https://privacy.example.com",
+                      ).test_client()
+    response = client.get("/privacy?x=1", base_url="http://127.0.0.1")
+    assert response.status_code == 301
+    assert response.headers["Location"] == "https://privacy.example.com/privacy?x=1"
 
 
 @pytest.mark.parametrize(

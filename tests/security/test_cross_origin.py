@@ -3,6 +3,8 @@ the site posted from another site by every kind of visitor, with the check on as
 
 from __future__ import annotations
 
+import html
+
 import pytest
 from flask import Flask
 from sqlalchemy import select
@@ -124,3 +126,20 @@ def test_refusal_answers_json_to_the_banner_script(app: Flask) -> None:
         headers={"Sec-Fetch-Site": "cross-site", "Accept": "application/json"},
     )
     assert response.status_code == 403 and response.json["error"] == "Not allowed"
+
+
+def test_cross_origin_protection_off_lets_other_sites_post(app: Flask) -> None:
+    """CROSS_ORIGIN_PROTECTION=false (README): the check is off, the form's own rules remain."""
+    app.config["CROSS_ORIGIN_PROTECTION"] = False
+    response = app.test_client().post("/cookies/consent", data={"choice": "reject_all"},
+                                      headers={"Sec-Fetch-Site": "cross-site"})
+    assert response.status_code == 303
+
+
+def test_the_refusal_page_says_why(app: Flask) -> None:
+    response = app.test_client().post("/cookies/consent", data={"choice": "reject_all"},
+                                      headers={"Sec-Fetch-Site": "cross-site"})
+    assert response.status_code == 403
+    assert ('<p class="lead">This form was sent from another site, so it was not accepted and '
+            "nothing was changed. Open this site's own page and send it from there.</p>"
+            ) in html.unescape(response.text)
