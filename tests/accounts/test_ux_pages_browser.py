@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fixtures.browser import assert_no_violations
+from tests.fixtures.browser import assert_no_violations, log_in
 from tests.fixtures.users import PASSWORD
-from tests.pages.test_look_browser import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +24,7 @@ def phone(request, browser):
 def test_a_wrong_current_password_is_summarised_and_focused(phone, live_server, users,
                                                             axe_source):
     users.create()
-    log_in(phone, live_server)
+    log_in(phone, live_server, "ada@example.com", landing="/account")
     form = phone.locator("form[action='/account/password']")
     form.get_by_label("Current password").fill("not my password")
     form.get_by_label("New password", exact=True).fill("a brand new passphrase")
@@ -61,7 +60,7 @@ def test_check_your_email_names_the_address(phone, live_server, axe_source):
 
 def test_the_status_page_has_no_axe_violation(phone, live_server, users, axe_source):
     users.create()
-    log_in(phone, live_server)
+    log_in(phone, live_server, "ada@example.com", landing="/account")
     phone.goto(f"{live_server}/rights")
     assert phone.get_by_label("Your email address").input_value() == "ada@example.com"
     phone.get_by_label("Access").check()

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.deploy.test_nginx_publication import COOKIE, nginx_front
+from tests.deploy.test_nginx_publication import COOKIE
 from tests.fixtures.database import POSTGRES_ADMIN_URL
 from tests.fixtures.services import free_port
 from tests.outage import app_on, cut_connections
-from tests.site_processes import running_site, sleep_until
+from tests.site_processes import nginx_front, running_site, sleep_until
 from website.pagecache import SHARED_CACHE_CONTROL
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
@@ -40,7 +40,7 @@ def test_stored_pages_answer_for_the_bound_then_the_outage_shows(postgres_databa
                   "SITE_URL": f"https://127.0.0.1:{https}",
                   "STALE_IF_ERROR_SECONDS": str(BOUND)}
     with running_site(tmp_path, url, workers=2, port=upstream, **production), nginx_front(
-            tmp_path, https, upstream) as front:
+            tmp_path, upstream, https) as front:
         stored = front.get("/privacy")
         fetched = time.monotonic()
         assert stored.status == 200 and stored.headers["x-cache"] == "MISS"

@@ -9,8 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.fixtures.browser import assert_no_violations
-from tests.pages.test_look_browser import log_in
+from tests.fixtures.browser import assert_no_violations, log_in
 from website.extensions import db
 from website.policy.service import publish_version, today
 
@@ -91,7 +90,7 @@ def test_public_tables_fit_a_phone_as_cards(browser, live_server, account_with_l
 def test_account_lists_fit_a_phone_as_cards(browser, live_server, account_with_lists):
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
-    log_in(page, live_server)
+    log_in(page, live_server, "ada@example.com", landing="/account")
     result = measure(page, f"{live_server}/account")
     context.close()
     assert result["tables"] == 3, result  # support, rights, consent history
@@ -113,7 +112,7 @@ def test_the_reference_stays_whole_in_a_heading_on_a_phone(browser, live_server,
     users.create()
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
-    log_in(page, live_server)
+    log_in(page, live_server, "ada@example.com", landing="/account")
     page.goto(f"{live_server}/rights")
     page.get_by_label("Access").check()
     page.get_by_role("button", name="Send request").click()
@@ -141,7 +140,7 @@ def test_phone_account_page_has_no_axe_violation(browser, live_server, axe_sourc
                                                  account_with_lists, scheme):
     context = browser.new_context(viewport=PHONE, color_scheme=scheme)
     page = context.new_page()
-    log_in(page, live_server)
+    log_in(page, live_server, "ada@example.com", landing="/account")
     page.goto(f"{live_server}/account")
     assert_no_violations(page, axe_source)
     context.close()
