@@ -6,7 +6,6 @@ from __future__ import annotations
 import http.client
 import http.cookiejar
 import os
-import secrets
 import signal
 import subprocess
 import sys
@@ -25,7 +24,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 
 from tests.fixtures import ROOT
-from tests.fixtures.database import POSTGRES_ADMIN_URL, fresh_postgres_database
+from tests.fixtures.database import fresh_postgres_database
 from tests.fixtures.services import free_port
 from tests.outage import app_on
 from website.extensions import db
@@ -248,16 +247,8 @@ def site_database(first_version_template: str) -> Iterator[tuple[str, Engine]]:
     """A database of this test's own, migrated and holding version 1 (a copy of the template:
     well under a second, where running every migration again took seconds); its name and an
     autocommit engine on the server's `postgres` database, to take it away with."""
-    name = f"test_down_{secrets.token_hex(6)}"
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{first_version_template}"'))
-    try:
-        yield name, admin
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_postgres_database("test_down", template=first_version_template) as database:
+        yield database
 
 
 def table_row(fault: str, answers: str, rows: str, emails: str, recovery: str) -> None:
