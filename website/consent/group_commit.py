@@ -72,9 +72,10 @@ class ProofQueue:
                 if not waiting.done.is_set():
                     waiting.error = RuntimeError("the proof row's write was interrupted")
                     waiting.done.set()
-            with self.lock:  # rows that came meanwhile: the first of them writes them next
+            with self.lock:  # rows that came meanwhile: the first of them writes them next,
+                # unless a leader already woken will take them all (two batches would split them)
                 following = next((w for w in self.queue if not w.leads), None)
-                if following is None:
+                if following is None or any(w.leads for w in self.queue):
                     self.writers -= 1
                 else:
                     following.leads = True
