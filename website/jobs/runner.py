@@ -116,16 +116,14 @@ class JobRunner:
             try:
                 more = job.run()
             except SQLAlchemyError as error:
-                db.session.rollback()
                 database_outage.failed(error)
                 return self.retry_at(job)
             except Exception:
-                db.session.rollback()
                 if self.failures.get(job.name, 0) == 0:
                     log.exception("background job %s failed; retrying with backoff", job.name)
                 return self.retry_at(job)
             finally:
-                db.session.remove()
+                discard_session()
         database_outage.answered()
         self.failures[job.name] = 0
         return time.monotonic() if more else time.monotonic() + job.every
@@ -172,3 +170,12 @@ def register_jobs(app: Flask) -> None:
     def start_runner() -> None:
         if app.config["JOBS_ENABLED"] and not runner_of(app).running():
             start_jobs(app)
+
+
+def discard_session() -> None:
+    """End a round's session. A database that stopped answering cannot take the rollback: the
+    connection is dropped with the session, and the runner lives on (the outage is logged once)."""
+    try:
+        db.session.remove()
+    except Exception:  # a dead connection must not end the runner's thread
+        log.debug("the round's session ended without its rollback", exc_info=True)
