@@ -199,6 +199,7 @@ class HealthProbe:
     @staticmethod
     def probe(app: Flask) -> bool:
         """One `SELECT 1` on the app's engine."""
+        started = time.monotonic()
         with app.app_context():
             try:
                 db.session.execute(text("SELECT 1"))
@@ -207,7 +208,7 @@ class HealthProbe:
                 return False
             finally:
                 db.session.remove()
-        database_outage.answered()
+        database_outage.answered(started)
         return True
 
 

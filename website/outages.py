@@ -39,12 +39,14 @@ class OutageLog:
                 log.warning("%s still unavailable after %.0f s (%d failures)",
                             self.service, now - self.down_since, self.failures)
 
-    def answered(self) -> None:
-        """A use of the service succeeded: log the recovery if it was down."""
+    def answered(self, started: float) -> None:
+        """A use of the service that began at `started` (monotonic time) succeeded: log the
+        recovery if it was down. A use that began before the outage was first seen (a query
+        already under way in another thread) says nothing about the service now."""
         if self.down_since is None:
             return
         with self.lock:
-            if self.down_since is None:
+            if self.down_since is None or started < self.down_since:
                 return
             log.warning("%s answering again after %.1f s (%d failures)",
                         self.service, time.monotonic() - self.down_since, self.failures)

@@ -112,6 +112,7 @@ class JobRunner:
 
     def run_round(self, job: Job) -> float:
         """One round of the job; when its next round is due (monotonic time)."""
+        started = time.monotonic()
         with self.app.app_context():
             try:
                 more = job.run()
@@ -124,7 +125,7 @@ class JobRunner:
                 return self.retry_at(job)
             finally:
                 discard_session()
-        database_outage.answered()
+        database_outage.answered(started)
         self.failures[job.name] = 0
         return time.monotonic() if more else time.monotonic() + job.every
 
