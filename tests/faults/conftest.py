@@ -27,6 +27,7 @@ from tests.fixtures import ROOT
 from tests.fixtures.database import fresh_postgres_database
 from tests.fixtures.services import free_port
 from tests.outage import app_on
+from website.config import TestConfig
 from website.extensions import db
 
 LEAKS = ("Traceback", "psycopg", "sqlalchemy", "OperationalError", "postgresql")
@@ -191,7 +192,10 @@ def gunicorn(tmp_path: Path) -> Iterator:
     """start(env, workers, threads) -> Gunicorn on a free 127.0.0.1 port; stopped after the
     test, with the shipped deploy/gunicorn.conf.py (its hooks). With threads > 1, gthread
     workers as in production; else sync workers. Stopped with a 1-second grace: the test has
-    seen what it came for, and a worker takes seconds to exit on this loaded machine."""
+    seen what it came for, and a worker takes seconds to exit on this loaded machine.
+
+    Its AUDIT_KEY is the one the template's audit entries were written with (TestConfig's):
+    under another key the site's daily check reads the chain as edited, and says so."""
     started: list[Gunicorn] = []
     handles: list = []
 
@@ -206,7 +210,8 @@ def gunicorn(tmp_path: Path) -> Iterator:
              "--no-control-socket", "-w", str(workers), "--threads", str(threads),
              "--bind", f"127.0.0.1:{port}", "--timeout", "120", "--graceful-timeout", "1",
              "--log-level", "warning", *kind, "app:app"],
-            cwd=ROOT, env={**os.environ, **env}, stdout=handle, stderr=subprocess.STDOUT,
+            cwd=ROOT, env={**os.environ, "AUDIT_KEY": TestConfig().AUDIT_KEY, **env},
+            stdout=handle, stderr=subprocess.STDOUT,
         )
         server = Gunicorn(process, f"http://127.0.0.1:{port}", log)
         started.append(server)
@@ -229,6 +234,8 @@ def gunicorn(tmp_path: Path) -> Iterator:
             server.process.wait()
     for handle in handles:
         handle.close()
+    for server in started:  # no fault makes the audit log look edited
+        assert "audit log is BROKEN" not in server.log.read_text()
 
 
 @pytest.fixture(scope="session")
