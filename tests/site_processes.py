@@ -28,6 +28,7 @@ from tests.fixtures.app import migrate
 from tests.fixtures.database import fresh_database
 from tests.fixtures.services import free_port, missing, port_open
 from tests.fixtures.static import static_folder
+from website.config import TestConfig
 
 # The access log names the worker that answered: a test proves both took part.
 ACCESS_FORMAT = '%(p)s "%(r)s" %(s)s'
@@ -116,7 +117,8 @@ def running_site(folder: Path, database_url: str, workers: int = 2, port: int = 
                  **settings: str) -> Iterator[Site]:
     """gunicorn with `workers` sync workers (no control socket: tests run side by side)."""
     port = port or free_port()
-    env = {**os.environ, "SECRET_KEY": "site-test-key", "AUDIT_KEY": "site-test-audit-key",
+    # AUDIT_KEY: the one the migrated database's audit entries were written with (TestConfig's).
+    env = {**os.environ, "SECRET_KEY": "site-test-key", "AUDIT_KEY": TestConfig().AUDIT_KEY,
            "WEBHOOK_SECRET_KEY": "site-test-webhook-key",
            "DATABASE_URL": database_url,
            "RATELIMIT_ENABLED": "false", "JOBS_ENABLED": "false",
