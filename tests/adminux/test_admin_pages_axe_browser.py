@@ -42,7 +42,8 @@ def seed_admin_pages(app, client, auth, rights, admin_id: int) -> list[str]:
         "/admin/", f"/admin/rights/{rights_reference}", f"/admin/support/{support_reference}",
         f"/admin/policy/drafts/{draft_id}", "/admin/systems", "/admin/incidents",
         f"/admin/incidents/{incident}", "/admin/tasks", "/admin/audit", "/admin/mfa",
-        "/admin/policy", "/admin/processing", "/admin/rights/new", "/account",
+        "/admin/policy", "/admin/processing", "/admin/rights/new", "/admin/policy/drafts/new",
+        "/admin/support", "/admin/rights", "/admin/consents", "/admin/analytics", "/account",
     ]
 
 
