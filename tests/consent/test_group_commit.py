@@ -23,10 +23,12 @@ HEADERS = {"Accept": "application/json", "Sec-Fetch-Site": "same-origin"}
 
 def slow_first_inserts(app: Flask, writers: int, queued: int) -> tuple[list[int], threading.Event]:
     """A queue with `writers` writers whose first INSERTs are held (as a slow disk flush would
-    hold them) until `queued` more rows wait (10 s at most); how many rows each INSERT carries,
-    and an event set once the first INSERT has begun."""
+    hold them) until `queued` more rows have waited at once (10 s at most); how many rows each
+    INSERT carries, and an event set once the first INSERT has begun. Once they have, every held
+    INSERT goes on (the first to finish hands the queue to one of them, so fewer wait after)."""
     rows_per_insert: list[int] = []
     started = threading.Event()
+    all_queued = threading.Event()
     queue = ProofQueue(writers)
 
     def note(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
@@ -36,9 +38,11 @@ def slow_first_inserts(app: Flask, writers: int, queued: int) -> tuple[list[int]
             if len(rows_per_insert) <= writers:
                 started.set()
                 deadline = time.monotonic() + 10
-                while (sum(not w.leads for w in queue.queue) < queued
-                       and time.monotonic() < deadline):
-                    time.sleep(0.01)
+                while not all_queued.is_set() and time.monotonic() < deadline:
+                    if sum(not w.leads for w in queue.queue) >= queued:
+                        all_queued.set()
+                    else:
+                        time.sleep(0.01)
 
     app.extensions["consent_proof_queue"] = queue
     with app.app_context():
