@@ -1,6 +1,6 @@
 """The suite's plugins (tests/fixtures/: services, database, app, static files, users, mail,
-browser; tests/outage.py) and how tests are marked: slow, dialect, and the groups of tests that
-start servers of their own."""
+browser; tests/outage.py) and how tests are marked: slow, waits, dialect, and the groups of
+tests that start servers of their own."""
 
 from __future__ import annotations
 
@@ -41,8 +41,9 @@ PROCESSES = ("faults/", "deploy/test_nginx")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark as slow what drives Chromium, gunicorn or hypothesis (`scripts/test --quick` skips);
-    mark the dialect tests; group the tests that start servers."""
+    """Mark as slow what drives Chromium, gunicorn or hypothesis (`scripts/test --quick` skips
+    these, and the tests marked `waits` by hand); mark the dialect tests; group the tests that
+    start servers."""
     tests = ROOT / "tests"
     for item in items:
         where = Path(item.path).relative_to(tests).as_posix()

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # One interpreter per module would take a minute; one interpreter that forgets every `website`
@@ -47,6 +49,7 @@ def import_alone(modules: list[str]) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.waits
 def test_every_module_imports_on_its_own() -> None:
     modules = website_modules()
     assert len(modules) > 80 and "website.policy.announce" in modules

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.fixtures import ROOT
@@ -27,6 +28,7 @@ with app.app_context():
 """
 
 
+@pytest.mark.waits
 def test_concurrent_writers_keep_one_chain(app, runner, migrated) -> None:
     workers, each = 3, 25
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

@@ -9,6 +9,7 @@ import urllib.parse
 import urllib.request
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select, update
 
 from tests.fixtures.mail import SmtpServer, body_text
@@ -168,6 +169,7 @@ class SlowSmtp(SmtpServer):
         self.controller.start()
 
 
+@pytest.mark.waits
 def test_delivery_after_request_never_makes_the_visitor_wait(app, users, live_server):
     users.create()
     slow = SlowSmtp(port=free_port())

@@ -73,6 +73,7 @@ def test_an_idle_connection_closed_by_the_server_is_replaced_unseen(postgres_dat
         db.engine.dispose()
 
 
+@pytest.mark.waits
 def test_stored_public_pages_are_served_while_the_database_is_away(postgres_database):
     """Within POLICY_CACHE_SECONDS an anonymous page stored before the outage still answers;
     after it, the worker asks the database again and the page is the 503 one."""

@@ -110,6 +110,7 @@ def other_worker(migrated: str, seconds: int = 1) -> Flask:
     return make_app(migrated, POLICY_CACHE_SECONDS=seconds)
 
 
+@pytest.mark.waits
 def test_another_workers_publication_reaches_them_within_the_cache_time(
     app: Flask, migrated: str
 ) -> None:

@@ -19,6 +19,7 @@ PEOPLE = ["grace@example.com", "alan@example.com", "edsger@example.com", "barbar
 DELAY = 3.0  # the slow system's reply to each task
 
 
+@pytest.mark.waits
 def test_a_slow_system_does_not_hold_the_others_up(app, client, auth, rights, site,
                                                    tmp_path: Path) -> None:
     slow, fast = ReceiverProcess(tmp_path), ReceiverProcess(tmp_path)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.webhooks.conftest import add_webhook_system, task_of, wait_for
@@ -17,6 +18,7 @@ from website.webhooks.models import SeenAnswer
 PEOPLE = ["grace@example.com", "alan@example.com", "edsger@example.com", "barbara@example.com"]
 
 
+@pytest.mark.waits
 def test_a_receiver_killed_mid_delivery_loses_nothing_and_acts_once(
         app, client, auth, rights, site, receiver) -> None:
     _, receiver.secret = add_webhook_system(client, auth, "API platform", receiver.endpoint)

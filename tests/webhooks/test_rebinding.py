@@ -64,6 +64,7 @@ def rebinding(monkeypatch) -> Iterator[RebindingName]:
     yield dns
 
 
+@pytest.mark.waits
 def test_a_name_rebound_to_loopback_after_the_check_gets_no_connection(
         app, client, auth, rights, site, rebinding) -> None:
     internal = Listener()
