@@ -11,6 +11,8 @@ from sqlalchemy import func, select
 
 from tests.webhooks.conftest import add_webhook_system, task_of
 from website.extensions import db
+from website.systems.models import RequestTask
+from website.webhooks.delivery import record_sent
 from website.webhooks.models import SeenAnswer
 from website.webhooks.signing import headers as signed_headers
 from website.webhooks.signing import new_secret
@@ -132,3 +134,18 @@ def test_answer_ids_are_kept_only_while_a_replay_could_pass(app, client, open_ta
         db.session.commit()
         deliver_due_webhooks()
         assert db.session.scalar(select(func.count()).select_from(SeenAnswer)) == 0
+
+
+def test_an_answer_that_comes_before_the_send_is_recorded_keeps_the_send_time(
+        app, client, open_task):
+    """A fast system answers while its 2xx is still on the way back: the task stays settled
+    and still shows when it was sent (a loaded CI run saw it done with no send time)."""
+    reference, task_id, secret = open_task
+    assert post(client, task_id, secret, DONE).status_code == 200
+    with app.app_context():
+        task = db.session.get(RequestTask, task_id)
+        record_sent(task)
+        db.session.commit()
+    task = task_of(app, reference, "API platform")
+    assert task.state == "done" and task.note == "1 key."
+    assert task.sent_at is not None and task.attempts == 1

@@ -19,7 +19,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import datetime, timedelta
 
 from flask import Flask, current_app
-from sqlalchemy import ColumnElement, and_, case, delete, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, delete, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from website.extensions import db, rowcount, utcnow
@@ -176,14 +176,14 @@ def deliver_pending(limit: int = ROUND) -> tuple[int, int]:
 
 def record_sent(task: RequestTask) -> None:
     """The system took the task: "sent", unless its answer already came (it may answer before
-    this worker gets here: then the task is settled and stays so); one UPDATE (the caller
-    commits)."""
+    this worker gets here: then the task is settled and stays so, and still gets its send
+    time); one UPDATE (the caller commits)."""
     now, pending = utcnow(), RequestTask.state == "pending"
     db.session.execute(
         update(RequestTask).where(RequestTask.id == task.id).values(
             attempts=RequestTask.attempts + 1, claimed_until=None, last_error="",
             state=case((pending, "sent"), else_=RequestTask.state),
-            sent_at=case((pending, now), else_=RequestTask.sent_at)),
+            sent_at=case((pending, now), else_=func.coalesce(RequestTask.sent_at, now))),
         execution_options={"synchronize_session": False})
     if task.rights_request.request_type in TOLD_TYPES:
         db.session.refresh(task)
