@@ -41,15 +41,18 @@ PROCESSES = ("faults/", "deploy/test_nginx")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark as slow what drives Chromium, gunicorn or hypothesis (`scripts/test --quick` skips
-    these, and the tests marked `waits` by hand); mark the dialect tests; group the tests that
-    start servers."""
+    """Mark as slow what drives Chromium, gunicorn or hypothesis, and as waiting the deploy
+    tests (each starts gunicorn, nginx or a command of its own; others say `waits` by hand):
+    `scripts/test --quick` skips both. Mark the dialect tests; group the tests that start
+    servers."""
     tests = ROOT / "tests"
     for item in items:
         where = Path(item.path).relative_to(tests).as_posix()
         fuzzed = getattr(getattr(item, "obj", None), "is_hypothesis_test", False)
         if fuzzed or item.get_closest_marker("browser") or where.startswith("faults/"):
             item.add_marker(pytest.mark.slow)
+        if where.startswith("deploy/"):
+            item.add_marker(pytest.mark.waits)
         if where.startswith(DIALECT):
             item.add_marker(pytest.mark.dialect)
         if where.startswith(PROCESSES):

@@ -87,7 +87,6 @@ def outdated(checkout: Path, code: str) -> None:
     os.utime(folder / "messages.po", (now - 30, now - 30))
 
 
-@pytest.mark.waits
 def test_a_complete_release_starts(checkout):
     assert_started(start(checkout), checkout)
 
@@ -129,7 +128,6 @@ def test_a_static_file_changed_since_the_manifest_refuses_to_start(checkout):
                    "run `flask digest compile`")
 
 
-@pytest.mark.waits
 def test_the_command_that_fingerprints_runs_without_a_manifest_and_mends_it(checkout):
     (checkout / "static" / "cache_manifest.json").unlink()
     with (checkout / "static" / "js" / "site.js").open("a") as script:
