@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from flask import Flask
@@ -14,7 +14,10 @@ from tests.fixtures.app import make_app
 from website.consent import registry
 from website.extensions import db
 from website.pagecache import PUBLIC_CACHE_CONTROL
+from website.policy.models import PolicyTranslation
+from website.policy.published import published_memory
 from website.policy.service import publish_version, today
+from website.policy.translations import attach_translation
 
 # Every page of website.pagecache.PUBLIC_ENDPOINTS (tests/security/test_no_cookie.py checks).
 SHARED = ["/", "/privacy", "/privacy/versions", "/privacy/versions/1", "/privacy/versions/1.md",
@@ -135,6 +138,28 @@ def test_another_workers_publication_reaches_them_within_the_cache_time(
     dispose(reader)
 
 
+def test_a_translation_from_a_host_whose_clock_is_behind_reaches_other_workers(
+    app: Flask, migrated: str
+) -> None:
+    """The first translation, stamped by a host whose clock is an hour behind (older than
+    every version), still reaches another worker: the number of translations changed."""
+    with app.app_context():
+        db.session.execute(PolicyTranslation.__table__.delete())  # none published yet
+        db.session.commit()
+    reader = other_worker(migrated)
+    client = reader.test_client()
+    assert "Fassung eins." not in client.get("/de/privacy").text
+    with app.app_context():
+        stamped = attach_translation(1, "de", "# Datenschutz\n\nFassung eins.", "Erste.")
+        table = PolicyTranslation.__table__
+        db.session.execute(table.update().where(table.c.id == stamped.id)
+                           .values(published_at=stamped.published_at - timedelta(hours=1)))
+        db.session.commit()
+    time.sleep(1.1)
+    assert "Fassung eins." in client.get("/de/privacy").text
+    dispose(reader)
+
+
 def dispose(worker: Flask) -> None:
     """Close a second app's connections."""
     with worker.app_context():
@@ -172,3 +197,25 @@ def test_a_page_rendered_while_a_publication_lands_is_not_kept(
     assert "Version two." in client.get("/privacy").text
     assert "Version two." in client.get("/privacy").text
     assert calls == [1, 1]  # rendered again once, then from memory
+
+
+def test_a_page_rendered_before_a_publication_another_request_saw_is_not_kept(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As above, and another request of this worker reads the new state (a new generation
+    begins) before the old page is finished: the old page is still not kept for the new."""
+    original = app.full_dispatch_request
+    calls = []
+
+    def publication_and_a_reader_meanwhile():  # Flask's response
+        calls.append(1)
+        response = original()
+        if len(calls) == 1:
+            publish_version("# Privacy\n\nVersion two.", today(), "Second.")
+            published_memory().current()  # another visitor's request reads the new state
+        return response
+
+    monkeypatch.setattr(app, "full_dispatch_request", publication_and_a_reader_meanwhile)
+    assert "Version two." not in client.get("/privacy").text
+    assert "Version two." in client.get("/privacy").text
+    assert calls == [1, 1]
