@@ -219,3 +219,27 @@ def test_a_page_rendered_before_a_publication_another_request_saw_is_not_kept(
     assert "Version two." not in client.get("/privacy").text
     assert "Version two." in client.get("/privacy").text
     assert calls == [1, 1]
+
+
+def test_the_memory_keeps_within_its_bytes_and_lets_the_oldest_pages_go(
+    app: Flask, migrated: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker's memory holds at most MAX_BYTES (counted by each page's size): the page
+    visited longest ago is rendered again once others have filled it, the newest is not."""
+    from website.policy import published
+
+    monkeypatch.setattr(published, "MAX_BYTES", 64 * 1024)
+    worker = other_worker(migrated)  # on the app's database, version 1 stored
+    calls = []
+    original = worker.full_dispatch_request
+    monkeypatch.setattr(worker, "full_dispatch_request", lambda: calls.append(1) or original())
+    client = worker.test_client()
+    pages = ["/privacy", "/cookies", "/privacy/versions/1", "/support", "/rights", "/"]
+    for path in pages:
+        assert client.get(path).status_code == 200, path
+    assert len(calls) == len(pages)
+    client.get(pages[-1])  # the newest: from memory
+    assert len(calls) == len(pages)
+    client.get(pages[0])  # the oldest: gone, rendered again
+    assert len(calls) == len(pages) + 1
+    dispose(worker)
