@@ -243,3 +243,69 @@ def test_the_memory_keeps_within_its_bytes_and_lets_the_oldest_pages_go(
     client.get(pages[0])  # the oldest: gone, rendered again
     assert len(calls) == len(pages) + 1
     dispose(worker)
+
+
+def test_the_health_check_never_waits_for_the_published_state(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """/healthz answers in its own time limit: the page memory does not read the published
+    state first (a database that hangs would hold the check past the balancer's timeout)."""
+    from website.policy import published
+
+    def hanging() -> None:
+        raise AssertionError("the health check waited for the published state")
+
+    monkeypatch.setattr(published, "published_state", hanging)
+    assert client.get("/healthz").json == {"status": "ok"}
+
+
+def test_a_request_with_authorization_never_gets_the_shared_page(client: FlaskClient) -> None:
+    """Stored for anonymous visitors, the page is not what answers a request that carries
+    credentials: that answer is private, so no shared cache keeps it."""
+    assert client.get("/privacy").headers["Cache-Control"] == PUBLIC_CACHE_CONTROL  # stored
+    signed = client.get("/privacy", headers={"Authorization": "Basic dXNlcjpwYXNz"})
+    assert signed.status_code == 200 and signed.headers["Cache-Control"] == "private, no-cache"
+
+
+def test_a_host_the_site_does_not_serve_never_gets_the_stored_page(client: FlaskClient) -> None:
+    assert client.get("/privacy").status_code == 200  # stored
+    assert client.get("/privacy", headers={"Host": "evil.example"}).status_code == 400
+
+
+def test_the_memory_answers_with_the_status_line_flask_sends(app: Flask) -> None:
+    """What the WSGI server is handed: the same status line whether Flask or the memory
+    answers (the test client would read a missing one as 200)."""
+    from werkzeug.test import EnvironBuilder
+
+    sent = []
+
+    def start_response(status: str, headers: list, exc_info: object = None) -> None:
+        sent.append(status)
+
+    for _ in range(2):  # rendered by Flask, then from memory
+        body = b"".join(app(EnvironBuilder(path="/privacy").get_environ(), start_response))
+        assert b"Version 1" in body
+    etag = app.test_client().get("/privacy").headers["ETag"]
+    environ = EnvironBuilder(path="/privacy", headers={"If-None-Match": etag}).get_environ()
+    assert b"".join(app(environ, start_response)) == b""
+    assert sent == ["200 OK", "200 OK", "304 NOT MODIFIED"]
+
+
+def test_a_page_larger_than_the_whole_memory_is_never_kept(
+    app: Flask, migrated: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page is counted by its size: one larger than MAX_BYTES is rendered every time."""
+    from website.policy import published
+
+    with app.app_context():
+        publish_version("# Privacy\n\n" + "A long policy. " * 8000, date(2025, 9, 1), "Long.")
+    monkeypatch.setattr(published, "MAX_BYTES", 64 * 1024)
+    worker = other_worker(migrated)
+    calls = []
+    original = worker.full_dispatch_request
+    monkeypatch.setattr(worker, "full_dispatch_request", lambda: calls.append(1) or original())
+    client = worker.test_client()
+    for _ in range(2):
+        assert len(client.get("/privacy/versions/2").get_data()) > 64 * 1024
+    assert calls == [1, 1]
+    dispose(worker)
