@@ -309,3 +309,9 @@ def test_a_page_larger_than_the_whole_memory_is_never_kept(
         assert len(client.get("/privacy/versions/2").get_data()) > 64 * 1024
     assert calls == [1, 1]
     dispose(worker)
+
+
+def test_a_stored_page_answers_only_its_own_query_string(client: FlaskClient) -> None:
+    assert client.get("/privacy/diff?from=1&to=1").status_code == 200  # stored
+    assert client.get("/privacy/diff?from=1&to=9").status_code == 404
+    assert client.get("/privacy/diff?from=1&to=1").status_code == 200
