@@ -171,3 +171,55 @@ def test_a_request_is_shown_only_its_own_emails_that_failed(app):
         ids = [e.id for e in failed_emails("SR-BBBB")]
         assert len(ids) == 2 and ids == sorted(ids)
         assert failed_emails("SR-CCCC") == [] and failed_emails("") == []
+
+
+def away_for(calls: int, record):
+    """record_sent failing `calls` times (the database away), then the real one."""
+    from sqlalchemy.exc import OperationalError
+
+    failures = []
+
+    def flaky(email_id: int) -> None:
+        if len(failures) < calls:
+            failures.append(email_id)
+            raise OperationalError("UPDATE", {}, Exception("database away"))
+        record(email_id)
+
+    return flaky
+
+
+def test_a_send_is_recorded_as_soon_as_a_short_outage_ends(app, smtp, monkeypatch):
+    """The database away for two tries of the record (0.1 s, then 0.2 s apart): the send is
+    recorded in the same round, well within a second, and the email goes once."""
+    import time
+
+    from website.mail import service
+
+    queue(app)
+    monkeypatch.setattr(service, "record_sent", away_for(2, service.record_sent))
+    started = time.monotonic()
+    with app.app_context():
+        assert send_pending() == (1, 0)
+    assert time.monotonic() - started < 1.0
+    [row] = rows(app)
+    assert row.sent_at is not None and len(smtp.messages) == 1
+
+
+def test_a_send_the_database_missed_is_recorded_at_the_next_round(app, smtp, monkeypatch):
+    """Away for longer than RECORD_RETRY_SECONDS: the round fails, the send is remembered in
+    the process and recorded first thing in the next round; the email never goes again."""
+    from sqlalchemy.exc import OperationalError
+
+    from website.mail import service
+
+    queue(app)
+    real = service.record_sent
+    monkeypatch.setattr(service, "RECORD_RETRY_SECONDS", 0.3)
+    monkeypatch.setattr(service, "record_sent", away_for(100, real))
+    with app.app_context(), pytest.raises(OperationalError):
+        send_pending()
+    monkeypatch.setattr(service, "record_sent", real)
+    with app.app_context():
+        assert send_pending() == (0, 0)
+    [row] = rows(app)
+    assert row.sent_at is not None and len(smtp.messages) == 1
