@@ -223,3 +223,84 @@ def test_a_send_the_database_missed_is_recorded_at_the_next_round(app, smtp, mon
         assert send_pending() == (0, 0)
     [row] = rows(app)
     assert row.sent_at is not None and len(smtp.messages) == 1
+
+
+def test_a_claim_takes_the_one_email_asked_for_and_never_a_sent_one(app):
+    """What the erasure notice's immediate send relies on (website/rights/workflow.py): the
+    claim holds that email only, and never one that has gone or failed for good."""
+    from website.mail.service import claim
+
+    queue(app, count=2)
+    queue(app, count=2, to="bob@example.com")
+    first, second, gone, failed = (row.id for row in rows(app))
+    with app.app_context():
+        db.session.execute(OutboxEmail.__table__.update().where(OutboxEmail.id == gone)
+                           .values(sent_at=utcnow()))
+        db.session.execute(OutboxEmail.__table__.update().where(OutboxEmail.id == failed)
+                           .values(failed_at=utcnow()))
+        db.session.commit()
+        assert claim(first) is True
+        assert claim(gone) is False and claim(failed) is False
+        assert claim(second) is True  # still free: the first claim took only its own email
+
+
+def test_the_message_id_names_the_senders_domain_else_the_sites(app, smtp):
+    app.config.update(SITE_URL="https://site.example",
+                      MAIL_DEFAULT_SENDER="Privacy team <privacy@mail.example.org>")
+    queue(app)
+    with app.app_context():
+        assert send_pending() == (1, 0)
+    app.config["MAIL_DEFAULT_SENDER"] = "Privacy team <>"  # no address to take a domain from
+    queue(app)
+    with app.app_context():
+        assert send_pending() == (1, 0)
+    first, second = (message["Message-ID"] for message in smtp.messages)
+    assert first.startswith("<outbox-") and first.endswith("@mail.example.org>")
+    assert second.endswith("@site.example>")
+
+
+def test_a_relay_that_never_answers_fails_the_try_after_mail_timeout(app, smtp):
+    """A relay that takes the connection and says nothing: the try ends after MAIL_TIMEOUT
+    and the email stays queued, instead of holding the sender for ever."""
+    import socket
+    import time
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        app.config.update(MAIL_PORT=silent.getsockname()[1], MAIL_TIMEOUT=1)
+        queue(app)
+        started = time.monotonic()
+        with app.app_context():
+            assert send_pending() == (0, 1)
+        assert time.monotonic() - started < 5
+    [row] = rows(app)
+    assert row.sent_at is None and row.failed_at is None and "timed out" in row.last_error
+
+
+def test_the_relay_login_uses_the_configured_name_and_password(app):
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    logins = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        logins.append((auth_data.login, auth_data.password)
+                      if isinstance(auth_data, LoginPassword) else None)
+        return AuthResult(success=auth_data == LoginPassword(b"mailer", b"s3cret"))
+
+    class Accepting:
+        async def handle_DATA(self, server, session, envelope):
+            return "250 OK"
+
+    controller = Controller(Accepting(), hostname="127.0.0.1", port=free_port(),
+                            authenticator=authenticator, auth_require_tls=False)
+    controller.start()
+    try:
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port,
+                          MAIL_USERNAME="mailer", MAIL_PASSWORD="s3cret")
+        queue(app)
+        with app.app_context():
+            assert send_pending() == (1, 0)
+    finally:
+        controller.stop()
+    assert logins == [(b"mailer", b"s3cret")]
