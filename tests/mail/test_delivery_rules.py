@@ -304,3 +304,22 @@ def test_the_relay_login_uses_the_configured_name_and_password(app):
     finally:
         controller.stop()
     assert logins == [(b"mailer", b"s3cret")]
+
+
+def test_the_headers_a_mail_client_reads(app, smtp):
+    """Auto-Submitted (no vacation replies), a UTC Date, one-click unsubscription (RFC 8058)
+    with its long URL kept whole, and a subject whose control characters became spaces."""
+    url = "https://privacy.example.com/subprocessors/unsubscribe/" + "t" * 90
+    queue(app)
+    with app.app_context():
+        email = db.session.scalars(select(OutboxEmail)).one()
+        email.unsubscribe_url = url
+        email.subject = "Hello\tthere\x1bnow"
+        db.session.commit()
+        assert send_pending() == (1, 0)
+    [message] = smtp.messages
+    assert message["Auto-Submitted"] == "auto-generated"
+    assert message["Date"].endswith("+0000")
+    assert message["List-Unsubscribe"] == f"<{url}>"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message["Subject"] == "Hello there now"
