@@ -315,3 +315,16 @@ def test_a_stored_page_answers_only_its_own_query_string(client: FlaskClient) ->
     assert client.get("/privacy/diff?from=1&to=1").status_code == 200  # stored
     assert client.get("/privacy/diff?from=1&to=9").status_code == 404
     assert client.get("/privacy/diff?from=1&to=1").status_code == 200
+
+
+def test_a_head_before_any_get_gets_the_pages_own_headers(client: FlaskClient) -> None:
+    """A HEAD is never stored: Flask answers it, public like the GET, with the GET's ETag."""
+    head = client.head("/privacy")
+    assert head.status_code == 200 and head.get_data() == b""
+    assert head.headers["Cache-Control"] == PUBLIC_CACHE_CONTROL
+    assert head.headers["ETag"] == client.get("/privacy").headers["ETag"]
+
+
+def test_a_first_request_with_authorization_is_private(client: FlaskClient) -> None:
+    signed = client.get("/privacy", headers={"Authorization": "Basic dXNlcjpwYXNz"})
+    assert signed.status_code == 200 and signed.headers["Cache-Control"] == "private, no-cache"
