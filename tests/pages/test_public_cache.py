@@ -108,9 +108,9 @@ def test_a_publication_reaches_the_stored_pages(app: Flask, client: FlaskClient)
     assert "Version two." in client.get("/privacy").text
 
 
-def other_worker(migrated: str, seconds: int = 1) -> Flask:
+def other_worker(migrated: str, seconds: int = 1, **settings: object) -> Flask:
     """A second app on the same database: another worker, with its own memory."""
-    return make_app(migrated, POLICY_CACHE_SECONDS=seconds)
+    return make_app(migrated, POLICY_CACHE_SECONDS=seconds, **settings)
 
 
 def test_another_workers_publication_reaches_them_within_the_cache_time(
@@ -328,3 +328,19 @@ def test_a_head_before_any_get_gets_the_pages_own_headers(client: FlaskClient) -
 def test_a_first_request_with_authorization_is_private(client: FlaskClient) -> None:
     signed = client.get("/privacy", headers={"Authorization": "Basic dXNlcjpwYXNz"})
     assert signed.status_code == 200 and signed.headers["Cache-Control"] == "private, no-cache"
+
+
+def test_debug_mode_renders_every_page_afresh(
+    app: Flask, migrated: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In debug mode templates reload as they are edited: no page is answered from memory."""
+    worker = other_worker(migrated, DEBUG=True)
+    assert worker.debug
+    calls = []
+    original = worker.full_dispatch_request
+    monkeypatch.setattr(worker, "full_dispatch_request", lambda: calls.append(1) or original())
+    client = worker.test_client()
+    for _ in range(2):
+        assert client.get("/privacy").status_code == 200
+    assert calls == [1, 1]
+    dispose(worker)
