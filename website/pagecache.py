@@ -189,8 +189,10 @@ def set_cache_headers(response: Response) -> Response:
         response.headers["Cache-Control"] = public_cache_control(
             current_app.config["STALE_IF_ERROR_SECONDS"])
         # A register page gets neither: the register changes without a publication.
-        if remembered:
-            response.last_modified = published_memory().last_modified()
+        # (None when the state cannot be read: no header then; Werkzeug would write None as now)
+        modified = published_memory().last_modified() if remembered else None
+        if modified is not None:
+            response.last_modified = modified
         if remembered and request.environ.get(KEY) is not None and current_app.config["PAGE_CACHE"]:
             request.environ[STORE] = True
     elif "Cache-Control" not in response.headers:

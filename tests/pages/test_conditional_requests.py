@@ -107,6 +107,7 @@ def test_an_upcoming_version_moves_last_modified(app: Flask, client: FlaskClient
 def test_a_translation_attached_moves_last_modified(app: Flask, client: FlaskClient) -> None:
     with app.app_context():
         publish_version("# Privacy\n\nVersion two.", today(), "Second.")
+    time.sleep(1.1)  # version 2 is in the past: the page's Last-Modified is its publication
     _, modified = validators(client, "/de/privacy/versions")
     time.sleep(1.1)
     with app.app_context():
@@ -129,3 +130,15 @@ def test_last_modified_is_the_newest_change_and_never_in_the_future(
     assert published.replace(microsecond=0) <= modified.replace(tzinfo=None) <= published + \
         timedelta(seconds=1)
     assert modified.timestamp() <= time.time()
+
+
+def test_last_modified_stays_while_nothing_changes(app: Flask, client: FlaskClient) -> None:
+    """Rendered again later (Flask answers every time), the page keeps its Last-Modified, and
+    a browser revalidating with it gets 304: the time is when what it shows last changed,
+    never the time of the request."""
+    app.config["PAGE_CACHE"] = False
+    time.sleep(1.1)  # version 1, just published, is in the past (Last-Modified is never later)
+    _, modified = validators(client, "/privacy")
+    time.sleep(1.1)  # Last-Modified has whole seconds
+    assert validators(client, "/privacy")[1] == modified
+    assert client.get("/privacy", headers={"If-Modified-Since": modified}).status_code == 304

@@ -93,3 +93,42 @@ def test_stored_public_pages_are_served_while_the_database_is_away(postgres_data
     assert client.get("/privacy").get_data() == page.get_data()
     with app.app_context():
         db.engine.dispose()
+
+
+def test_no_last_modified_while_the_published_state_cannot_be_read(app, monkeypatch):
+    """A public page that needs no database (robots.txt) still answers while the published
+    state cannot be read, with its ETag and without a Last-Modified it cannot know (not the
+    time of the request)."""
+    from sqlalchemy.exc import OperationalError
+
+    from website.policy import published
+
+    def away():
+        raise OperationalError("SELECT", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(published, "published_state", away)
+    client = app.test_client()
+    for path in ("/robots.txt", "/.well-known/gpc.json"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["ETag"] and "Last-Modified" not in response.headers, path
+
+
+def test_a_page_read_while_publications_overtake_its_state_still_answers(app, monkeypatch):
+    """A publication in this worker (another thread) during every read of the published state:
+    the page is rendered and sent (200) without a Last-Modified, since no state was settled."""
+    from website.policy import published
+
+    read = published.published_state
+
+    def overtaken():
+        state = read()
+        published.published_memory().forget()  # a publication lands while the state is read
+        return state
+
+    app.config["PAGE_CACHE"] = False
+    client = app.test_client()
+    monkeypatch.setattr(published, "published_state", overtaken)
+    response = client.get("/privacy")
+    assert response.status_code == 200 and "Version 1" in response.text
+    assert "Last-Modified" not in response.headers

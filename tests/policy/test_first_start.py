@@ -46,3 +46,17 @@ def test_anything_unexpected_stops_the_start_with_its_message(app, tmp_path):
     app.config["POLICY_SOURCE"] = str(tmp_path / "missing.md")
     with app.app_context(), pytest.raises(FileNotFoundError, match="missing.md"):
         ensure_first_version()
+
+
+def test_a_site_whose_first_version_is_not_imported_yet_still_answers(app):
+    """The database did not answer at the first start, so no version was imported: when it is
+    back, the pages that need no policy answer (an empty published state is a state)."""
+    with app.app_context():
+        db.session.execute(PolicyTranslation.__table__.delete())
+        db.session.execute(PolicyVersion.__table__.delete())
+        db.session.commit()
+    client = app.test_client()
+    for path in ("/robots.txt", "/.well-known/security.txt"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["Last-Modified"], path
