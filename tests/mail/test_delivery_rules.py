@@ -332,3 +332,20 @@ def test_the_headers_a_mail_client_reads(app, smtp):
     assert message["List-Unsubscribe"] == f"<{url}>"
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert message["Subject"] == "Hello there now"
+
+
+def test_a_relay_error_longer_than_the_column_is_kept_cut_to_it(app, caplog):
+    """A relay may explain itself at length: the email keeps the first 500 characters (the
+    column's size, which PostgreSQL enforces) and the try is recorded, not lost in an error."""
+    server = Answering(data="451 4.3.0 " + "Over quota; " * 60)
+    server.controller.start()
+    try:
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.controller.port)
+        queue(app)
+        with app.app_context():
+            assert send_pending() == (0, 1)
+    finally:
+        server.controller.stop()
+    [row] = rows(app)
+    assert row.attempts == 1 and row.failed_at is None
+    assert len(row.last_error) == 500 and row.last_error.startswith("SMTPDataError: (451")

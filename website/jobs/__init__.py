@@ -3,7 +3,7 @@ per worker process, woken by a timer and by new work. See website/jobs/runner.py
 
 from website.jobs.claims import claim_rows, still_held, still_held_rows, unclaimed
 from website.jobs.runner import Job, register_job, register_jobs, runner_of, start_jobs, wake
-from website.jobs.triggers import wake_on_insert
+from website.jobs.triggers import PENDING  # the listeners that wake a job after a commit
 
-__all__ = ["Job", "claim_rows", "register_job", "register_jobs", "runner_of", "start_jobs",
-           "still_held", "still_held_rows", "unclaimed", "wake", "wake_on_insert"]
+__all__ = ["PENDING", "Job", "claim_rows", "register_job", "register_jobs", "runner_of",
+           "start_jobs", "still_held", "still_held_rows", "unclaimed", "wake"]

@@ -44,6 +44,8 @@ class Job:
     every: float
     # A config flag that switches the job off (None: always on while JOBS_ENABLED).
     enabled_by: str | None = None
+    # Tables whose new rows wake the job once their transaction commits (jobs/triggers.py).
+    woken_by: tuple[str, ...] = ()
 
 
 class JobRunner:

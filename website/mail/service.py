@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from website.config import MAIL_RETRY_SECONDS
 from website.extensions import db, rowcount, utcnow
 from website.i18n import language
-from website.jobs import Job, claim_rows, register_job, still_held, unclaimed, wake_on_insert
+from website.jobs import Job, claim_rows, register_job, still_held, unclaimed
 from website.mail.message import Mailer, deliver, one_line
 from website.mail.models import OutboxEmail
 
@@ -265,8 +265,8 @@ def deliver_due_mail() -> bool:
 def register_mail(app: Flask) -> None:
     """Deliver mail from the site's job runner: every MAIL_POLL_SECONDS (retries come due), and
     at once after any commit that added to the outbox (website/jobs/triggers.py)."""
-    register_job(app, Job("mail", deliver_due_mail, every=app.config["MAIL_POLL_SECONDS"]))
-    wake_on_insert(OutboxEmail.__tablename__, "mail")
+    register_job(app, Job("mail", deliver_due_mail, every=app.config["MAIL_POLL_SECONDS"],
+                          woken_by=(OutboxEmail.__tablename__,)))
 
 
 def _mentions(text: str, address: str) -> bool:

@@ -23,7 +23,7 @@ from sqlalchemy import ColumnElement, and_, case, delete, func, or_, select, upd
 from sqlalchemy.orm import joinedload
 
 from website.extensions import db, rowcount, utcnow
-from website.jobs import Job, claim_rows, register_job, still_held_rows, wake_on_insert
+from website.jobs import Job, claim_rows, register_job, still_held_rows
 from website.rights.tasks import ASKS, record_told
 from website.systems.models import RequestTask, System
 from website.systems.service import TOLD_TYPES
@@ -226,5 +226,5 @@ def register_delivery(app: Flask) -> None:
     """Send webhook tasks from the site's job runner: every WEBHOOK_POLL_SECONDS, and at once
     after any commit that created tasks (website/jobs/triggers.py)."""
     register_job(app, Job("webhooks", deliver_due_webhooks,
-                          every=app.config["WEBHOOK_POLL_SECONDS"]))
-    wake_on_insert(RequestTask.__tablename__, "webhooks")
+                          every=app.config["WEBHOOK_POLL_SECONDS"],
+                          woken_by=(RequestTask.__tablename__,)))
