@@ -12,25 +12,10 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from tests.fixtures.services import free_port
+from tests.mail.helpers import answering, queue, rows
 from website.extensions import db, utcnow
 from website.mail.models import OutboxEmail
-from website.mail.service import deliver_due_mail, queue_email, queued_count, send_pending
-
-
-def queue(app, count=1, to="ada@example.com", reference="") -> None:
-    with app.app_context():
-        for n in range(count):
-            queue_email(to, f"Reset your password {n}", "password_reset", reference=reference,
-                        user={"name": "Ada", "email": to},
-                        reset_url="http://localhost/password/reset/abc", minutes=60)
-        db.session.commit()
-
-
-def rows(app) -> list[OutboxEmail]:
-    with app.app_context():
-        found = list(db.session.scalars(select(OutboxEmail).order_by(OutboxEmail.id)))
-        db.session.expunge_all()
-        return found
+from website.mail.service import deliver_due_mail, queued_count, send_pending
 
 
 def test_a_round_sends_at_most_its_limit_across_batches(app, capsys):
@@ -78,33 +63,13 @@ def test_each_retry_waits_twice_as_long_from_the_setting(app, smtp):
     assert timedelta(seconds=79) < waits[1] <= timedelta(seconds=81)
 
 
-class Answering:
-    """An SMTP server that answers every recipient (or the message) with one reply."""
-
-    def __init__(self, rcpt: str | None = None, data: str | None = None) -> None:
-        self.rcpt, self.data = rcpt, data
-        self.controller = Controller(self, hostname="127.0.0.1", port=free_port())
-
-    async def handle_RCPT(self, server, session, envelope, address, options):
-        envelope.rcpt_tos.append(address)
-        return self.rcpt or "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        return self.data or "250 Message accepted for delivery"
-
-
 @pytest.mark.parametrize("answer", [{"rcpt": "500 5.5.0 Refused"}, {"data": "500 5.5.0 No"},
                                     {"rcpt": "501 5.1.3 Bad address"}])
 def test_a_5xx_answer_from_500_on_ends_the_tries_and_is_logged(app, caplog, answer):
-    server = Answering(**answer)
-    server.controller.start()
-    try:
-        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.controller.port)
+    with answering(app, **answer):
         queue(app)
         with caplog.at_level(logging.WARNING, logger="website.mail.service"), app.app_context():
             assert send_pending() == (0, 1)
-    finally:
-        server.controller.stop()
     [row] = rows(app)
     assert row.failed_at is not None and row.attempts == 1
     assert row.body_text == "" and row.body_html == ""
@@ -114,15 +79,10 @@ def test_a_5xx_answer_from_500_on_ends_the_tries_and_is_logged(app, caplog, answ
 
 @pytest.mark.parametrize("answer", [{"rcpt": "451 4.3.0 Try later"}, {"data": "499 4.0.0 Later"}])
 def test_a_4xx_answer_keeps_the_email_queued_and_is_logged(app, caplog, answer):
-    server = Answering(**answer)
-    server.controller.start()
-    try:
-        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.controller.port)
+    with answering(app, **answer):
         queue(app)
         with caplog.at_level(logging.WARNING, logger="website.mail.service"), app.app_context():
             assert send_pending() == (0, 1)
-    finally:
-        server.controller.stop()
     [row] = rows(app)
     assert row.failed_at is None and row.attempts == 1 and row.body_text
     kind = "SMTPRecipientsRefused" if "rcpt" in answer else "SMTPDataError"
@@ -337,15 +297,10 @@ def test_the_headers_a_mail_client_reads(app, smtp):
 def test_a_relay_error_longer_than_the_column_is_kept_cut_to_it(app, caplog):
     """A relay may explain itself at length: the email keeps the first 500 characters (the
     column's size, which PostgreSQL enforces) and the try is recorded, not lost in an error."""
-    server = Answering(data="451 4.3.0 " + "Over quota; " * 60)
-    server.controller.start()
-    try:
-        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.controller.port)
+    with answering(app, data="451 4.3.0 " + "Over quota; " * 60):
         queue(app)
         with app.app_context():
             assert send_pending() == (0, 1)
-    finally:
-        server.controller.stop()
     [row] = rows(app)
     assert row.attempts == 1 and row.failed_at is None
     assert len(row.last_error) == 500 and row.last_error.startswith("SMTPDataError: (451")

@@ -10,30 +10,14 @@ import urllib.request
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from tests.fixtures.mail import SmtpServer, body_text
 from tests.fixtures.services import free_port
+from tests.mail.helpers import queue, rows
 from website.extensions import db, utcnow
 from website.mail.models import OutboxEmail
 from website.mail.service import backoff, claim, queue_email, send_pending
-
-
-def queue(app, to="ada@example.com", count=1) -> None:
-    """Queue `count` password-reset emails (a real template) and commit."""
-    with app.app_context():
-        for n in range(count):
-            queue_email(to, f"Reset your password {n}", "password_reset",
-                        user={"name": "Ada", "email": to},
-                        reset_url="http://localhost/password/reset/abc", minutes=60)
-        db.session.commit()
-
-
-def rows(app) -> list[OutboxEmail]:
-    with app.app_context():
-        found = list(db.session.scalars(select(OutboxEmail).order_by(OutboxEmail.id)))
-        db.session.expunge_all()
-        return found
 
 
 def test_delivers_text_and_html_with_absolute_links(app, smtp, runner):
