@@ -4,6 +4,7 @@ notice; and axe-core finds no serious or critical problem on the admin pages."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.fixtures.browser import axe_violations
 from website.accounts.models import User
@@ -59,7 +60,9 @@ def test_publish_flow_and_returning_visitors_notice(
 
     page.get_by_role("button", name="Save and preview").click()
     preview = page.locator(".draft-preview")
-    assert preview.get_by_text("You may object to profiling at any time.").is_visible()
+    # A click does not wait for the page it posts to: expect() waits for it (a loaded run saw
+    # the next page's heading looked for on the one before).
+    expect(preview.get_by_text("You may object to profiling at any time.")).to_be_visible()
     assert preview.locator("script").count() == 0
     assert page.locator(".draft-diff ins", has_text="object to profiling").count() >= 1
     assert_accessible(page, axe_source)
@@ -67,7 +70,7 @@ def test_publish_flow_and_returning_visitors_notice(
     page.get_by_label("Effective date").fill(today().isoformat())
     page.get_by_label("Material change", exact=False).check()
     page.get_by_role("button", name="Publish…").click()
-    assert page.get_by_role("heading", name="Publish version 2?").is_visible()
+    expect(page.get_by_role("heading", name="Publish version 2?")).to_be_visible()
     page.get_by_role("button", name="Publish version 2 and email").click()
     page.wait_for_url(f"{live_server}/admin/policy")
     assert page.get_by_text("Version 2 published").is_visible()
