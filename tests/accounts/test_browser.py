@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.accounts.helpers import GOOD_PASSWORD, confirm_link, outbox
 from tests.fixtures.browser import axe_violations
@@ -28,25 +29,25 @@ def test_register_log_out_log_in_log_out(app, page, live_server):
     page.get_by_label("I am 13 years old or older").check()
     page.get_by_role("button", name="Create account").click()
     assert page.url == f"{live_server}/register/sent"
-    assert page.get_by_role("heading", name="Check your email").is_visible()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
     [welcome] = outbox(app, "grace@example.com")
     page.goto(live_server + confirm_link(welcome.body_text))
     assert page.url == f"{live_server}/account/email/confirm"
     page.get_by_label("Your password").fill(GOOD_PASSWORD)
     page.get_by_role("button", name="Confirm this address").click()
     assert page.url == f"{live_server}/account"
-    assert page.get_by_role("heading", name="Your account", exact=True).is_visible()
-    assert page.get_by_text("Your email address is confirmed.").is_visible()
+    expect(page.get_by_role("heading", name="Your account", exact=True)).to_be_visible()
+    expect(page.get_by_text("Your email address is confirmed.")).to_be_visible()
 
     page.get_by_role("button", name="Log out", exact=True).click()
-    assert page.get_by_text("You have been logged out.").is_visible()
+    expect(page.get_by_text("You have been logged out.")).to_be_visible()
     page.goto(f"{live_server}/account")
     assert "/login?next=" in page.url
 
     page.get_by_label("Email address").fill("grace@example.com")
     page.get_by_label("Password").fill("not my password")
     page.get_by_role("button", name="Log in").click()
-    assert page.get_by_text("Email or password is incorrect.").is_visible()
+    expect(page.get_by_text("Email or password is incorrect.")).to_be_visible()
     page.get_by_label("Password").fill(GOOD_PASSWORD)
     page.get_by_role("button", name="Log in").click()
     assert page.url == f"{live_server}/account"
@@ -73,6 +74,6 @@ def test_no_serious_accessibility_violations(page, live_server, axe_source, user
 def test_form_errors_are_accessible_too(page, live_server, axe_source):
     page.goto(f"{live_server}/register")
     page.get_by_role("button", name="Create account").click()
-    assert page.locator(".field__error", has_text="Enter your email address.").is_visible()
+    expect(page.locator(".field__error", has_text="Enter your email address.")).to_be_visible()
     violations = axe_violations(page, axe_source)
     assert violations == [], [(v["id"], v["help"], len(v["nodes"])) for v in violations]

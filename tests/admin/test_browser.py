@@ -42,7 +42,7 @@ def test_publish_flow_and_returning_visitors_notice(
     page.context.add_cookies([session_cookie(app, admin_id, live_server)])
 
     page.goto(f"{live_server}/admin/")
-    assert page.get_by_role("heading", name="Admin", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Admin", exact=True)).to_be_visible()
     assert_accessible(page, axe_source)
 
     page.goto(f"{live_server}/admin/policy")
@@ -73,12 +73,12 @@ def test_publish_flow_and_returning_visitors_notice(
     expect(page.get_by_role("heading", name="Publish version 2?")).to_be_visible()
     page.get_by_role("button", name="Publish version 2 and email").click()
     page.wait_for_url(f"{live_server}/admin/policy")
-    assert page.get_by_text("Version 2 published").is_visible()
+    expect(page.get_by_text("Version 2 published")).to_be_visible()
 
     page.goto(f"{live_server}/admin/audit")
     newest = page.locator("tbody tr").first
-    assert newest.get_by_text("policy.publish").is_visible()
-    assert newest.get_by_text("admin@example.com").is_visible()
+    expect(newest.get_by_text("policy.publish")).to_be_visible()
+    expect(newest.get_by_text("admin@example.com")).to_be_visible()
     assert_accessible(page, axe_source)
 
     visitor = browser.new_context()
@@ -87,7 +87,8 @@ def test_publish_flow_and_returning_visitors_notice(
         reader = visitor.new_page()
         reader.goto(f"{live_server}/")
         notice = reader.get_by_role("region", name="Privacy policy change")
-        assert notice.get_by_text(f"Our privacy policy changed on {today():%-d %B %Y}").is_visible()
+        changed_on = f"Our privacy policy changed on {today():%-d %B %Y}"
+        expect(notice.get_by_text(changed_on)).to_be_visible()
         assert_accessible(reader, axe_source)
         notice.get_by_role("link", name="see what changed").click()
         reader.wait_for_url("**/privacy/diff?from=1&to=2")

@@ -99,11 +99,11 @@ def test_new_admin_and_rights_pages_pass_axe(app, users, live_server, browser, p
         public.get_by_label("Your email address").fill("grace@example.com")
         public.get_by_role("button", name="Send request").click()
         public.wait_for_url("**/rights/requested")
-        assert public.get_by_text("grace@example.com").is_visible()
+        expect(public.get_by_text("grace@example.com")).to_be_visible()
         assert_accessible(public, axe_source)
         public.get_by_role("button", name="Send the email again").click()
         public.wait_for_url("**/rights/requested")
-        assert public.get_by_text("We have sent the email again").is_visible()
+        expect(public.get_by_text("We have sent the email again")).to_be_visible()
         public.goto(f"{live_server}/privacy/diff?from=1&to=1&view=all")
         assert_accessible(public, axe_source)
     finally:

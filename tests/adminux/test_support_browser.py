@@ -4,6 +4,7 @@ and dark (every impact)."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.adminux.test_rights_browser import log_in_as_admin
 from tests.fixtures.browser import assert_no_violations
@@ -19,10 +20,10 @@ def test_handling_a_support_request(scheme_page, live_server, axe_source, users,
     scheme_page.locator("table a").first.click()
     scheme_page.get_by_label("Category").select_option("compromised_key")
     scheme_page.get_by_role("button", name="Change category").click()
-    assert scheme_page.locator(".badge--urgent").first.is_visible()
+    expect(scheme_page.locator(".badge--urgent").first).to_be_visible()
     scheme_page.get_by_label("Internal note (never sent to the requester)").fill("Key revoked.")
     scheme_page.get_by_role("button", name="Keep the note").click()
-    assert scheme_page.locator(".note").get_by_text("Key revoked.").is_visible()
+    expect(scheme_page.locator(".note").get_by_text("Key revoked.")).to_be_visible()
     scheme_page.get_by_label("Assigned to").select_option(label="Ada Lovelace (admin@example.com)")
     scheme_page.get_by_role("button", name="Assign").click()
     assert "admin@example.com" in scheme_page.locator("dl.details").inner_text()

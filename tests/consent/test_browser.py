@@ -4,6 +4,7 @@ and axe-core."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.fixtures.browser import axe_violations
 
@@ -31,7 +32,7 @@ def test_keyboard_reaches_both_buttons_and_reject_hides_banner_without_reload(
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto(live_server + "/")
     banner = page.get_by_role("region", name="Cookie consent")
-    assert banner.is_visible()
+    expect(banner).to_be_visible()
     page.evaluate("() => { window.sameDocument = true; }")
 
     tab_to(page, "Accept all")
@@ -64,7 +65,7 @@ def test_accept_all_with_script_records_page_views_afterwards(page, live_server,
     page.goto(live_server + "/privacy")
     page.get_by_role("button", name="Accept all").click()
     page.locator("#consent-banner").wait_for(state="detached")
-    assert page.get_by_text("You accepted analytics cookies.").is_visible()
+    expect(page.get_by_text("You accepted analytics cookies.")).to_be_visible()
     assert rows.consent_records()[0].granted == ["necessary", "analytics"]
     page.goto(live_server + "/")
     assert [v.path for v in rows.page_views()] == ["/"]
@@ -80,7 +81,7 @@ def test_accept_all_works_without_javascript(browser, live_server, rows):
             page.get_by_role("button", name="Accept all").click()
         assert page.url == live_server + "/privacy"
         assert page.locator("#consent-banner").count() == 0
-        assert page.get_by_text("Your choice is saved: analytics allowed.").is_visible()
+        expect(page.get_by_text("Your choice is saved: analytics allowed.")).to_be_visible()
         assert rows.consent_records()[0].granted == ["necessary", "analytics"]
         assert [v.path for v in rows.page_views()] == ["/privacy"]
     finally:
@@ -108,7 +109,7 @@ def test_banner_covers_neither_heading_nor_cookie_settings_on_a_small_screen(
     try:
         page = context.new_page()
         page.goto(live_server + path)
-        assert page.locator("#consent-banner").is_visible()
+        expect(page.locator("#consent-banner")).to_be_visible()
         assert not page.evaluate(OVERLAP, "main h1")
         assert page.evaluate(HIT, "main h1")
         settings = 'footer a[href="/cookies"]'
@@ -150,5 +151,5 @@ def test_admin_charts_are_accessible(app, client, auth, page, live_server, axe_s
     page.context.add_cookies([{"name": "session", "value": session_cookie.value,
                                "url": live_server}])
     page.goto(live_server + path)
-    assert page.locator("main svg[role=img]").first.is_visible()
+    expect(page.locator("main svg[role=img]").first).to_be_visible()
     assert axe_violations(page, axe_source) == []

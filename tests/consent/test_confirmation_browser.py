@@ -6,6 +6,7 @@ a choice made with JavaScript leaves a short confirmation that takes focus with 
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.fixtures.browser import assert_no_violations
 
@@ -52,7 +53,7 @@ def test_rejecting_by_keyboard_leaves_a_confirmation_with_the_focus(page, live_s
     page.locator("#consent-banner").wait_for(state="detached")
     confirmation = page.get_by_role("region", name=page.locator(
         "#consent-confirmation").get_attribute("aria-label"))
-    assert confirmation.is_visible()
+    expect(confirmation).to_be_visible()
     focused = page.evaluate(FOCUSED)
     assert focused["text"] == sentence and focused["inConfirmation"]
     # A visible, ordinary ring around the sentence; nothing around the page.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
+from playwright.sync_api import expect
 
 from tests.consent.conftest import Db
 
@@ -23,7 +24,7 @@ def test_the_german_banner_answers_without_reload_and_records_german(page, live_
     reject.click()
     # The region stays, holding the confirmation instead (issue 27): the form is gone.
     page.locator("#consent-banner").wait_for(state="detached")
-    assert banner.get_by_text("Sie haben Statistik-Cookies abgelehnt.").is_visible()
+    expect(banner.get_by_text("Sie haben Statistik-Cookies abgelehnt.")).to_be_visible()
     assert page.evaluate("() => window.sameDocument") is True
     [record] = Db(app).consent_records()
     assert record.locale == "de" and record.refused == ["analytics"]

@@ -5,6 +5,7 @@ opens to the purposes, periods and links (by keyboard too); axe finds nothing, l
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.fixtures.browser import assert_no_violations
 
@@ -47,8 +48,8 @@ def test_the_notice_is_one_line_that_opens(page, live_server):
     assert not retention.is_visible()
     summary.focus()
     page.keyboard.press("Enter")
-    assert retention.is_visible()
-    assert notice.get_by_text("We use it to:").is_visible()
+    expect(retention).to_be_visible()
+    expect(notice.get_by_text("We use it to:")).to_be_visible()
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -5,6 +5,7 @@ time on a phone."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.fixtures.browser import assert_no_violations, log_in
 from website.policy.service import publish_version, today
@@ -39,7 +40,7 @@ def test_account_pages_have_no_axe_violation(scheme_page, live_server, axe_sourc
 def test_form_with_errors_has_no_axe_violation(scheme_page, live_server, axe_source):
     scheme_page.goto(f"{live_server}/support")
     scheme_page.get_by_role("button", name="Send request").click()
-    assert scheme_page.locator(".error-summary").is_visible()
+    expect(scheme_page.locator(".error-summary")).to_be_visible()
     assert_no_violations(scheme_page, axe_source)
 
 
@@ -118,7 +119,7 @@ def test_one_notice_at_a_time_on_a_phone(browser, live_server, app, users):
     notice = page.locator("section[aria-label='Privacy policy change']")
     assert banner.is_visible() and notice.count() == 1 and not notice.is_visible()
     # The first field is not hidden under notices.
-    assert page.get_by_label("Your name").is_visible()
+    expect(page.get_by_label("Your name")).to_be_visible()
     page.get_by_role("button", name="Reject all").click()
     page.wait_for_selector("#consent-banner", state="detached")
     page.get_by_role("button", name="Hide cookie message").click()

@@ -5,6 +5,7 @@ admin uploads a system's export through the real file input."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.fixtures.browser import assert_no_violations, log_in
@@ -43,5 +44,5 @@ def test_the_rights_form_with_agent_fields_has_no_axe_violation(scheme_page, liv
                                                                 axe_source):
     scheme_page.goto(f"{live_server}/rights")
     scheme_page.get_by_text("Filing for someone else, as their authorised agent?").click()
-    assert scheme_page.get_by_label("Agent's email address").is_visible()
+    expect(scheme_page.get_by_label("Agent's email address")).to_be_visible()
     assert_no_violations(scheme_page, axe_source)
